@@ -1,0 +1,28 @@
+// The services a request handler may use. Handlers get this through RequestContext.broker;
+// tests can build one with fakes. It grows as subsystems land (replication, security, …).
+import type { Logger } from "pino";
+import type { HandlerRegistry } from "./handlers/registry.js";
+import type { BrokerConfig } from "./config/index.js";
+import type { MetadataStore } from "./metadata/metadata-store.js";
+import type { LogManager } from "./storage/log-manager.js";
+import type { GroupCoordinator } from "./coordinator/group/group-coordinator.js";
+import type { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js";
+import type { TopicManager } from "./topics/topic-manager.js";
+
+export interface BrokerServices {
+  readonly handlers: HandlerRegistry;
+  readonly config: BrokerConfig;
+  readonly nodeId: number;
+  readonly clusterId: string;
+  /** Topics, partitions, configs and producer-id blocks: the broker's metadata image and its journal. */
+  readonly metadata: MetadataStore;
+  readonly topics: TopicManager;
+  readonly logs: LogManager;
+  readonly groups: GroupCoordinator;
+  readonly fetchSessions: FetchSessionCache;
+  /** Actual port of each listener by name (differs from the configured one when that is 0). */
+  readonly boundPorts: ReadonlyMap<string, number>;
+  readonly log: Logger;
+  /** Broker-wide clock, injectable for tests. */
+  readonly now: () => number;
+}

@@ -1,0 +1,101 @@
+// Metadata: v0–v12. Brokers (this node, advertised on the listener the request came in on),
+// cluster id (v2+), controller id (v1+), topics with partitions, leader epochs (v7+) and topic
+// ids (v10+). A null topic list (v1+; an empty list in v0) means every topic. Unknown topics are
+// created when auto.create.topics.enable is set and the client allows it (v4+; always allowed
+// before v4, as in Kafka). v10+ may name topics by id only.
+import { errorCode } from "../protocol/errors.js";
+import { metadataRequestMeta, readMetadataRequest } from "../protocol/generated/metadata-request.gen.js";
+import {
+  writeMetadataResponse,
+  type MetadataResponse,
+  type MetadataResponseTopic,
+} from "../protocol/generated/metadata-response.gen.js";
+import { ZERO_UUID } from "../protocol/primitives.js";
+import type { TopicImage } from "../metadata/metadata-image.js";
+import { invalidTopicNameReason, isInternalTopic } from "../metadata/topic-names.js";
+import { defineHandler, type RequestContext } from "./handler.js";
+import { advertisedEndpoint } from "./advertised-endpoint.js";
+
+/** Kafka sends this for authorized-operations fields that were not requested. */
+const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
+
+export function topicMetadata(topic: TopicImage, errorName: "NONE" | "LEADER_NOT_AVAILABLE" = "NONE"): MetadataResponseTopic {
+  return {
+    errorCode: errorCode(errorName),
+    name: topic.name,
+    topicId: topic.topicId,
+    isInternal: isInternalTopic(topic.name),
+    partitions: topic.partitions.map((p) => ({
+      errorCode: 0,
+      partitionIndex: p.partition,
+      leaderId: p.leader,
+      leaderEpoch: p.leaderEpoch,
+      replicaNodes: p.replicas,
+      isrNodes: p.isr,
+      offlineReplicas: [],
+    })),
+    topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+  };
+}
+
+function errorTopic(name: string | null, topicId: typeof ZERO_UUID, error: Parameters<typeof errorCode>[0]): MetadataResponseTopic {
+  return {
+    errorCode: errorCode(error),
+    name,
+    topicId,
+    isInternal: false,
+    partitions: [],
+    topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+  };
+}
+
+async function topicByName(name: string, allowAutoCreate: boolean, ctx: RequestContext): Promise<MetadataResponseTopic> {
+  const { broker } = ctx;
+  const existing = broker.metadata.topic(name);
+  if (existing) return topicMetadata(existing);
+  if (invalidTopicNameReason(name)) return errorTopic(name, ZERO_UUID, "INVALID_TOPIC_EXCEPTION");
+  if (!allowAutoCreate || !broker.config.autoCreateTopicsEnable || isInternalTopic(name)) {
+    return errorTopic(name, ZERO_UUID, "UNKNOWN_TOPIC_OR_PARTITION");
+  }
+  const created = await broker.topics.createTopic(name, broker.config.numPartitions, new Map());
+  if (created.ok && created.value) return topicMetadata(created.value);
+  // Lost a race with another creator: answer with what exists now.
+  const now = broker.metadata.topic(name);
+  if (now) return topicMetadata(now);
+  return errorTopic(name, ZERO_UUID, created.ok ? "UNKNOWN_SERVER_ERROR" : created.error);
+}
+
+export const metadataHandler = defineHandler({
+  meta: metadataRequestMeta,
+  minVersion: 0,
+  maxVersion: 12,
+  readRequest: readMetadataRequest,
+  writeResponse: writeMetadataResponse,
+  async handle(request, ctx): Promise<MetadataResponse> {
+    const { broker, apiVersion } = ctx;
+    const endpoint = advertisedEndpoint(ctx);
+    const allTopics = request.topics === null || (apiVersion === 0 && request.topics.length === 0);
+    const allowAutoCreate = apiVersion < 4 || request.allowAutoTopicCreation;
+    const topics: MetadataResponseTopic[] = [];
+    if (allTopics) {
+      for (const topic of broker.metadata.image.topicsByName.values()) topics.push(topicMetadata(topic));
+    } else {
+      for (const requested of request.topics!) {
+        if (requested.name !== null) {
+          topics.push(await topicByName(requested.name, allowAutoCreate, ctx));
+        } else {
+          const topic = broker.metadata.topicById(requested.topicId);
+          topics.push(topic ? topicMetadata(topic) : errorTopic(null, requested.topicId, "UNKNOWN_TOPIC_ID"));
+        }
+      }
+    }
+    return {
+      throttleTimeMs: 0,
+      brokers: [{ nodeId: broker.nodeId, host: endpoint.host, port: endpoint.port, rack: broker.config.brokerRack }],
+      clusterId: broker.clusterId,
+      controllerId: broker.nodeId,
+      topics,
+      clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+    };
+  },
+});

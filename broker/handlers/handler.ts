@@ -1,0 +1,60 @@
+// What every API handler declares: its key, the versions it serves, the generated codecs of its
+// request and response, and a `handle` function. Handlers are thin: decode → guards → delegate → respond.
+import type { Logger } from "pino";
+import type { Reader, Writer } from "../protocol/primitives.js";
+import type { BrokerServices } from "../broker-services.js";
+
+/** The generated `<name>Meta` constant of a request spec. */
+export interface RequestMeta {
+  readonly name: string;
+  readonly apiKey: number;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  readonly maxStableVersion: number;
+  readonly flexibleMinVersion: number;
+}
+
+export interface ConnectionInfo {
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly listenerName: string;
+  readonly securityProtocol: string;
+}
+
+export interface RequestContext {
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly correlationId: number;
+  readonly clientId: string | null;
+  readonly connection: ConnectionInfo;
+  readonly broker: BrokerServices;
+  readonly log: Logger;
+  /** Resolves when the connection closes, so long waits (fetch, join) can stop early. */
+  readonly closed: Promise<void>;
+}
+
+/** Returned by a handler when Kafka sends no response (Produce with acks=0). */
+export const NO_RESPONSE = Symbol("no response");
+
+export interface ApiHandler<Req = unknown, Res = unknown> {
+  readonly meta: RequestMeta;
+  /** Oldest version served: the oldest a current client still sends, at least. */
+  readonly minVersion: number;
+  /** Newest version served; not above the spec's newest stable version. */
+  readonly maxVersion: number;
+  readonly readRequest: (r: Reader, version: number) => Req;
+  readonly writeResponse: (w: Writer, version: number, response: Res) => void;
+  readonly handle: (request: Req, ctx: RequestContext) => Res | typeof NO_RESPONSE | Promise<Res | typeof NO_RESPONSE>;
+}
+
+/** Declares a handler; the type parameters tie the codecs to `handle`. */
+export function defineHandler<Req, Res>(handler: ApiHandler<Req, Res>): ApiHandler<Req, Res> {
+  if (handler.minVersion < handler.meta.minVersion || handler.maxVersion > handler.meta.maxStableVersion) {
+    throw new Error(
+      `${handler.meta.name}: versions ${handler.minVersion}-${handler.maxVersion} outside the spec's ` +
+        `${handler.meta.minVersion}-${handler.meta.maxStableVersion}`,
+    );
+  }
+  return handler;
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The `millrace` command. Subcommands: `broker` now; `storage`, `cluster`, `mirror`, `topic`,
+// `produce`, `consume` arrive with their issues.
+import { runBrokerCommand } from "./cli/broker-command.js";
+
+const USAGE = `usage: millrace <command> [options]
+
+commands:
+  broker [--config server.properties] [--override key=value]...
+         run a broker (with no options: PLAINTEXT://127.0.0.1:9092, data in ./data)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "broker":
+      return runBrokerCommand(rest);
+    case undefined:
+    case "-h":
+    case "--help":
+    case "help":
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`millrace: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`millrace: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

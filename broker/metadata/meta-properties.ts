@@ -1,0 +1,70 @@
+// meta.properties in each log directory, as Kafka writes it in KRaft mode: it ties a directory
+// to a cluster and a node so a misplaced volume is refused rather than silently mixed in.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { uuidFromBytes } from "../protocol/primitives.js";
+
+export const META_PROPERTIES = "meta.properties";
+
+export interface MetaProperties {
+  clusterId: string;
+  nodeId: number;
+  directoryId: string;
+}
+
+function parse(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    const eq = trimmed.indexOf("=");
+    if (eq > 0) map.set(trimmed.slice(0, eq).trim(), trimmed.slice(eq + 1).trim());
+  }
+  return map;
+}
+
+export function readMetaProperties(dir: string): MetaProperties | null {
+  const path = join(dir, META_PROPERTIES);
+  if (!existsSync(path)) return null;
+  const props = parse(readFileSync(path, "utf8"));
+  const clusterId = props.get("cluster.id");
+  const nodeId = props.get("node.id");
+  if (!clusterId || nodeId === undefined) throw new Error(`${path}: missing cluster.id or node.id`);
+  return { clusterId, nodeId: Number(nodeId), directoryId: props.get("directory.id") ?? "" };
+}
+
+export function writeMetaProperties(dir: string, meta: MetaProperties): void {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, META_PROPERTIES);
+  const text =
+    `#\n#${new Date().toUTCString()}\n` +
+    `cluster.id=${meta.clusterId}\ndirectory.id=${meta.directoryId}\nnode.id=${meta.nodeId}\nversion=1\n`;
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+export function newClusterId(): string {
+  return uuidFromBytes(randomBytes(16));
+}
+
+/**
+ * Makes every log dir carry the same cluster id and this node id. A fresh single-node broker
+ * formats itself (Kafka needs `kafka-storage format` first; we do it implicitly for dev use).
+ * A directory from another cluster or node stops start-up.
+ */
+export function ensureMetaProperties(dirs: string[], nodeId: number): string {
+  const existing = dirs.map((dir) => ({ dir, meta: readMetaProperties(dir) }));
+  const clusterIds = new Set(existing.flatMap((e) => (e.meta ? [e.meta.clusterId] : [])));
+  if (clusterIds.size > 1) throw new Error(`log dirs belong to different clusters: ${[...clusterIds].join(", ")}`);
+  for (const e of existing) {
+    if (e.meta && e.meta.nodeId !== nodeId) {
+      throw new Error(`${e.dir} belongs to node ${e.meta.nodeId}, but node.id is ${nodeId}`);
+    }
+  }
+  const clusterId = [...clusterIds][0] ?? newClusterId();
+  for (const e of existing) {
+    if (!e.meta) writeMetaProperties(e.dir, { clusterId, nodeId, directoryId: uuidFromBytes(randomBytes(16)) });
+  }
+  return clusterId;
+}

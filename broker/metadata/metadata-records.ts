@@ -1,0 +1,73 @@
+// KRaft metadata records (Kafka's own record formats, generated from ../shared/kafka-protocol/metadata),
+// framed as Kafka frames them in __cluster_metadata: frame version, record type (the spec's apiKey)
+// and record version as unsigned varints, then the flexible-encoded record.
+import { Reader, Writer } from "../protocol/primitives.js";
+import * as ConfigRecordCodec from "../protocol/generated/metadata/config-record.gen.js";
+import * as PartitionRecordCodec from "../protocol/generated/metadata/partition-record.gen.js";
+import * as PartitionChangeRecordCodec from "../protocol/generated/metadata/partition-change-record.gen.js";
+import * as ProducerIdsRecordCodec from "../protocol/generated/metadata/producer-ids-record.gen.js";
+import * as RemoveTopicRecordCodec from "../protocol/generated/metadata/remove-topic-record.gen.js";
+import * as TopicRecordCodec from "../protocol/generated/metadata/topic-record.gen.js";
+
+const FRAME_VERSION = 1;
+
+export type MetadataRecord =
+  | { type: "topic"; record: TopicRecordCodec.TopicRecord }
+  | { type: "partition"; record: PartitionRecordCodec.PartitionRecord }
+  | { type: "partitionChange"; record: PartitionChangeRecordCodec.PartitionChangeRecord }
+  | { type: "config"; record: ConfigRecordCodec.ConfigRecord }
+  | { type: "removeTopic"; record: RemoveTopicRecordCodec.RemoveTopicRecord }
+  | { type: "producerIds"; record: ProducerIdsRecordCodec.ProducerIdsRecord };
+
+interface Codec<T> {
+  apiKey: number;
+  version: number;
+  read: (r: Reader, v: number) => T;
+  write: (w: Writer, v: number, o: T) => void;
+}
+
+// The version we write of each record type (the newest our single-node image needs).
+const CODECS: { [K in MetadataRecord["type"]]: Codec<Extract<MetadataRecord, { type: K }>["record"]> } = {
+  topic: { apiKey: 2, version: 0, read: TopicRecordCodec.readTopicRecord, write: TopicRecordCodec.writeTopicRecord },
+  partition: { apiKey: 3, version: 0, read: PartitionRecordCodec.readPartitionRecord, write: PartitionRecordCodec.writePartitionRecord },
+  partitionChange: {
+    apiKey: 5,
+    version: 0,
+    read: PartitionChangeRecordCodec.readPartitionChangeRecord,
+    write: PartitionChangeRecordCodec.writePartitionChangeRecord,
+  },
+  config: { apiKey: 4, version: 0, read: ConfigRecordCodec.readConfigRecord, write: ConfigRecordCodec.writeConfigRecord },
+  removeTopic: { apiKey: 9, version: 0, read: RemoveTopicRecordCodec.readRemoveTopicRecord, write: RemoveTopicRecordCodec.writeRemoveTopicRecord },
+  producerIds: {
+    apiKey: 15,
+    version: 0,
+    read: ProducerIdsRecordCodec.readProducerIdsRecord,
+    write: ProducerIdsRecordCodec.writeProducerIdsRecord,
+  },
+};
+
+const TYPE_BY_API_KEY = new Map<number, MetadataRecord["type"]>(
+  (Object.keys(CODECS) as MetadataRecord["type"][]).map((t) => [CODECS[t].apiKey, t]),
+);
+
+export function encodeMetadataRecord(record: MetadataRecord): Buffer {
+  const codec = CODECS[record.type] as Codec<unknown>;
+  const w = new Writer(64);
+  w.uvarint(FRAME_VERSION);
+  w.uvarint(codec.apiKey);
+  w.uvarint(codec.version);
+  codec.write(w, codec.version, record.record);
+  return Buffer.from(w.finish());
+}
+
+/** Decodes a framed record; record types this broker does not use yet decode to null. */
+export function decodeMetadataRecord(bytes: Buffer): MetadataRecord | null {
+  const r = new Reader(bytes);
+  const frameVersion = r.uvarint();
+  if (frameVersion !== FRAME_VERSION) throw new Error(`unknown metadata frame version ${frameVersion}`);
+  const type = TYPE_BY_API_KEY.get(r.uvarint());
+  const version = r.uvarint();
+  if (!type) return null;
+  const codec = CODECS[type] as Codec<unknown>;
+  return { type, record: codec.read(r, version) } as MetadataRecord;
+}

@@ -1,0 +1,160 @@
+// One client connection: frames in, requests handled one at a time in arrival order (as Kafka
+// mutes a channel while a request is in flight), responses out in the same order.
+// A malformed frame or an unknown API closes the connection with a log line, as Kafka does.
+import type { Socket } from "node:net";
+import type { Logger } from "pino";
+import type { BrokerServices } from "../broker-services.js";
+import { apiVersionsResponse } from "../handlers/18-api-versions.js";
+import { NO_RESPONSE, type ConnectionInfo, type RequestContext } from "../handlers/handler.js";
+import { writeApiVersionsResponse } from "../protocol/generated/api-versions-response.gen.js";
+import { ProtocolDecodeError } from "../protocol/primitives.js";
+import { FrameDecoder, FrameTooLargeError } from "./frame-decoder.js";
+import {
+  encodeResponse,
+  peekApiKeyAndVersion,
+  readHeader,
+  requestHeaderVersion,
+  responseHeaderVersion,
+} from "./request-header.js";
+
+const API_VERSIONS_KEY = 18;
+
+export class Connection {
+  private readonly decoder: FrameDecoder;
+  private readonly queue: Buffer[] = [];
+  private processing = false;
+  private isClosed = false;
+  private readonly log: Logger;
+  private readonly closedPromise: Promise<void>;
+  private resolveClosed!: () => void;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly info: ConnectionInfo,
+    private readonly broker: BrokerServices,
+    parentLog: Logger,
+    private readonly onClose: (c: Connection) => void,
+  ) {
+    this.log = parentLog.child({ conn: info.id, remote: `${info.remoteAddress}:${info.remotePort}` });
+    this.decoder = new FrameDecoder(broker.config.socketRequestMaxBytes);
+    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
+    socket.on("close", () => this.finish());
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      if (err instanceof FrameTooLargeError) {
+        this.log.warn({ size: err.size, max: err.max }, "closing connection: request frame too large");
+      }
+      this.close();
+      return;
+    }
+    if (frames.length === 0) return;
+    this.queue.push(...frames);
+    // Back-pressure: stop reading while many requests wait, as Kafka bounds queued.max.requests.
+    if (this.queue.length >= this.broker.config.queuedMaxRequests) this.socket.pause();
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (!this.isClosed && this.queue.length > 0) {
+        const frame = this.queue.shift()!;
+        const response = await this.process(frame);
+        if (response === "close") {
+          this.close();
+          return;
+        }
+        if (response && !this.isClosed) {
+          if (!this.socket.write(response)) await waitForDrain(this.socket, this.closedPromise);
+        }
+        if (this.queue.length < this.broker.config.queuedMaxRequests && this.socket.isPaused()) this.socket.resume();
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  /** Handles one frame; returns the response bytes, null for none, or "close". */
+  private async process(frame: Buffer): Promise<Buffer | null | "close"> {
+    const peek = peekApiKeyAndVersion(frame);
+    if (!peek) {
+      this.log.warn({ size: frame.length }, "closing connection: frame shorter than a request header");
+      return "close";
+    }
+    const { apiKey, apiVersion, correlationId } = peek;
+    const handler = this.broker.handlers.get(apiKey);
+    if (!handler) {
+      this.log.warn({ apiKey, apiVersion, correlationId }, "closing connection: unsupported API key");
+      return "close";
+    }
+    const flexibleMin = handler.meta.flexibleMinVersion;
+    if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
+      if (apiKey === API_VERSIONS_KEY) {
+        // KIP-511: answer with v0 and our table so the client can downgrade.
+        const body = apiVersionsResponse(this.broker.handlers, "UNSUPPORTED_VERSION");
+        return encodeResponse(correlationId, 0, (w) => writeApiVersionsResponse(w, 0, body));
+      }
+      this.log.warn({ api: handler.meta.name, apiVersion, correlationId }, "closing connection: unsupported API version");
+      return "close";
+    }
+    let ctx: RequestContext;
+    let request: unknown;
+    try {
+      const { header, body } = readHeader(frame, requestHeaderVersion(apiVersion, flexibleMin));
+      ctx = {
+        apiKey,
+        apiVersion,
+        correlationId,
+        clientId: header.clientId,
+        connection: this.info,
+        broker: this.broker,
+        log: this.log.child({ api: handler.meta.name, v: apiVersion, correlationId, clientId: header.clientId }),
+        closed: this.closedPromise,
+      };
+      request = handler.readRequest(body, apiVersion);
+    } catch (err) {
+      if (err instanceof ProtocolDecodeError || err instanceof RangeError) {
+        this.log.warn({ api: handler.meta.name, apiVersion, correlationId, err: err.message }, "closing connection: malformed request");
+        return "close";
+      }
+      throw err;
+    }
+    let response: unknown;
+    try {
+      response = await handler.handle(request, ctx);
+    } catch (err) {
+      ctx.log.error({ err }, "closing connection: handler failed");
+      return "close";
+    }
+    if (response === NO_RESPONSE) return null;
+    const headerVersion = responseHeaderVersion(apiKey, apiVersion, flexibleMin);
+    return encodeResponse(correlationId, headerVersion, (w) => handler.writeResponse(w, apiVersion, response));
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.socket.destroy();
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.queue.length = 0;
+    this.resolveClosed();
+    this.onClose(this);
+  }
+}
+
+function waitForDrain(socket: Socket, closed: Promise<void>): Promise<void> {
+  return Promise.race([new Promise<void>((resolve) => socket.once("drain", () => resolve())), closed]);
+}

@@ -1,0 +1,103 @@
+// Creating, growing and deleting topics: the metadata change first (durable), then the logs.
+// On start-up `reconcileLogs` makes the log directories match the metadata image.
+import type { Logger } from "pino";
+import type { MetadataStore } from "../metadata/metadata-store.js";
+import type { TopicImage } from "../metadata/metadata-image.js";
+import { invalidTopicNameReason } from "../metadata/topic-names.js";
+import type { KafkaErrorName } from "../protocol/errors.js";
+import type { LogManager } from "../storage/log-manager.js";
+import type { LogConfig } from "../storage/log-config.js";
+
+export type TopicResult<T> = { ok: true; value: T } | { ok: false; error: KafkaErrorName; message: string };
+
+export interface TopicManagerOptions {
+  metadata: MetadataStore;
+  logs: LogManager;
+  /** The effective log config of a topic from its overrides (broker defaults filled in). */
+  logConfigFor: (overrides: ReadonlyMap<string, string>) => LogConfig;
+  /** Validates topic config overrides; returns an error message naming the bad key, or null. */
+  validateConfigs: (overrides: ReadonlyMap<string, string>) => string | null;
+  log: Logger;
+}
+
+export class TopicManager {
+  constructor(private readonly opts: TopicManagerOptions) {}
+
+  async createTopic(
+    name: string,
+    partitions: number,
+    configs: Map<string, string>,
+    validateOnly = false,
+  ): Promise<TopicResult<TopicImage | null>> {
+    const { metadata, log } = this.opts;
+    const nameProblem = invalidTopicNameReason(name);
+    if (nameProblem) return { ok: false, error: "INVALID_TOPIC_EXCEPTION", message: nameProblem };
+    if (metadata.topic(name)) return { ok: false, error: "TOPIC_ALREADY_EXISTS", message: `Topic '${name}' already exists.` };
+    const collision = this.collidingTopic(name);
+    if (collision) {
+      return {
+        ok: false,
+        error: "INVALID_TOPIC_EXCEPTION",
+        message: `Topic '${name}' collides with existing topic: ${collision}`,
+      };
+    }
+    if (partitions < 1) return { ok: false, error: "INVALID_PARTITIONS", message: "Number of partitions must be larger than 0." };
+    const configProblem = this.opts.validateConfigs(configs);
+    if (configProblem) return { ok: false, error: "INVALID_CONFIG", message: configProblem };
+    if (validateOnly) return { ok: true, value: null };
+    const topic = metadata.createTopic(name, partitions, configs);
+    await this.createLogs(topic, 0);
+    log.info({ topic: name, topicId: topic.topicId, partitions }, "topic created");
+    return { ok: true, value: topic };
+  }
+
+  async createPartitions(topic: TopicImage, total: number, validateOnly = false): Promise<TopicResult<null>> {
+    const current = topic.partitions.length;
+    if (total < current) {
+      return { ok: false, error: "INVALID_PARTITIONS", message: `Topic currently has ${current} partitions, which is higher than the requested ${total}.` };
+    }
+    if (total === current) {
+      return { ok: false, error: "INVALID_PARTITIONS", message: `Topic already has ${current} partitions.` };
+    }
+    if (validateOnly) return { ok: true, value: null };
+    this.opts.metadata.createPartitions(topic, total);
+    await this.createLogs(topic, current);
+    this.opts.log.info({ topic: topic.name, from: current, to: total }, "partitions added");
+    return { ok: true, value: null };
+  }
+
+  async deleteTopic(topic: TopicImage): Promise<void> {
+    this.opts.metadata.deleteTopic(topic);
+    for (const p of topic.partitions) await this.opts.logs.deleteLog(topic.name, p.partition);
+    this.opts.log.info({ topic: topic.name, topicId: topic.topicId }, "topic deleted");
+  }
+
+  /** Applies new config overrides to the live logs of a topic (after the metadata change). */
+  applyConfigs(topic: TopicImage): void {
+    const config = this.opts.logConfigFor(topic.configs);
+    for (const p of topic.partitions) this.opts.logs.getLog(topic.name, p.partition)?.updateConfig(config);
+  }
+
+  /** Creates missing logs for every partition in the image (start-up, or after a crash mid-create). */
+  async reconcileLogs(): Promise<void> {
+    for (const topic of this.opts.metadata.image.topicsByName.values()) await this.createLogs(topic, 0);
+  }
+
+  private async createLogs(topic: TopicImage, fromPartition: number): Promise<void> {
+    const config = this.opts.logConfigFor(topic.configs);
+    for (const p of topic.partitions.slice(fromPartition)) {
+      if (!this.opts.logs.getLog(topic.name, p.partition)) {
+        await this.opts.logs.createLog(topic.name, p.partition, topic.topicId, config);
+      }
+    }
+  }
+
+  /** Kafka refuses names that differ only by '.' vs '_' because metric names would collide. */
+  private collidingTopic(name: string): string | null {
+    const unified = name.replace(/\./g, "_");
+    for (const existing of this.opts.metadata.image.topicsByName.keys()) {
+      if (existing !== name && existing.replace(/\./g, "_") === unified) return existing;
+    }
+    return null;
+  }
+}
