@@ -199,11 +199,17 @@ function writeFieldStmt(ctx: Ctx, f: FieldSpec, value: string): string {
   return writeScalar(base, value, nullable, flexible);
 }
 
-function isDefaultExpr(f: FieldSpec, value: string): string {
+/** Whether a value equals its default, which tagged fields are not written for. */
+function isDefaultExpr(ctx: Ctx, f: FieldSpec, value: string): string {
   const { array, base } = elementType(f.type);
   const d = defaultValue(f);
   if (array) return d === "null" ? `${value} === null` : `(${value} !== null && ${value}.length === 0)`;
-  if (!PRIMITIVES.has(base)) return d === "null" ? `${value} === null` : "false";
+  if (!PRIMITIVES.has(base)) {
+    if (d === "null") return `${value} === null`;
+    const struct = ctx.structs.get(base);
+    if (!struct || struct.fields.length === 0) return "false";
+    return `(${struct.fields.map((sf) => isDefaultExpr(ctx, sf, `${value}.${camel(sf.name)}`)).join(" && ")})`;
+  }
   if (base === "bytes" || base === "records") return d === "null" ? `${value} === null` : `${value}.length === 0`;
   return `${value} === ${d}`;
 }
@@ -259,7 +265,7 @@ function emitStruct(ctx: Ctx, name: string, fields: FieldSpec[], exported: boole
     } else {
       out.push(`    let count = 0;`);
       const conds = tagged.map(
-        (f) => `(${inRange("v", f.taggedVersions)}) && !(${isDefaultExpr(f, `o.${camel(f.name)}`)})`,
+        (f) => `(${inRange("v", f.taggedVersions)}) && !(${isDefaultExpr(ctx, f, `o.${camel(f.name)}`)})`,
       );
       conds.forEach((c) => out.push(`    if (${c}) count++;`));
       out.push(`    w.uvarint(count);`);
@@ -267,7 +273,7 @@ function emitStruct(ctx: Ctx, name: string, fields: FieldSpec[], exported: boole
         .slice()
         .sort((a, b) => a.tag! - b.tag!)
         .forEach((f) => {
-          const c = `(${inRange("v", f.taggedVersions)}) && !(${isDefaultExpr(f, `o.${camel(f.name)}`)})`;
+          const c = `(${inRange("v", f.taggedVersions)}) && !(${isDefaultExpr(ctx, f, `o.${camel(f.name)}`)})`;
           out.push(`    if (${c}) w.taggedField(${f.tag}, (w) => { ${writeFieldStmt(ctx, f, `o.${camel(f.name)}`)} });`);
         });
     }

@@ -231,9 +231,9 @@ export function writeFetchRequest(w: Writer, v: number, o: FetchRequest): void {
   if (v >= 12) {
     let count = 0;
     if ((v >= 12) && !(o.clusterId === null)) count++;
-    if ((v >= 15) && !(false)) count++;
+    if ((v >= 15) && !((o.replicaState.replicaId === -1 && o.replicaState.replicaEpoch === -1n))) count++;
     w.uvarint(count);
     if ((v >= 12) && !(o.clusterId === null)) w.taggedField(0, (w) => { if (v >= 12) { if (v >= 12) w.compactNullableString(o.clusterId); else w.compactString(o.clusterId ?? nullValue()); } else { if (v >= 12) w.nullableString(o.clusterId); else w.string(o.clusterId ?? nullValue()); } });
-    if ((v >= 15) && !(false)) w.taggedField(1, (w) => { writeReplicaState(w, v, o.replicaState); });
+    if ((v >= 15) && !((o.replicaState.replicaId === -1 && o.replicaState.replicaEpoch === -1n))) w.taggedField(1, (w) => { writeReplicaState(w, v, o.replicaState); });
   }
 }

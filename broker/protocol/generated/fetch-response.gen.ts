@@ -108,13 +108,13 @@ export function writePartitionData(w: Writer, v: number, o: PartitionData): void
   if (v >= 12) w.compactNullableBytes(o.records); else w.nullableBytes(o.records);
   if (v >= 12) {
     let count = 0;
-    if ((v >= 12) && !(false)) count++;
-    if ((v >= 12) && !(false)) count++;
-    if ((v >= 12) && !(false)) count++;
+    if ((v >= 12) && !((o.divergingEpoch.epoch === -1 && o.divergingEpoch.endOffset === -1n))) count++;
+    if ((v >= 12) && !((o.currentLeader.leaderId === -1 && o.currentLeader.leaderEpoch === -1))) count++;
+    if ((v >= 12) && !((o.snapshotId.endOffset === -1n && o.snapshotId.epoch === -1))) count++;
     w.uvarint(count);
-    if ((v >= 12) && !(false)) w.taggedField(0, (w) => { writeEpochEndOffset(w, v, o.divergingEpoch); });
-    if ((v >= 12) && !(false)) w.taggedField(1, (w) => { writeLeaderIdAndEpoch(w, v, o.currentLeader); });
-    if ((v >= 12) && !(false)) w.taggedField(2, (w) => { writeSnapshotId(w, v, o.snapshotId); });
+    if ((v >= 12) && !((o.divergingEpoch.epoch === -1 && o.divergingEpoch.endOffset === -1n))) w.taggedField(0, (w) => { writeEpochEndOffset(w, v, o.divergingEpoch); });
+    if ((v >= 12) && !((o.currentLeader.leaderId === -1 && o.currentLeader.leaderEpoch === -1))) w.taggedField(1, (w) => { writeLeaderIdAndEpoch(w, v, o.currentLeader); });
+    if ((v >= 12) && !((o.snapshotId.endOffset === -1n && o.snapshotId.epoch === -1))) w.taggedField(2, (w) => { writeSnapshotId(w, v, o.snapshotId); });
   }
 }
 

@@ -90,9 +90,9 @@ export function writePartitionSnapshot(w: Writer, v: number, o: PartitionSnapsho
   if (true) w.compactBytes(o.unalignedRecords); else w.bytes(o.unalignedRecords);
   if (true) {
     let count = 0;
-    if ((true) && !(false)) count++;
+    if ((true) && !((o.currentLeader.leaderId === 0 && o.currentLeader.leaderEpoch === 0))) count++;
     w.uvarint(count);
-    if ((true) && !(false)) w.taggedField(0, (w) => { writeLeaderIdAndEpoch(w, v, o.currentLeader); });
+    if ((true) && !((o.currentLeader.leaderId === 0 && o.currentLeader.leaderEpoch === 0))) w.taggedField(0, (w) => { writeLeaderIdAndEpoch(w, v, o.currentLeader); });
   }
 }
 

@@ -94,9 +94,9 @@ export function writePartitionProduceResponse(w: Writer, v: number, o: Partition
   if (v >= 8) { if (v >= 9) { if (v >= 8) w.compactNullableString(o.errorMessage); else w.compactString(o.errorMessage ?? nullValue()); } else { if (v >= 8) w.nullableString(o.errorMessage); else w.string(o.errorMessage ?? nullValue()); } }
   if (v >= 9) {
     let count = 0;
-    if ((v >= 10) && !(false)) count++;
+    if ((v >= 10) && !((o.currentLeader.leaderId === -1 && o.currentLeader.leaderEpoch === -1))) count++;
     w.uvarint(count);
-    if ((v >= 10) && !(false)) w.taggedField(0, (w) => { writeLeaderIdAndEpoch(w, v, o.currentLeader); });
+    if ((v >= 10) && !((o.currentLeader.leaderId === -1 && o.currentLeader.leaderEpoch === -1))) w.taggedField(0, (w) => { writeLeaderIdAndEpoch(w, v, o.currentLeader); });
   }
 }
 

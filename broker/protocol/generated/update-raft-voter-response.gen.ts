@@ -81,8 +81,8 @@ export function writeUpdateRaftVoterResponse(w: Writer, v: number, o: UpdateRaft
   w.int16(o.errorCode);
   if (true) {
     let count = 0;
-    if ((true) && !(false)) count++;
+    if ((true) && !((o.currentLeader.leaderId === -1 && o.currentLeader.leaderEpoch === -1 && o.currentLeader.host === "" && o.currentLeader.port === 0))) count++;
     w.uvarint(count);
-    if ((true) && !(false)) w.taggedField(0, (w) => { writeCurrentLeader(w, v, o.currentLeader); });
+    if ((true) && !((o.currentLeader.leaderId === -1 && o.currentLeader.leaderEpoch === -1 && o.currentLeader.host === "" && o.currentLeader.port === 0))) w.taggedField(0, (w) => { writeCurrentLeader(w, v, o.currentLeader); });
   }
 }
