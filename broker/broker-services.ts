@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { HandlerRegistry } from "./handlers/registry.js";
 import type { BrokerConfig } from "./config/index.js";
 import type { MetadataStore } from "./metadata/metadata-store.js";
-import type { LogManager } from "./storage/log-manager.js";
+import type { LogManager } from "./storage/index.js";
 import type { GroupCoordinator } from "./coordinator/group/group-coordinator.js";
 import type { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js";
 import type { TopicManager } from "./topics/topic-manager.js";

@@ -53,7 +53,7 @@ export function newClusterId(): string {
  * formats itself (Kafka needs `kafka-storage format` first; we do it implicitly for dev use).
  * A directory from another cluster or node stops start-up.
  */
-export function ensureMetaProperties(dirs: string[], nodeId: number): string {
+export function ensureMetaProperties(dirs: readonly string[], nodeId: number): string {
   const existing = dirs.map((dir) => ({ dir, meta: readMetaProperties(dir) }));
   const clusterIds = new Set(existing.flatMap((e) => (e.meta ? [e.meta.clusterId] : [])));
   if (clusterIds.size > 1) throw new Error(`log dirs belong to different clusters: ${[...clusterIds].join(", ")}`);

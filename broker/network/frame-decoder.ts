@@ -41,6 +41,8 @@ export class FrameDecoder {
   }
 
   private consume(n: number): Buffer {
+    // An empty body may sit exactly at the end of the buffered bytes, where there is no chunk.
+    if (n === 0) return Buffer.alloc(0);
     const first = this.chunks[0]!;
     let out: Buffer;
     if (first.length >= n) {

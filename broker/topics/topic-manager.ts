@@ -5,8 +5,7 @@ import type { MetadataStore } from "../metadata/metadata-store.js";
 import type { TopicImage } from "../metadata/metadata-image.js";
 import { invalidTopicNameReason } from "../metadata/topic-names.js";
 import type { KafkaErrorName } from "../protocol/errors.js";
-import type { LogManager } from "../storage/log-manager.js";
-import type { LogConfig } from "../storage/log-config.js";
+import type { LogConfig, LogManager } from "../storage/index.js";
 
 export type TopicResult<T> = { ok: true; value: T } | { ok: false; error: KafkaErrorName; message: string };
 
@@ -53,11 +52,16 @@ export class TopicManager {
 
   async createPartitions(topic: TopicImage, total: number, validateOnly = false): Promise<TopicResult<null>> {
     const current = topic.partitions.length;
-    if (total < current) {
-      return { ok: false, error: "INVALID_PARTITIONS", message: `Topic currently has ${current} partitions, which is higher than the requested ${total}.` };
-    }
+    // Kafka 4's messages (ReplicationControlManager.createPartitions).
     if (total === current) {
-      return { ok: false, error: "INVALID_PARTITIONS", message: `Topic already has ${current} partitions.` };
+      return { ok: false, error: "INVALID_PARTITIONS", message: `Topic already has ${current} partition(s).` };
+    }
+    if (total < current) {
+      return {
+        ok: false,
+        error: "INVALID_PARTITIONS",
+        message: `The topic ${topic.name} currently has ${current} partition(s); ${total} would not be an increase.`,
+      };
     }
     if (validateOnly) return { ok: true, value: null };
     this.opts.metadata.createPartitions(topic, total);

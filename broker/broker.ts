@@ -1,0 +1,98 @@
+// The composition root of one broker process: opens storage and metadata, builds the services
+// handlers use, registers the handlers and starts the listeners. `stop()` is the clean shutdown
+// (connections closed, logs flushed, clean-shutdown markers written).
+import { mkdirSync } from "node:fs";
+import type { Logger } from "pino";
+import type { BrokerServices } from "./broker-services.js";
+import type { BrokerConfig } from "./config/index.js";
+import { GroupCoordinator } from "./coordinator/group/group-coordinator.js";
+import { registerAllHandlers } from "./handlers/all-handlers.js";
+import { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js";
+import { HandlerRegistry } from "./handlers/registry.js";
+import { ensureMetaProperties } from "./metadata/meta-properties.js";
+import { MetadataStore } from "./metadata/metadata-store.js";
+import { Listener } from "./network/listener.js";
+import { LogManager } from "./storage/index.js";
+import { TopicManager } from "./topics/topic-manager.js";
+import { logConfigFor, validateTopicOverrides } from "./topics/topic-log-config.js";
+import { OffsetsTopicLog } from "./topics/offsets-topic-log.js";
+
+export class Broker {
+  private constructor(
+    readonly services: BrokerServices,
+    private readonly listeners: Listener[],
+    private readonly logs: LogManager,
+    private readonly metadata: MetadataStore,
+    private readonly groups: GroupCoordinator,
+    private readonly log: Logger,
+  ) {}
+
+  /** Ports actually bound, by listener name. */
+  get ports(): ReadonlyMap<string, number> {
+    return this.services.boundPorts;
+  }
+
+  static async start(config: BrokerConfig, log: Logger): Promise<Broker> {
+    const started = Date.now();
+    for (const dir of config.logDirs) mkdirSync(dir, { recursive: true });
+    const clusterId = ensureMetaProperties(config.logDirs, config.nodeId);
+    const metadataDir = config.metadataLogDir ?? config.logDirs[0]!;
+    const metadata = MetadataStore.open(metadataDir, config.nodeId, log.child({ component: "metadata" }));
+    const logs = await LogManager.open({
+      logDirs: config.logDirs,
+      defaultConfig: logConfigFor(config, new Map()),
+      topicConfig: (topic: string) => {
+        const image = metadata.topic(topic);
+        return image ? logConfigFor(config, image.configs) : undefined;
+      },
+      logger: log.child({ component: "storage" }),
+      retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+      cleanerEnabled: config.logCleanerEnable,
+    });
+    const topics = new TopicManager({
+      metadata,
+      logs,
+      logConfigFor: (overrides) => logConfigFor(config, overrides),
+      validateConfigs: (overrides) => validateTopicOverrides(config, overrides),
+      log: log.child({ component: "topics" }),
+    });
+    await topics.reconcileLogs();
+    const groups = new GroupCoordinator({
+      config,
+      log: log.child({ component: "group-coordinator" }),
+      storage: new OffsetsTopicLog(config, metadata, topics, logs),
+    });
+    const handlers = new HandlerRegistry();
+    registerAllHandlers(handlers);
+    const boundPorts = new Map<string, number>();
+    const services: BrokerServices = {
+      handlers,
+      config,
+      nodeId: config.nodeId,
+      clusterId,
+      metadata,
+      topics,
+      logs,
+      groups,
+      fetchSessions: new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots),
+      boundPorts,
+      log,
+      now: Date.now,
+    };
+    await groups.start();
+    const listeners = config.listeners.map((spec) => new Listener(spec, services, log));
+    for (const listener of listeners) boundPorts.set(listener.spec.name, await listener.listen());
+    log.info({ nodeId: config.nodeId, clusterId, startupMs: Date.now() - started }, "broker started");
+    return new Broker(services, listeners, logs, metadata, groups, log);
+  }
+
+  /** Clean shutdown: stop accepting, close connections, stop groups, flush and close logs. */
+  async stop(): Promise<void> {
+    this.log.info("broker stopping");
+    await Promise.all(this.listeners.map((l) => l.close()));
+    await this.groups.close();
+    await this.logs.close();
+    this.metadata.close();
+    this.log.info("broker stopped");
+  }
+}

@@ -1,0 +1,197 @@
+// Fetch: v4–v17. Long poll: the response waits until minBytes are available, maxWaitMs passes
+// or the connection closes. Response and per-partition byte limits as Kafka applies them.
+// v7+ incremental fetch sessions (KIP-227); v11+ rack id (accepted; one replica, so no
+// preferred read replica); v12+ flexible; v13+ topics by id; read_committed reads up to the
+// last stable offset (no transactions yet, so that is the high watermark).
+import { errorCode } from "../protocol/errors.js";
+import { fetchRequestMeta, readFetchRequest, type FetchRequest } from "../protocol/generated/fetch-request.gen.js";
+import {
+  writeFetchResponse,
+  type FetchableTopicResponse,
+  type FetchResponse,
+} from "../protocol/generated/fetch-response.gen.js";
+import { ZERO_UUID } from "../protocol/primitives.js";
+import {
+  FINAL_EPOCH,
+  INITIAL_EPOCH,
+  INVALID_SESSION_ID,
+  partitionKey,
+  type FetchSession,
+  type SessionPartition,
+} from "./fetch/fetch-session-cache.js";
+import { emptyPartitionData, readPartitions, type FetchedPartition, type PartitionToFetch } from "./fetch/fetch-partitions.js";
+import { defineHandler, type RequestContext } from "./handler.js";
+
+const READ_COMMITTED = 1;
+const TOPIC_IDS_VERSION = 13;
+
+interface FetchPlan {
+  partitions: PartitionToFetch[];
+  /** Partitions named by an id we do not know: answered UNKNOWN_TOPIC_ID. */
+  unknownTopicIds: { topicId: string; partition: number }[];
+  session: FetchSession | null;
+  /** Incremental responses only carry partitions with news. */
+  incremental: boolean;
+}
+
+function topicResponse(topic: string, topicId: string, partitions: FetchableTopicResponse["partitions"]): FetchableTopicResponse {
+  return { topic, topicId: topicId as FetchableTopicResponse["topicId"], partitions };
+}
+
+/** Resolves the request (and session) into the ordered list of partitions to read. */
+function plan(request: FetchRequest, ctx: RequestContext): FetchPlan | "FETCH_SESSION_ID_NOT_FOUND" | "INVALID_FETCH_SESSION_EPOCH" {
+  const { broker, apiVersion } = ctx;
+  const usesTopicIds = apiVersion >= TOPIC_IDS_VERSION;
+  const unknownTopicIds: FetchPlan["unknownTopicIds"] = [];
+  const requested: SessionPartition[] = [];
+  const epochs = new Map<string, number>();
+  for (const t of request.topics) {
+    const name = usesTopicIds ? broker.metadata.topicById(t.topicId)?.name : t.topic;
+    for (const p of t.partitions) {
+      if (name === undefined) {
+        unknownTopicIds.push({ topicId: t.topicId, partition: p.partition });
+        continue;
+      }
+      const topicId = usesTopicIds ? t.topicId : (broker.metadata.topic(name)?.topicId ?? ZERO_UUID);
+      epochs.set(`${name}:${p.partition}`, p.currentLeaderEpoch);
+      requested.push({
+        topic: name,
+        topicId,
+        partition: p.partition,
+        fetchOffset: p.fetchOffset,
+        maxBytes: p.partitionMaxBytes,
+        lastHighWatermark: -1n,
+        lastLogStartOffset: -1n,
+      });
+    }
+  }
+  const toFetch = (list: Iterable<SessionPartition>): PartitionToFetch[] =>
+    [...list].map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      fetchOffset: p.fetchOffset,
+      maxBytes: p.maxBytes,
+      currentLeaderEpoch: epochs.get(`${p.topic}:${p.partition}`) ?? -1,
+    }));
+
+  const sessions = broker.fetchSessions;
+  const { sessionId, sessionEpoch } = request;
+  if (apiVersion < 7 || sessionEpoch === FINAL_EPOCH || request.replicaId >= 0) {
+    if (apiVersion >= 7 && sessionId !== INVALID_SESSION_ID) sessions.remove(sessionId);
+    return { partitions: toFetch(requested), unknownTopicIds, session: null, incremental: false };
+  }
+  if (sessionEpoch === INITIAL_EPOCH) {
+    if (sessionId !== INVALID_SESSION_ID) sessions.remove(sessionId);
+    const session = sessions.create(usesTopicIds);
+    for (const p of requested) session?.partitions.set(partitionKey(usesTopicIds, p.topic, p.topicId, p.partition), p);
+    return { partitions: toFetch(requested), unknownTopicIds, session, incremental: false };
+  }
+  const session = sessions.get(sessionId);
+  if (!session) return "FETCH_SESSION_ID_NOT_FOUND";
+  if (session.nextEpoch !== sessionEpoch) return "INVALID_FETCH_SESSION_EPOCH";
+  for (const p of requested) {
+    const key = partitionKey(session.usesTopicIds, p.topic, p.topicId, p.partition);
+    const cached = session.partitions.get(key);
+    if (cached) {
+      cached.fetchOffset = p.fetchOffset;
+      cached.maxBytes = p.maxBytes;
+    } else {
+      session.partitions.set(key, p);
+    }
+  }
+  for (const forgotten of request.forgottenTopicsData) {
+    const name = session.usesTopicIds ? broker.metadata.topicById(forgotten.topicId)?.name ?? "" : forgotten.topic;
+    for (const partition of forgotten.partitions) {
+      session.partitions.delete(partitionKey(session.usesTopicIds, name, forgotten.topicId, partition));
+    }
+  }
+  session.nextEpoch = session.nextEpoch === 2 ** 31 - 1 ? 1 : session.nextEpoch + 1;
+  return { partitions: toFetch(session.partitions.values()), unknownTopicIds, session, incremental: true };
+}
+
+/** Waits until one of the logs' high watermark moves, the deadline passes or the connection closes. */
+function waitForData(ctx: RequestContext, partitions: PartitionToFetch[], deadline: number): Promise<void> {
+  return new Promise((resolve) => {
+    const unsubscribes: (() => void)[] = [];
+    const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+    function done(): void {
+      clearTimeout(timer);
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      resolve();
+    }
+    for (const p of partitions) {
+      const log = ctx.broker.logs.getLog(p.topic, p.partition);
+      if (log) unsubscribes.push(log.onHighWatermark(done));
+    }
+    void ctx.closed.then(done);
+  });
+}
+
+/** Whether an incremental response must carry this partition. */
+function hasNews(fetched: FetchedPartition, cached: SessionPartition | undefined): boolean {
+  const { data } = fetched;
+  return (
+    !cached ||
+    fetched.bytes > 0 ||
+    data.errorCode !== 0 ||
+    data.highWatermark !== cached.lastHighWatermark ||
+    data.logStartOffset !== cached.lastLogStartOffset
+  );
+}
+
+export const fetchHandler = defineHandler({
+  meta: fetchRequestMeta,
+  minVersion: 4,
+  maxVersion: 17,
+  readRequest: readFetchRequest,
+  writeResponse: writeFetchResponse,
+  async handle(request, ctx): Promise<FetchResponse> {
+    const planned = plan(request, ctx);
+    if (typeof planned === "string") {
+      return { throttleTimeMs: 0, errorCode: errorCode(planned), sessionId: 0, responses: [], nodeEndpoints: [] };
+    }
+    const readCommitted = request.isolationLevel === READ_COMMITTED;
+    const maxBytes = ctx.apiVersion >= 3 ? request.maxBytes : 2 ** 31 - 1;
+    const deadline = Date.now() + Math.max(0, request.maxWaitMs);
+    let fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readCommitted);
+    for (;;) {
+      const bytes = fetched.reduce((sum, f) => sum + f.bytes, 0);
+      const anyError = fetched.some((f) => f.data.errorCode !== 0) || planned.unknownTopicIds.length > 0;
+      if (bytes >= request.minBytes || anyError || Date.now() >= deadline || planned.partitions.length === 0) break;
+      let closed = false;
+      void ctx.closed.then(() => (closed = true));
+      await waitForData(ctx, planned.partitions, deadline);
+      if (closed) break;
+      fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readCommitted);
+    }
+
+    const byTopic = new Map<string, FetchableTopicResponse>();
+    const usesTopicIds = ctx.apiVersion >= TOPIC_IDS_VERSION;
+    for (const f of fetched) {
+      const session = planned.session;
+      const key = session ? partitionKey(session.usesTopicIds, f.request.topic, ctx.broker.metadata.topic(f.request.topic)?.topicId ?? ZERO_UUID, f.request.partition) : "";
+      const cached = session?.partitions.get(key);
+      if (planned.incremental && !hasNews(f, cached)) continue;
+      if (cached) {
+        cached.lastHighWatermark = f.data.highWatermark;
+        cached.lastLogStartOffset = f.data.logStartOffset;
+      }
+      const topicId = ctx.broker.metadata.topic(f.request.topic)?.topicId ?? ZERO_UUID;
+      const mapKey = usesTopicIds ? topicId : f.request.topic;
+      let entry = byTopic.get(mapKey);
+      if (!entry) byTopic.set(mapKey, (entry = topicResponse(f.request.topic, topicId, [])));
+      entry.partitions.push(f.data);
+    }
+    const responses = [...byTopic.values()];
+    for (const unknown of planned.unknownTopicIds) {
+      responses.push(topicResponse("", unknown.topicId, [emptyPartitionData(unknown.partition, "UNKNOWN_TOPIC_ID")]));
+    }
+    return {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      sessionId: planned.session?.id ?? INVALID_SESSION_ID,
+      responses,
+      nodeEndpoints: [],
+    };
+  },
+});

@@ -1,0 +1,114 @@
+// DeleteTopics: v1–v6 (v0 was dropped in Kafka 4; KafkaJS 2.2.4 and librdkafka 2.x send v1).
+// Topics by name; v6+ by name or by id (not both in one entry). As KRaft's controller does:
+// a name or id given twice is INVALID_REQUEST ("Duplicate topic name." / "Duplicate topic id."),
+// an entry with neither or both is INVALID_REQUEST, a name and an id naming the same topic is
+// INVALID_REQUEST, unknown names are UNKNOWN_TOPIC_OR_PARTITION and unknown ids UNKNOWN_TOPIC_ID.
+// With delete.topic.enable=false every topic fails with TOPIC_DELETION_DISABLED (v3+) or
+// INVALID_REQUEST (older), as Kafka does.
+// Internal topics (__consumer_offsets, __transaction_state) are refused with
+// INVALID_TOPIC_EXCEPTION. Kafka's controller would delete them, losing every group's offsets;
+// its own tool (kafka-topics.sh) refuses, and we refuse at the broker so that no client can.
+// Results keep request order (Kafka shuffles them to hide which topics exist from unauthorized
+// callers; without an authorizer there is nothing to hide).
+import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
+import { deleteTopicsRequestMeta, readDeleteTopicsRequest } from "../protocol/generated/delete-topics-request.gen.js";
+import {
+  writeDeleteTopicsResponse,
+  type DeletableTopicResult,
+  type DeleteTopicsResponse,
+} from "../protocol/generated/delete-topics-response.gen.js";
+import { ZERO_UUID, type Uuid } from "../protocol/primitives.js";
+import type { TopicImage } from "../metadata/metadata-image.js";
+import { isInternalTopic } from "../metadata/topic-names.js";
+import { defineHandler, type RequestContext } from "./handler.js";
+
+const TOPIC_IDS_VERSION = 6;
+
+function result(name: string | null, topicId: Uuid, error: KafkaErrorName, message: string | null = null): DeletableTopicResult {
+  return { name, topicId, errorCode: errorCode(error), errorMessage: message };
+}
+
+/** One entry of the request, resolved: an answer already known, or a topic to delete. */
+type Entry = { kind: "answer"; result: DeletableTopicResult } | { kind: "delete"; topic: TopicImage; byId: boolean };
+
+async function deleteOne(ctx: RequestContext, topic: TopicImage): Promise<DeletableTopicResult> {
+  if (isInternalTopic(topic.name)) {
+    return result(
+      topic.name,
+      topic.topicId,
+      "INVALID_TOPIC_EXCEPTION",
+      `Topic ${topic.name} is a kafka internal topic and is not allowed to be marked for deletion.`,
+    );
+  }
+  await ctx.broker.topics.deleteTopic(topic);
+  return result(topic.name, topic.topicId, "NONE");
+}
+
+export const deleteTopicsHandler = defineHandler({
+  meta: deleteTopicsRequestMeta,
+  minVersion: 1,
+  maxVersion: 6,
+  readRequest: readDeleteTopicsRequest,
+  writeResponse: writeDeleteTopicsResponse,
+  async handle(request, ctx): Promise<DeleteTopicsResponse> {
+    const { broker, apiVersion } = ctx;
+    const requested: { name: string | null; topicId: Uuid }[] =
+      apiVersion >= TOPIC_IDS_VERSION ? request.topics : request.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
+
+    if (!broker.config.deleteTopicEnable) {
+      const error = apiVersion >= 3 ? "TOPIC_DELETION_DISABLED" : "INVALID_REQUEST";
+      return { throttleTimeMs: 0, responses: requested.map((t) => result(t.name, t.topicId, error)) };
+    }
+
+    const count = new Map<string, number>();
+    const keyOf = (t: { name: string | null; topicId: Uuid }) => (t.name === null ? `id:${t.topicId}` : `name:${t.name}`);
+    for (const t of requested) count.set(keyOf(t), (count.get(keyOf(t)) ?? 0) + 1);
+
+    const entries: Entry[] = [];
+    const answeredDuplicates = new Set<string>();
+    for (const t of requested) {
+      const answer = (r: DeletableTopicResult) => entries.push({ kind: "answer", result: r });
+      if (t.name !== null && t.topicId !== ZERO_UUID) {
+        answer(result(t.name, t.topicId, "INVALID_REQUEST", "You may not specify both topic name and topic id."));
+        continue;
+      }
+      if (t.name === null && t.topicId === ZERO_UUID) {
+        answer(result(null, ZERO_UUID, "INVALID_REQUEST", "Neither topic name nor id were specified."));
+        continue;
+      }
+      const key = keyOf(t);
+      if ((count.get(key) ?? 0) > 1) {
+        // Kafka keeps duplicates in a set: one answer per duplicated name or id.
+        if (!answeredDuplicates.has(key)) {
+          answeredDuplicates.add(key);
+          answer(t.name === null ? result(null, t.topicId, "INVALID_REQUEST", "Duplicate topic id.") : result(t.name, ZERO_UUID, "INVALID_REQUEST", "Duplicate topic name."));
+        }
+        continue;
+      }
+      if (t.name === null) {
+        const topic = broker.metadata.topicById(t.topicId);
+        if (topic) entries.push({ kind: "delete", topic, byId: true });
+        else answer(result(null, t.topicId, "UNKNOWN_TOPIC_ID"));
+      } else {
+        const topic = broker.metadata.topic(t.name);
+        if (topic) entries.push({ kind: "delete", topic, byId: false });
+        else answer(result(t.name, ZERO_UUID, "UNKNOWN_TOPIC_OR_PARTITION"));
+      }
+    }
+
+    // A name that resolves to an id also given by id: Kafka refuses the pair rather than guess.
+    const byIdCount = new Map<Uuid, number>();
+    for (const e of entries) if (e.kind === "delete") byIdCount.set(e.topic.topicId, (byIdCount.get(e.topic.topicId) ?? 0) + 1);
+
+    const responses: DeletableTopicResult[] = [];
+    for (const e of entries) {
+      if (e.kind === "answer") responses.push(e.result);
+      else if ((byIdCount.get(e.topic.topicId) ?? 0) > 1) {
+        responses.push(
+          result(e.byId ? null : e.topic.name, e.topic.topicId, "INVALID_REQUEST", "The provided topic name maps to an ID that was already supplied."),
+        );
+      } else responses.push(await deleteOne(ctx, e.topic));
+    }
+    return { throttleTimeMs: 0, responses };
+  },
+});

@@ -1,0 +1,69 @@
+// InitProducerId: v0–v5 (KafkaJS 2.2.4 sends v1, librdkafka 2.x v4, Java 4.x and franz-go v5).
+//
+// Idempotent producers (null transactional id) get a fresh producer id with epoch 0. Ids come
+// from blocks reserved in the metadata journal (as KRaft's AllocateProducerIds does), so a
+// restart never hands out an id twice; the unused rest of a block is skipped after a restart.
+//
+// v3+ (KIP-360) lets the producer send its current id and epoch. Kafka answers an idempotent
+// producer with a brand-new id and epoch 0 whatever it sent, and so do we: bumping the epoch
+// in place only makes sense where the broker knows who owns the id and its current epoch — a
+// transactional id's coordinator state. Without it, any client could name another producer's
+// id and fence it, and a fresh id restarts sequences just as well as a bumped epoch. The pair
+// must be both -1 or both set (INVALID_REQUEST otherwise), as Kafka checks.
+//
+// Transactions do not exist yet. A transactional id is refused with
+// TRANSACTIONAL_ID_AUTHORIZATION_FAILED: the answer Kafka gives when this client may not use
+// transactional ids. It is non-retriable and fatal to a transactional producer (Java's
+// TransactionalIdAuthorizationException, librdkafka's fatal error), which is what a permanent
+// state calls for; COORDINATOR_NOT_AVAILABLE would make clients retry forever. Produce refuses
+// transactional batches with the same code. An empty transactional id is INVALID_REQUEST, as in
+// Kafka.
+import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
+import { initProducerIdRequestMeta, readInitProducerIdRequest } from "../protocol/generated/init-producer-id-request.gen.js";
+import { writeInitProducerIdResponse, type InitProducerIdResponse } from "../protocol/generated/init-producer-id-response.gen.js";
+import type { MetadataStore } from "../metadata/metadata-store.js";
+import { defineHandler } from "./handler.js";
+
+const NO_PRODUCER_ID = -1n;
+const NO_PRODUCER_EPOCH = -1;
+
+interface IdBlock {
+  next: bigint;
+  end: bigint;
+}
+
+// Keyed by store so that several brokers in one process (tests) keep separate blocks.
+const blocks = new WeakMap<MetadataStore, IdBlock>();
+
+/** The next producer id, reserving a new block in the metadata journal when the current one is used up. */
+export function nextProducerId(metadata: MetadataStore): bigint {
+  let block = blocks.get(metadata);
+  if (!block || block.next >= block.end) {
+    const { firstId, size } = metadata.allocateProducerIdBlock();
+    block = { next: firstId, end: firstId + size };
+    blocks.set(metadata, block);
+  }
+  return block.next++;
+}
+
+function failure(error: KafkaErrorName): InitProducerIdResponse {
+  return { throttleTimeMs: 0, errorCode: errorCode(error), producerId: NO_PRODUCER_ID, producerEpoch: NO_PRODUCER_EPOCH };
+}
+
+export const initProducerIdHandler = defineHandler({
+  meta: initProducerIdRequestMeta,
+  minVersion: 0,
+  maxVersion: 5,
+  readRequest: readInitProducerIdRequest,
+  writeResponse: writeInitProducerIdResponse,
+  handle(request, ctx): InitProducerIdResponse {
+    const { transactionalId, producerId, producerEpoch } = request;
+    if ((producerId === NO_PRODUCER_ID) !== (producerEpoch === NO_PRODUCER_EPOCH)) return failure("INVALID_REQUEST");
+    if (transactionalId !== null) {
+      if (transactionalId === "") return failure("INVALID_REQUEST");
+      ctx.log.debug({ transactionalId }, "transactional producer refused: transactions are not supported");
+      return failure("TRANSACTIONAL_ID_AUTHORIZATION_FAILED");
+    }
+    return { throttleTimeMs: 0, errorCode: 0, producerId: nextProducerId(ctx.broker.metadata), producerEpoch: 0 };
+  },
+});

@@ -1,0 +1,78 @@
+// CreatePartitions: v0–v3 (librdkafka 2.x sends v0, KafkaJS 2.2.4 v1; v2+ flexible).
+// Grows a topic to `count` partitions, optionally with a replica list per new partition, which on
+// this single-node broker may only name this node. Checks and messages follow KRaft's
+// ReplicationControlManager.createPartitions: a topic named twice is INVALID_REQUEST, then
+// unknown topic, then the count (must grow), then the assignments (one per new partition, each
+// valid against the registered brokers and the topic's replication factor). validateOnly
+// (v0+) stops after the checks.
+// Internal topics are refused with POLICY_VIOLATION: the group coordinator places each group by
+// hashing over the partition count of __consumer_offsets, so growing it would move groups away
+// from their committed offsets. (Kafka does not guard this; nothing legitimate needs it.)
+import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
+import { createPartitionsRequestMeta, readCreatePartitionsRequest, type CreatePartitionsTopic } from "../protocol/generated/create-partitions-request.gen.js";
+import {
+  writeCreatePartitionsResponse,
+  type CreatePartitionsResponse,
+  type CreatePartitionsTopicResult,
+} from "../protocol/generated/create-partitions-response.gen.js";
+import { isInternalTopic } from "../metadata/topic-names.js";
+import { defineHandler, type RequestContext } from "./handler.js";
+import { manualAssignmentError } from "./placement.js";
+
+function result(name: string, error: KafkaErrorName, message: string | null = null): CreatePartitionsTopicResult {
+  return { name, errorCode: errorCode(error), errorMessage: message };
+}
+
+async function createPartitions(t: CreatePartitionsTopic, validateOnly: boolean, ctx: RequestContext): Promise<CreatePartitionsTopicResult> {
+  const { broker } = ctx;
+  const topic = broker.metadata.topic(t.name);
+  if (!topic) return result(t.name, "UNKNOWN_TOPIC_OR_PARTITION");
+  if (isInternalTopic(t.name)) {
+    return result(
+      t.name,
+      "POLICY_VIOLATION",
+      `Cannot add partitions to internal topic ${t.name}: its partition count decides where each group's offsets live.`,
+    );
+  }
+  const checked = await broker.topics.createPartitions(topic, t.count, true);
+  if (!checked.ok) return result(t.name, checked.error, checked.message);
+  if (t.assignments !== null) {
+    const additional = t.count - topic.partitions.length;
+    if (t.assignments.length !== additional) {
+      return result(
+        t.name,
+        "INVALID_REPLICA_ASSIGNMENT",
+        `Attempted to add ${additional} additional partition(s), but only ${t.assignments.length} assignment(s) were specified.`,
+      );
+    }
+    const replicationFactor = topic.partitions[0]?.replicas.length ?? 1;
+    for (const a of t.assignments) {
+      const problem = manualAssignmentError(a.brokerIds, replicationFactor, [broker.nodeId]);
+      if (problem) return result(t.name, "INVALID_REPLICA_ASSIGNMENT", problem);
+    }
+  }
+  if (validateOnly) return result(t.name, "NONE");
+  const created = await broker.topics.createPartitions(topic, t.count);
+  return created.ok ? result(t.name, "NONE") : result(t.name, created.error, created.message);
+}
+
+export const createPartitionsHandler = defineHandler({
+  meta: createPartitionsRequestMeta,
+  minVersion: 0,
+  maxVersion: 3,
+  readRequest: readCreatePartitionsRequest,
+  writeResponse: writeCreatePartitionsResponse,
+  async handle(request, ctx): Promise<CreatePartitionsResponse> {
+    const count = new Map<string, number>();
+    for (const t of request.topics) count.set(t.name, (count.get(t.name) ?? 0) + 1);
+    const answered = new Set<string>();
+    const results: CreatePartitionsTopicResult[] = [];
+    for (const t of request.topics) {
+      if (answered.has(t.name)) continue;
+      answered.add(t.name);
+      if ((count.get(t.name) ?? 0) > 1) results.push(result(t.name, "INVALID_REQUEST", "Duplicate topic name."));
+      else results.push(await createPartitions(t, request.validateOnly, ctx));
+    }
+    return { throttleTimeMs: 0, results };
+  },
+});

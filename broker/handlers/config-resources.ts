@@ -1,0 +1,80 @@
+// What the config handlers (DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, CreateTopics)
+// share: Kafka's config resource types, the broker configuration as it stands now (the static
+// layers the process started with plus the dynamic layers in the metadata image), and writing a
+// new override set back as metadata config records.
+import { withDynamicLayers, type BrokerConfig } from "../config/index.js";
+import type { TopicImage } from "../metadata/metadata-image.js";
+import type { BrokerServices } from "../broker-services.js";
+
+/** ConfigResource.Type wire ids. */
+export const ConfigResourceType = {
+  UNKNOWN: 0,
+  TOPIC: 2,
+  BROKER: 4,
+  BROKER_LOGGER: 8,
+  CLIENT_METRICS: 16,
+  GROUP: 32,
+} as const;
+
+/** The enum name Kafka prints in messages ("UNKNOWN" for an id it does not know). */
+export function resourceTypeName(id: number): string {
+  const entry = Object.entries(ConfigResourceType).find(([, v]) => v === id);
+  return entry ? entry[0] : "UNKNOWN";
+}
+
+const EMPTY: ReadonlyMap<string, string> = new Map();
+
+/** The metadata key of a broker resource: "" for the cluster default, else this node's id. */
+export function brokerResourceKey(resourceName: string, nodeId: number): string {
+  return resourceName === "" ? "" : String(nodeId);
+}
+
+/** The stored dynamic configs of a broker resource. */
+export function dynamicBrokerConfigs(broker: BrokerServices, resourceName: string): ReadonlyMap<string, string> {
+  return broker.metadata.image.brokerConfigs.get(brokerResourceKey(resourceName, broker.nodeId)) ?? EMPTY;
+}
+
+/**
+ * The broker configuration including the dynamic configs in the metadata image, which are the
+ * truth after an IncrementalAlterConfigs: `broker.config` holds what the process started with.
+ */
+export function currentBrokerConfig(broker: BrokerServices): BrokerConfig {
+  const dynamicDefault = dynamicBrokerConfigs(broker, "");
+  const dynamicBroker = dynamicBrokerConfigs(broker, String(broker.nodeId));
+  const { layers } = broker.config;
+  if (sameEntries(dynamicDefault, layers.dynamicDefault) && sameEntries(dynamicBroker, layers.dynamicBroker)) return broker.config;
+  const combined = withDynamicLayers(broker.config, { dynamicDefault, dynamicBroker });
+  if (combined.ok) return combined.value;
+  // Stored configs were validated when written; a newer broker may have written keys we refuse.
+  broker.log.warn({ reason: combined.error.message }, "dynamic broker configs in metadata are not valid here; ignoring them");
+  return broker.config;
+}
+
+function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
+
+/** The metadata changes that turn `current` into `next`: set values, null for removed keys. */
+export function configChanges(current: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>): Map<string, string | null> {
+  const changes = new Map<string, string | null>();
+  for (const [k, v] of next) if (current.get(k) !== v) changes.set(k, v);
+  for (const k of current.keys()) if (!next.has(k)) changes.set(k, null);
+  return changes;
+}
+
+/** Makes `next` the topic's override set: durable in metadata first, then applied to its logs. */
+export function storeTopicConfigs(broker: BrokerServices, topic: TopicImage, next: ReadonlyMap<string, string>): void {
+  const changes = configChanges(topic.configs, next);
+  if (changes.size === 0) return;
+  broker.metadata.alterTopicConfigs(topic, changes);
+  broker.topics.applyConfigs(topic);
+}
+
+/** Makes `next` the dynamic config set of a broker resource ("" or this node's id). */
+export function storeBrokerConfigs(broker: BrokerServices, resourceName: string, next: ReadonlyMap<string, string>): void {
+  const changes = configChanges(dynamicBrokerConfigs(broker, resourceName), next);
+  if (changes.size === 0) return;
+  broker.metadata.alterBrokerConfigs(brokerResourceKey(resourceName, broker.nodeId), changes);
+}

@@ -1,0 +1,394 @@
+// All partition logs of one broker across its log.dirs: opening and recovering them, creating
+// and deleting logs, the log-dir checkpoints and the clean-shutdown marker, and the periodic
+// retention, flush, checkpoint and compaction work.
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { Logger } from "pino";
+import type { Uuid } from "../protocol/primitives.js";
+import { readOffsetCheckpoint, splitTopicPartition, writeOffsetCheckpoint } from "./checkpoint-file.js";
+import { DEFAULT_MAX_KEYS } from "./cleaner.js";
+import { type Clock, schedule, systemClock } from "./clock.js";
+import { describeError } from "./errors.js";
+import { type FileIo, nodeFileIo, syncDir, writeFileAtomic } from "./file-io.js";
+import {
+  CLEANER_OFFSET_CHECKPOINT,
+  CLEAN_SHUTDOWN_MARKER,
+  DELETE_DIR_SUFFIX,
+  LOG_START_OFFSET_CHECKPOINT,
+  RECOVERY_POINT_CHECKPOINT,
+} from "./file-names.js";
+import { DEFAULT_LOG_CONFIG, type LogConfig, isCompacted } from "./log-config.js";
+import { DEFAULT_CACHE_BYTES, PartitionLog } from "./partition-log.js";
+import type { ProducerStateOptions } from "./producer-state.js";
+
+export interface LogManagerOptions {
+  /** log.dirs */
+  logDirs: readonly string[];
+  /** Broker-level resolved defaults, used for logs whose topic config is unknown. */
+  defaultConfig?: LogConfig;
+  /** The config of a topic found on disk at startup. */
+  topicConfig?: (topic: string) => LogConfig | undefined;
+  logger: Logger;
+  clock?: Clock;
+  io?: FileIo;
+  /** log.retention.check.interval.ms */
+  retentionCheckIntervalMs?: number;
+  /** How often flush.ms is checked (log.flush.scheduler.interval.ms). */
+  flushCheckIntervalMs?: number;
+  /** log.flush.offset.checkpoint.interval.ms and log.flush.start.offset.checkpoint.interval.ms */
+  checkpointIntervalMs?: number;
+  /** log.cleaner.backoff.ms */
+  cleanerIntervalMs?: number;
+  /** log.cleaner.enable */
+  cleanerEnabled?: boolean;
+  /** Keys per compaction pass (stands in for log.cleaner.dedupe.buffer.size). */
+  cleanerMaxKeys?: number;
+  /** producer.id.expiration.ms */
+  producerIdExpirationMs?: number;
+  /** producer.id.expiration.check.interval.ms */
+  producerIdExpirationCheckIntervalMs?: number;
+  cacheBytesPerPartition?: number;
+  producerState?: ProducerStateOptions;
+  /** Off in tests that drive the periodic work by hand. */
+  startTimers?: boolean;
+}
+
+interface LogDirState {
+  dir: string;
+  cleanShutdown: boolean;
+  recoveryPoints: Map<string, number>;
+  logStartOffsets: Map<string, number>;
+  cleanerOffsets: Map<string, number>;
+}
+
+const OPEN_CONCURRENCY = 8;
+
+export class LogManager {
+  private readonly logs = new Map<string, { log: PartitionLog; dir: LogDirState }>();
+  private readonly creating = new Map<string, Promise<PartitionLog>>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly busy = new Set<string>();
+  private closed = false;
+  private readonly clock: Clock;
+  private readonly io: FileIo;
+  private readonly logger: Logger;
+  private readonly defaultConfig: LogConfig;
+
+  private constructor(
+    private readonly opts: LogManagerOptions,
+    private readonly dirs: LogDirState[],
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.io = opts.io ?? nodeFileIo;
+    this.logger = opts.logger;
+    this.defaultConfig = opts.defaultConfig ?? { ...DEFAULT_LOG_CONFIG };
+  }
+
+  static async open(opts: LogManagerOptions): Promise<LogManager> {
+    if (opts.logDirs.length === 0) throw new Error("log.dirs is empty");
+    const dirs: LogDirState[] = [];
+    for (const dir of opts.logDirs) {
+      fs.mkdirSync(dir, { recursive: true });
+      const cleanShutdown = fs.existsSync(path.join(dir, CLEAN_SHUTDOWN_MARKER));
+      dirs.push({
+        dir,
+        cleanShutdown,
+        recoveryPoints: readCheckpointOrEmpty(path.join(dir, RECOVERY_POINT_CHECKPOINT), opts.logger),
+        logStartOffsets: readCheckpointOrEmpty(path.join(dir, LOG_START_OFFSET_CHECKPOINT), opts.logger),
+        cleanerOffsets: readCheckpointOrEmpty(path.join(dir, CLEANER_OFFSET_CHECKPOINT), opts.logger),
+      });
+    }
+    const manager = new LogManager(opts, dirs);
+    const started = Date.now();
+    for (const state of dirs) await manager.loadDir(state);
+    for (const state of dirs) {
+      // Only now: a crash while loading must find the marker again and trust the files again.
+      fs.rmSync(path.join(state.dir, CLEAN_SHUTDOWN_MARKER), { force: true });
+    }
+    manager.checkpoint();
+    opts.logger.info(
+      { logDirs: opts.logDirs, logs: manager.logs.size, ms: Date.now() - started, clean: dirs.map((d) => d.cleanShutdown) },
+      "logs loaded",
+    );
+    if (opts.startTimers ?? true) manager.startTimers();
+    return manager;
+  }
+
+  private async loadDir(state: LogDirState): Promise<void> {
+    const entries = fs.readdirSync(state.dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+    const toOpen: { name: string; topic: string; partition: number }[] = [];
+    for (const e of entries) {
+      if (e.name.endsWith(DELETE_DIR_SUFFIX)) {
+        void fs.promises.rm(path.join(state.dir, e.name), { recursive: true, force: true });
+        continue;
+      }
+      const tp = splitTopicPartition(e.name);
+      if (!tp || /-(future|stray)$/.test(e.name)) continue;
+      toOpen.push({ name: e.name, ...tp });
+    }
+    for (let i = 0; i < toOpen.length; i += OPEN_CONCURRENCY) {
+      await Promise.all(
+        toOpen.slice(i, i + OPEN_CONCURRENCY).map(async ({ name, topic, partition }) => {
+          if (this.logs.has(name)) throw new Error(`partition ${name} exists in two log dirs`);
+          const config = this.opts.topicConfig?.(topic) ?? this.defaultConfig;
+          const log = await this.openLog(state, name, topic, partition, undefined, config);
+          this.logs.set(name, { log, dir: state });
+        }),
+      );
+    }
+  }
+
+  private async openLog(
+    state: LogDirState,
+    name: string,
+    topic: string,
+    partition: number,
+    topicId: Uuid | undefined,
+    config: LogConfig,
+  ): Promise<PartitionLog> {
+    const recoveryPoint = state.recoveryPoints.get(name);
+    const logStartOffset = state.logStartOffsets.get(name);
+    const log = await PartitionLog.open({
+      dir: path.join(state.dir, name),
+      topic,
+      partition,
+      ...(topicId !== undefined ? { topicId } : {}),
+      config,
+      logger: this.logger,
+      clock: this.clock,
+      io: this.io,
+      ...(recoveryPoint !== undefined ? { recoveryPoint: BigInt(recoveryPoint) } : {}),
+      ...(logStartOffset !== undefined ? { logStartOffset: BigInt(logStartOffset) } : {}),
+      cleanShutdown: state.cleanShutdown,
+      cacheBytes: this.opts.cacheBytesPerPartition ?? DEFAULT_CACHE_BYTES,
+      ...(this.opts.producerState ? { producerState: this.opts.producerState } : {}),
+      hooks: {
+        onLogStartOffsetChanged: () => this.writeLogStartOffsets(state),
+        onOffline: (l, err) =>
+          this.logger.error({ topic: l.topic, partition: l.partition, dir: state.dir, err: describeError(err) }, "partition offline"),
+      },
+    });
+    log.cleanerCheckpoint = state.cleanerOffsets.get(name) ?? 0;
+    return log;
+  }
+
+  /** What open() found in `dir`: whether the previous shutdown was clean. */
+  hadCleanShutdown(dir: string): boolean {
+    return this.dirs.find((d) => d.dir === dir)?.cleanShutdown ?? false;
+  }
+
+  get logDirs(): readonly string[] {
+    return this.dirs.map((d) => d.dir);
+  }
+
+  getLog(topic: string, partition: number): PartitionLog | undefined {
+    return this.logs.get(`${topic}-${partition}`)?.log;
+  }
+
+  allLogs(): PartitionLog[] {
+    return [...this.logs.values()].map((e) => e.log);
+  }
+
+  /**
+   * Creates the log (in the log dir holding the fewest), or returns the existing one. An existing
+   * log of a different topic id is an error: the old topic's data must be deleted first.
+   */
+  async createLog(topic: string, partition: number, topicId: Uuid, config: LogConfig): Promise<PartitionLog> {
+    if (this.closed) throw new Error("log manager is closed");
+    const name = `${topic}-${partition}`;
+    const existing = this.logs.get(name);
+    if (existing) {
+      if (existing.log.topicId !== undefined && existing.log.topicId !== topicId) {
+        throw new Error(`log ${name} belongs to topic id ${existing.log.topicId}, not ${topicId}`);
+      }
+      return existing.log;
+    }
+    const pending = this.creating.get(name);
+    if (pending) return pending;
+    const state = this.leastLoadedDir();
+    const promise = this.openLog(state, name, topic, partition, topicId, config)
+      .then((log) => {
+        this.logs.set(name, { log, dir: state });
+        this.logger.info({ topic, partition, topicId, dir: state.dir }, "log created");
+        return log;
+      })
+      .finally(() => this.creating.delete(name));
+    this.creating.set(name, promise);
+    return promise;
+  }
+
+  private leastLoadedDir(): LogDirState {
+    const counts = new Map<LogDirState, number>(this.dirs.map((d) => [d, 0]));
+    for (const { dir } of this.logs.values()) counts.set(dir, (counts.get(dir) ?? 0) + 1);
+    let best = this.dirs[0]!;
+    for (const d of this.dirs) if (counts.get(d)! < counts.get(best)!) best = d;
+    return best;
+  }
+
+  /** Closes the log, renames its directory to `<tp>.<uuid>-delete` and removes it later. */
+  async deleteLog(topic: string, partition: number): Promise<void> {
+    const name = `${topic}-${partition}`;
+    const entry = this.logs.get(name);
+    if (!entry) return;
+    this.logs.delete(name);
+    const { log, dir: state } = entry;
+    await log.close();
+    const from = path.join(state.dir, name);
+    const to = path.join(state.dir, `${name}.${randomUUID().replaceAll("-", "")}${DELETE_DIR_SUFFIX}`);
+    fs.renameSync(from, to);
+    syncDir(state.dir);
+    state.recoveryPoints.delete(name);
+    state.logStartOffsets.delete(name);
+    state.cleanerOffsets.delete(name);
+    this.checkpointDir(state);
+    schedule(log.config.fileDeleteDelayMs, () => {
+      fs.promises.rm(to, { recursive: true, force: true }).catch((err) => {
+        this.logger.warn({ dir: to, err: describeError(err) }, "could not remove a deleted log");
+      });
+    });
+    this.logger.info({ topic, partition, dir: to }, "log deleted");
+  }
+
+  /** AlterConfigs: applies to every partition of the topic held here. */
+  updateConfig(topic: string, config: LogConfig): void {
+    for (const { log } of this.logs.values()) if (log.topic === topic) log.updateConfig(config);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Periodic work (public so tests and admin paths can run it now)
+
+  async runRetention(): Promise<number> {
+    let deleted = 0;
+    const expiration = this.opts.producerIdExpirationMs ?? 24 * 60 * 60 * 1000;
+    for (const log of this.allLogs()) {
+      if (log.offline) continue;
+      try {
+        deleted += await log.deleteOldSegments();
+        log.removeExpiredProducers(expiration);
+      } catch (err) {
+        this.logger.error({ topic: log.topic, partition: log.partition, err: describeError(err) }, "retention failed");
+      }
+    }
+    return deleted;
+  }
+
+  async flushDue(): Promise<void> {
+    const now = this.clock.nowMs();
+    await Promise.all(
+      this.allLogs().map((log) =>
+        log.flushIfDue(now).catch((err) => {
+          this.logger.error({ topic: log.topic, partition: log.partition, err: describeError(err) }, "flush failed");
+        }),
+      ),
+    );
+  }
+
+  async runCleaner(): Promise<number> {
+    let cleaned = 0;
+    for (const log of this.allLogs()) {
+      if (log.offline || !isCompacted(log.config)) continue;
+      try {
+        if (await log.compact({ maxKeys: this.opts.cleanerMaxKeys ?? DEFAULT_MAX_KEYS })) cleaned++;
+      } catch (err) {
+        this.logger.error({ topic: log.topic, partition: log.partition, err: describeError(err) }, "compaction failed");
+      }
+    }
+    if (cleaned > 0) this.checkpoint();
+    return cleaned;
+  }
+
+  /** Writes the recovery-point, log-start-offset and cleaner-offset checkpoints of every dir. */
+  checkpoint(): void {
+    for (const state of this.dirs) this.checkpointDir(state);
+  }
+
+  private checkpointDir(state: LogDirState): void {
+    for (const [name, { log, dir }] of this.logs) {
+      if (dir !== state || log.offline) continue;
+      state.recoveryPoints.set(name, Number(log.recoveryPoint));
+      state.logStartOffsets.set(name, Number(log.logStartOffset));
+      state.cleanerOffsets.set(name, log.cleanerCheckpoint);
+    }
+    try {
+      writeOffsetCheckpoint(path.join(state.dir, RECOVERY_POINT_CHECKPOINT), state.recoveryPoints);
+      writeOffsetCheckpoint(path.join(state.dir, LOG_START_OFFSET_CHECKPOINT), state.logStartOffsets);
+      writeOffsetCheckpoint(path.join(state.dir, CLEANER_OFFSET_CHECKPOINT), state.cleanerOffsets);
+    } catch (err) {
+      this.logger.error({ dir: state.dir, err: describeError(err) }, "could not write log dir checkpoints");
+    }
+  }
+
+  private writeLogStartOffsets(state: LogDirState): void {
+    for (const [name, { log, dir }] of this.logs) {
+      if (dir === state && !log.offline) state.logStartOffsets.set(name, Number(log.logStartOffset));
+    }
+    try {
+      writeOffsetCheckpoint(path.join(state.dir, LOG_START_OFFSET_CHECKPOINT), state.logStartOffsets);
+    } catch (err) {
+      this.logger.error({ dir: state.dir, err: describeError(err) }, "could not write the log start offset checkpoint");
+    }
+  }
+
+  private startTimers(): void {
+    const every = (name: string, ms: number, fn: () => Promise<unknown> | unknown) => {
+      const t = setInterval(() => {
+        if (this.closed || this.busy.has(name)) return;
+        this.busy.add(name);
+        const p = Promise.resolve()
+          .then(fn)
+          .catch((err) => this.logger.error({ task: name, err: describeError(err) }, "scheduled storage task failed"))
+          .finally(() => {
+            this.busy.delete(name);
+            this.running.delete(p);
+          });
+        this.running.add(p);
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every("retention", this.opts.retentionCheckIntervalMs ?? 300_000, () => this.runRetention());
+    every("flush", this.opts.flushCheckIntervalMs ?? 1_000, () => this.flushDue());
+    every("checkpoint", this.opts.checkpointIntervalMs ?? 60_000, () => this.checkpoint());
+    if (this.opts.cleanerEnabled ?? true) every("cleaner", this.opts.cleanerIntervalMs ?? 15_000, () => this.runCleaner());
+  }
+
+  /** Stops the timers, closes every log, writes checkpoints and the clean-shutdown markers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    await Promise.allSettled([...this.running, ...this.creating.values()]);
+    const logs = this.allLogs();
+    // Recovery points are final only once each log has flushed on close.
+    await Promise.all(logs.map((l) => l.close()));
+    for (const state of this.dirs) {
+      for (const [name, { log, dir }] of this.logs) {
+        if (dir !== state) continue;
+        state.recoveryPoints.set(name, Number(log.closedCleanly ? log.logEndOffset : log.recoveryPoint));
+        state.logStartOffsets.set(name, Number(log.logStartOffset));
+        state.cleanerOffsets.set(name, log.cleanerCheckpoint);
+      }
+      const failed = logs.some((l) => this.logs.get(`${l.topic}-${l.partition}`)?.dir === state && !l.closedCleanly);
+      try {
+        writeOffsetCheckpoint(path.join(state.dir, RECOVERY_POINT_CHECKPOINT), state.recoveryPoints);
+        writeOffsetCheckpoint(path.join(state.dir, LOG_START_OFFSET_CHECKPOINT), state.logStartOffsets);
+        writeOffsetCheckpoint(path.join(state.dir, CLEANER_OFFSET_CHECKPOINT), state.cleanerOffsets);
+        if (!failed) writeFileAtomic(path.join(state.dir, CLEAN_SHUTDOWN_MARKER), JSON.stringify({ version: 0, brokerEpoch: -1 }));
+      } catch (err) {
+        this.logger.error({ dir: state.dir, err: describeError(err) }, "could not write shutdown checkpoints");
+      }
+    }
+    this.logger.info({ logs: logs.length }, "log manager closed");
+  }
+}
+
+function readCheckpointOrEmpty(file: string, logger: Logger): Map<string, number> {
+  try {
+    return readOffsetCheckpoint(file);
+  } catch (err) {
+    logger.warn({ file, err: describeError(err) }, "ignoring an unreadable checkpoint");
+    return new Map();
+  }
+}

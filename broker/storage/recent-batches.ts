@@ -1,0 +1,121 @@
+// The tail of the log kept in memory, one entry per append, so consumers and followers reading
+// near the end are served without touching the disk (Node has no sendfile). Entries not yet
+// written are never evicted: the cache is also how readers see data while its write is in flight.
+import { BATCH, LOG_OVERHEAD, readInt64Number } from "../protocol/records.js";
+
+interface Entry {
+  base: number;
+  end: number;
+  buf: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class RecentBatches {
+  private entries: Entry[] = [];
+  private head = 0;
+  private bytes = 0;
+  private writtenEnd = -1;
+
+  constructor(private budget: number) {}
+
+  get sizeInBytes(): number {
+    return this.bytes;
+  }
+  /** The first cached offset; Infinity when the cache is empty. */
+  get firstOffset(): number {
+    return this.head < this.entries.length ? this.entries[this.head]!.base : Infinity;
+  }
+
+  setBudget(budget: number): void {
+    this.budget = budget;
+    this.evict();
+  }
+
+  add(base: number, end: number, buf: Buffer): void {
+    const last = this.entries.at(-1);
+    if (this.head < this.entries.length && last && last.end !== base) this.clear();
+    this.entries.push({ base, end, buf });
+    this.bytes += buf.length;
+    this.evict();
+  }
+
+  /** Everything below `end` is on disk now and may be evicted. */
+  markWritten(end: number): void {
+    if (end > this.writtenEnd) this.writtenEnd = end;
+    this.evict();
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.head = 0;
+    this.bytes = 0;
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, under `maxBytes` (the first one regardless when
+   * `minOneMessage`), none at or above `limitOffset`. Undefined when the cache does not reach back
+   * to `offset`. A single contiguous run is returned without copying.
+   */
+  read(offset: number, maxBytes: number, limitOffset: number, minOneMessage: boolean): Buffer | undefined {
+    if (offset < this.firstOffset) return undefined;
+    let lo = this.head;
+    let hi = this.entries.length - 1;
+    let idx = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.entries[mid]!.end > offset) {
+        idx = mid;
+        hi = mid - 1;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    if (idx < 0) return EMPTY;
+    const parts: Buffer[] = [];
+    let total = 0;
+    let runBuf: Buffer | undefined;
+    let runStart = 0;
+    let runEnd = 0;
+    outer: for (let i = idx; i < this.entries.length; i++) {
+      const buf = this.entries[i]!.buf;
+      let pos = 0;
+      while (pos < buf.length) {
+        const size = LOG_OVERHEAD + buf.readInt32BE(pos + BATCH.batchLength);
+        const base = readInt64Number(buf, pos);
+        const last = base + buf.readInt32BE(pos + BATCH.lastOffsetDelta);
+        if (last >= offset) {
+          if (base >= limitOffset) break outer;
+          if (total + size > maxBytes && !(total === 0 && minOneMessage)) break outer;
+          if (runBuf === buf && runEnd === pos) {
+            runEnd += size;
+          } else {
+            if (runBuf) parts.push(runBuf.subarray(runStart, runEnd));
+            runBuf = buf;
+            runStart = pos;
+            runEnd = pos + size;
+          }
+          total += size;
+        }
+        pos += size;
+      }
+    }
+    if (runBuf) parts.push(runBuf.subarray(runStart, runEnd));
+    if (parts.length === 0) return EMPTY;
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
+  }
+
+  private evict(): void {
+    while (this.bytes > this.budget && this.head < this.entries.length) {
+      const e = this.entries[this.head]!;
+      if (e.end > this.writtenEnd) break;
+      this.bytes -= e.buf.length;
+      this.entries[this.head] = undefined as unknown as Entry;
+      this.head++;
+    }
+    if (this.head > 64 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
