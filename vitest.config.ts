@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config";
 const WIP_EXCLUDED = [
   "broker/handlers/**",
   "broker/storage/**",
+  "broker/protocol/records.test.ts",
   "broker/coordinator/**",
   "broker/topics/**",
   "test/integration/**",
