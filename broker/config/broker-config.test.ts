@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { brokerConfigFromMap, buildBrokerConfig, withDynamicLayers } from "./broker-config.js";
+import { brokerConfigFromMap, buildBrokerConfig, rawConfigMap, withDynamicLayers } from "./broker-config.js";
 import { ConfigSource } from "./config-def.js";
 import { ConfigError } from "./errors.js";
 import { collectStaticConfig } from "./sources.js";
@@ -245,5 +245,14 @@ describe("meta.properties keys", () => {
     expect(errorOf(() => fromFile("num.partitions=a\\nb\n")).message).toBe(
       "Invalid value a\\nb for configuration num.partitions: Not a number of type INT (from server.properties:1)",
     );
+  });
+});
+
+describe("rawConfigMap", () => {
+  it("gives every key with a value as text", () => {
+    const raw = rawConfigMap(brokerConfigFromMap({ "num.partitions": " 3 " }));
+    expect(raw.get("num.partitions")).toBe(" 3 ");
+    expect(raw.get("log.retention.hours")).toBe("168");
+    expect(raw.has("log.retention.ms")).toBe(false);
   });
 });

@@ -646,3 +646,10 @@ export function withDynamicLayers(
     throw e;
   }
 }
+
+/** Every key that has a value, as the text it was set to (or its default): the raw string map. */
+export function rawConfigMap(config: BrokerConfig): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, e] of config.entries) if (e.raw !== null) out.set(name, e.raw);
+  return out;
+}

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigSource } from "./config-def.js";
 import { ConfigError } from "./errors.js";
@@ -67,6 +68,14 @@ describe("loadBrokerConfig", () => {
     expect(() => loadBrokerConfig({ env: { MILLRACE_NUM_PARTITION: "2" } })).toThrow(
       "Unknown broker config 'num.partition' (did you mean 'num.partitions'?) (from environment variable MILLRACE_NUM_PARTITION)",
     );
+  });
+
+  it("loads the shipped example server.properties", () => {
+    const example = fileURLToPath(new URL("../../examples/server.properties", import.meta.url));
+    const c = loadBrokerConfig({ argv: ["--config", example] });
+    expect(c.numPartitions).toBe(3);
+    expect(c.logFlushIntervalMessages).toBe(1);
+    expect(c.warnings).toEqual([]);
   });
 
   it("needs no arguments at all", () => {
