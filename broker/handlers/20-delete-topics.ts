@@ -40,6 +40,8 @@ async function deleteOne(ctx: RequestContext, topic: TopicImage): Promise<Deleta
       `Topic ${topic.name} is a kafka internal topic and is not allowed to be marked for deletion.`,
     );
   }
+  // Another connection may have deleted it while this request awaited earlier deletions.
+  if (!ctx.broker.metadata.topicById(topic.topicId)) return result(topic.name, topic.topicId, "UNKNOWN_TOPIC_OR_PARTITION");
   await ctx.broker.topics.deleteTopic(topic);
   return result(topic.name, topic.topicId, "NONE");
 }

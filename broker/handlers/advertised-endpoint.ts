@@ -6,5 +6,8 @@ export function advertisedEndpoint(ctx: RequestContext): { host: string; port: n
   const listener =
     config.advertisedListeners.find((l) => l.name === ctx.connection.listenerName) ?? config.advertisedListeners[0];
   if (!listener) throw new Error("no advertised listener configured");
-  return { host: listener.host, port: ctx.broker.boundPorts.get(listener.name) ?? listener.port };
+  // Only a port of 0 ("any free port", used by tests) is replaced by the port actually bound;
+  // an explicitly advertised port (a load balancer's, say) is what clients must use.
+  const port = listener.port === 0 ? (ctx.broker.boundPorts.get(listener.name) ?? 0) : listener.port;
+  return { host: listener.host, port };
 }
