@@ -1,5 +1,6 @@
 // The broker settings the coordinator reads, in the units it uses. The broker fills this from its
 // server.properties keys (named beside each field); the defaults are Apache Kafka 4.0's.
+import type { BrokerConfig } from "../../config/index.js";
 
 export interface GroupCoordinatorConfig {
   /** offsets.topic.num.partitions */
@@ -51,4 +52,38 @@ export const DEFAULT_GROUP_COORDINATOR_CONFIG: GroupCoordinatorConfig = {
 
 export function groupCoordinatorConfig(overrides: Partial<GroupCoordinatorConfig> = {}): GroupCoordinatorConfig {
   return { ...DEFAULT_GROUP_COORDINATOR_CONFIG, ...overrides };
+}
+
+/** The broker settings (BrokerConfig fields) the coordinator is configured from. */
+export type GroupSettings = Pick<
+  BrokerConfig,
+  | "offsetsTopicNumPartitions"
+  | "offsetsRetentionMs"
+  | "offsetsRetentionCheckIntervalMs"
+  | "offsetMetadataMaxBytes"
+  | "groupMinSessionTimeoutMs"
+  | "groupMaxSessionTimeoutMs"
+  | "groupInitialRebalanceDelayMs"
+  | "groupMaxSize"
+  | "groupConsumerSessionTimeoutMs"
+  | "groupConsumerHeartbeatIntervalMs"
+  | "groupConsumerMaxSize"
+  | "groupConsumerAssignors"
+>;
+
+export function groupCoordinatorConfigFrom(c: GroupSettings): GroupCoordinatorConfig {
+  return groupCoordinatorConfig({
+    offsetsTopicNumPartitions: c.offsetsTopicNumPartitions,
+    offsetsRetentionMs: c.offsetsRetentionMs,
+    offsetsRetentionCheckIntervalMs: c.offsetsRetentionCheckIntervalMs,
+    offsetMetadataMaxBytes: c.offsetMetadataMaxBytes,
+    classicMinSessionTimeoutMs: c.groupMinSessionTimeoutMs,
+    classicMaxSessionTimeoutMs: c.groupMaxSessionTimeoutMs,
+    classicInitialRebalanceDelayMs: c.groupInitialRebalanceDelayMs,
+    classicMaxSize: c.groupMaxSize,
+    consumerSessionTimeoutMs: c.groupConsumerSessionTimeoutMs,
+    consumerHeartbeatIntervalMs: c.groupConsumerHeartbeatIntervalMs,
+    consumerMaxSize: c.groupConsumerMaxSize,
+    consumerAssignors: c.groupConsumerAssignors,
+  });
 }

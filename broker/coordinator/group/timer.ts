@@ -69,11 +69,14 @@ export class ManualTimer implements Timer {
 /** Timers by name: scheduling a key again replaces its previous timer, as Kafka's coordinator timer does. */
 export class KeyedTimers {
   private readonly cancels = new Map<string, () => void>();
+  private stopped = false;
 
   constructor(private readonly timer: Timer) {}
 
   schedule(key: string, delayMs: number, fn: () => void): void {
     this.cancel(key);
+    // Writes completing after shutdown must not bring timers back.
+    if (this.stopped) return;
     const cancel = this.timer.schedule(delayMs, () => {
       if (this.cancels.get(key) === cancel) this.cancels.delete(key);
       fn();
@@ -95,6 +98,12 @@ export class KeyedTimers {
   cancelAll(): void {
     for (const cancel of this.cancels.values()) cancel();
     this.cancels.clear();
+  }
+
+  /** Cancels every timer and refuses new ones. */
+  stop(): void {
+    this.stopped = true;
+    this.cancelAll();
   }
 
   get size(): number {

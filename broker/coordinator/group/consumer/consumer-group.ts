@@ -10,7 +10,7 @@ import { GroupError } from "../group-errors.js";
 import type { OffsetExpiryPolicy } from "../offsets/offset-expiry.js";
 import type { CoordinatorRecord } from "../records/coordinator-record.js";
 import { EMPTY_ASSIGNMENT, type Assignment } from "./assignment.js";
-import { isReconciledTo, type ConsumerMember } from "./consumer-member.js";
+import { isReconciledTo, preferredServerAssignor, type ConsumerMember } from "./consumer-member.js";
 import { groupTombstones } from "./consumer-records.js";
 import type { SubscriptionMetadata } from "./topic-metadata.js";
 
@@ -131,15 +131,9 @@ export class ConsumerGroup implements Group {
     }
   }
 
-  /** The server assignor most members ask for, or null when none asks (ties: alphabetical). */
+  /** The server assignor most members ask for, or null when none asks. */
   preferredServerAssignor(): string | null {
-    const votes = new Map<string, number>();
-    for (const m of this.memberMap.values()) if (m.serverAssignor) votes.set(m.serverAssignor, (votes.get(m.serverAssignor) ?? 0) + 1);
-    let best: string | null = null;
-    for (const [name, n] of [...votes].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (best === null || n > votes.get(best)!) best = name;
-    }
-    return best;
+    return preferredServerAssignor(this.memberMap.values());
   }
 
   // ── Group ────────────────────────────────────────────────────────────────────────────────────

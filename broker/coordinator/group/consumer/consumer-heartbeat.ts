@@ -20,6 +20,7 @@ import {
   isReconciledTo,
   metadataChanged,
   newConsumerMember,
+  preferredServerAssignor,
   subscriptionChanged,
   type ConsumerMember,
 } from "./consumer-member.js";
@@ -34,6 +35,7 @@ import {
 } from "./consumer-records.js";
 import { reconcile } from "./reconcile.js";
 import { computeTargetAssignment } from "./target-assignment.js";
+import { compileTopicRegex } from "./topic-regex.js";
 import { subscriptionMetadataEqual } from "./topic-metadata.js";
 
 export interface ConsumerHeartbeatInput {
@@ -170,7 +172,12 @@ export class ConsumerGroupHeartbeat {
       clientId: input.clientId,
       clientHost: input.clientHost,
     };
-    const isNew = !group.members.has(member.memberId);
+    // Only the member sending a new regex is refused for it; regexes already stored never fail a heartbeat.
+    if (updated.subscribedTopicRegex !== null && updated.subscribedTopicRegex !== member.subscribedTopicRegex) {
+      compileTopicRegex(updated.subscribedTopicRegex);
+    }
+    // A replaced static member keeps its predecessor's subscription: no new epoch unless it changed.
+    const isNew = replacedMemberId === undefined && !group.members.has(member.memberId);
     let bumpGroupEpoch = false;
     if (isNew || metadataChanged(member, updated)) {
       records.push(memberMetadataRecord(groupId, updated));
@@ -193,7 +200,7 @@ export class ConsumerGroupHeartbeat {
     let targetEpoch = group.assignmentEpoch;
     let target: Assignment = replacedMemberId !== undefined ? group.targetAssignmentOf(replacedMemberId) : group.targetAssignmentOf(memberId);
     if (groupEpoch > group.assignmentEpoch) {
-      const assignorName = this.assignorFor(group, member, updated);
+      const assignorName = preferredServerAssignor([...others, updated]) ?? this.ctx.assignors.keys().next().value!;
       const result = computeTargetAssignment({
         group,
         groupEpoch,
@@ -244,20 +251,7 @@ export class ConsumerGroupHeartbeat {
     };
   }
 
-  /** The group's assignor: the one most members ask for, else the first configured. */
-  private assignorFor(group: ConsumerGroup, before: ConsumerMember, after: ConsumerMember): string {
-    const votes = new Map<string, number>();
-    for (const m of group.members.values()) {
-      const m2 = m.memberId === before.memberId ? after : m;
-      if (m2.serverAssignor) votes.set(m2.serverAssignor, (votes.get(m2.serverAssignor) ?? 0) + 1);
-    }
-    if (!group.members.has(before.memberId) && after.serverAssignor) votes.set(after.serverAssignor, (votes.get(after.serverAssignor) ?? 0) + 1);
-    let best: string | undefined;
-    for (const [name, n] of [...votes].sort(([a], [b]) => (a < b ? -1 : 1))) if (best === undefined || n > votes.get(best)!) best = name;
-    return best ?? this.ctx.assignors.keys().next().value!;
-  }
-
-  private dynamicMember(group: ConsumerGroup, memberId: string, input: ConsumerHeartbeatInput): { member: ConsumerMember; replacedMemberId?: string } {
+  private dynamicMember(group: ConsumerGroup, memberId: string, input: ConsumerHeartbeatInput): { member: ConsumerMember; replacedMemberId?: undefined } {
     const existing = group.members.get(memberId);
     if (input.memberEpoch === 0) {
       if (!existing) this.ctx.log.info({ groupId: group.groupId, memberId }, "member joins the consumer group");

@@ -88,3 +88,14 @@ export function assignmentStateChanged(a: ConsumerMember, b: ConsumerMember): bo
     !assignmentsEqual(a.partitionsPendingRevocation, b.partitionsPendingRevocation)
   );
 }
+
+/** The server assignor most members ask for, or null when none asks (ties: alphabetical). */
+export function preferredServerAssignor(members: Iterable<ConsumerMember>): string | null {
+  const votes = new Map<string, number>();
+  for (const m of members) if (m.serverAssignor) votes.set(m.serverAssignor, (votes.get(m.serverAssignor) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [name, n] of [...votes].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (best === null || n > votes.get(best)!) best = name;
+  }
+  return best;
+}

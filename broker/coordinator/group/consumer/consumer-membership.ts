@@ -20,6 +20,10 @@ export class ConsumerMembership {
     for (const record of records) {
       if (isConsumerGroupRecord(record)) {
         replayConsumerGroupRecord(this.ctx.registry, record);
+        if (record.kind === "consumerGroupMemberMetadata" && record.value?.subscribedTopicRegex) {
+          const group = this.ctx.registry.get(record.groupId);
+          if (group?.type === "consumer") this.refreshRegexes(group);
+        }
       } else if (record.kind === "groupMetadata" && record.value === null) {
         // An empty classic group giving its id to a consumer group.
         const classic = this.ctx.registry.get(record.groupId);
@@ -44,12 +48,26 @@ export class ConsumerMembership {
   topicNamesOf(group: ConsumerGroup, member: ConsumerMember): Set<string> {
     const names = new Set(member.subscribedTopicNames);
     const regex = member.subscribedTopicRegex;
-    if (regex) {
-      const matched = this.ctx.regexes.resolve(regex);
-      group.resolvedRegexes.set(regex, matched);
-      for (const name of matched) names.add(name);
-    }
+    if (regex) for (const name of this.resolveRegex(group, regex)) names.add(name);
     return names;
+  }
+
+  /** Topics a regex matches, remembered on the group (offsets of those topics are in use). */
+  private resolveRegex(group: ConsumerGroup, regex: string): ReadonlySet<string> {
+    let matched: ReadonlySet<string>;
+    try {
+      matched = this.ctx.regexes.resolve(regex);
+    } catch {
+      // Checked when a member sends it; one loaded from the log that we cannot compile matches nothing.
+      matched = new Set();
+    }
+    group.resolvedRegexes.set(regex, matched);
+    return matched;
+  }
+
+  /** Resolves every regex the group's members use (after loading, or when a new one arrives). */
+  refreshRegexes(group: ConsumerGroup): void {
+    for (const regex of group.subscribedRegexes()) this.resolveRegex(group, regex);
   }
 
   /** Subscription metadata for a set of members (the group's, with one member changed or gone). */
@@ -106,6 +124,7 @@ export class ConsumerMembership {
 
   /** After loading: every member must heartbeat within its session; revocations keep their deadline. */
   onLoaded(group: ConsumerGroup): void {
+    this.refreshRegexes(group);
     for (const member of group.members.values()) {
       this.scheduleSessionTimeout(group.groupId, member.memberId);
       if (member.state === MemberState.UNREVOKED_PARTITIONS) {

@@ -1,0 +1,40 @@
+// OffsetCommit: v0–v9. Acknowledged only once the offsets are durable in __consumer_offsets.
+// v0 commits outside group management (no generation, no member); v1+ carry the generation (or,
+// in v9, a KIP-848 member epoch) and member id, checked against the group (ILLEGAL_GENERATION,
+// UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH); generation -1 commits for a group with no members
+// (admin tools, consumers using assign()). v1 carried a per-partition commit timestamp and
+// v2–v4 a retention time: the timestamp is ignored (the broker's clock is used, as in Kafka),
+// an explicit retention sets the offset's expiry. v6+ carry the leader epoch, v7+ the
+// group.instance.id. v9+ says GROUP_ID_NOT_FOUND for a missing group where older versions say
+// ILLEGAL_GENERATION. Topic ids (v10) are not in our specs yet.
+import { errorCode } from "../protocol/errors.js";
+import { offsetCommitRequestMeta, readOffsetCommitRequest } from "../protocol/generated/offset-commit-request.gen.js";
+import { writeOffsetCommitResponse, type OffsetCommitResponse } from "../protocol/generated/offset-commit-response.gen.js";
+import { defineHandler } from "./handler.js";
+
+export const offsetCommitHandler = defineHandler({
+  meta: offsetCommitRequestMeta,
+  minVersion: 0,
+  maxVersion: 9,
+  readRequest: readOffsetCommitRequest,
+  writeResponse: writeOffsetCommitResponse,
+  async handle(request, ctx) {
+    const result = await ctx.broker.groups.commitOffsets({
+      groupId: request.groupId,
+      generationIdOrMemberEpoch: request.generationIdOrMemberEpoch,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+      retentionTimeMs: request.retentionTimeMs,
+      apiVersion: ctx.apiVersion,
+      topics: request.topics,
+    });
+    const response: OffsetCommitResponse = {
+      throttleTimeMs: 0,
+      topics: result.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errorCode(p.error) })),
+      })),
+    };
+    return response;
+  },
+});

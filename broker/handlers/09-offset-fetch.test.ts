@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { exchange, groupHandlerContext } from "../coordinator/group/testing/handler-context.js";
+import { silentLogger, startTestCoordinator, type TestCoordinator } from "../coordinator/group/testing/test-coordinator.js";
+import { GroupCoordinator } from "../coordinator/group/group-coordinator.js";
+import { errorCode } from "../protocol/errors.js";
+import { writeOffsetFetchRequest, type OffsetFetchRequest } from "../protocol/generated/offset-fetch-request.gen.js";
+import { readOffsetFetchResponse } from "../protocol/generated/offset-fetch-response.gen.js";
+import { offsetFetchHandler } from "./09-offset-fetch.js";
+
+async function withOffsets(): Promise<TestCoordinator> {
+  const t = await startTestCoordinator();
+  await t.coordinator.commitOffsets({
+    groupId: "g",
+    generationIdOrMemberEpoch: -1,
+    memberId: "",
+    groupInstanceId: null,
+    retentionTimeMs: -1n,
+    apiVersion: 9,
+    topics: [{ name: "orders", partitions: [{ partitionIndex: 1, committedOffset: 7n, committedLeaderEpoch: 4, committedMetadata: "x" }] }],
+  });
+  return t;
+}
+
+const empty: OffsetFetchRequest = { groupId: "", topics: null, groups: [], requireStable: false };
+
+describe("OffsetFetch handler", () => {
+  it("serves v0 to v9", () => {
+    expect([offsetFetchHandler.minVersion, offsetFetchHandler.maxVersion]).toEqual([0, 9]);
+  });
+
+  it("fetches named partitions (v1) and all partitions (v7)", async () => {
+    const t = await withOffsets();
+    const v1 = await exchange(offsetFetchHandler, groupHandlerContext(t, 9, 1), writeOffsetFetchRequest, readOffsetFetchResponse, {
+      ...empty,
+      groupId: "g",
+      topics: [{ name: "orders", partitionIndexes: [0, 1] }],
+    });
+    expect(v1.topics).toEqual([
+      {
+        name: "orders",
+        partitions: [
+          { partitionIndex: 0, committedOffset: -1n, committedLeaderEpoch: -1, metadata: "", errorCode: 0 },
+          { partitionIndex: 1, committedOffset: 7n, committedLeaderEpoch: -1, metadata: "x", errorCode: 0 },
+        ],
+      },
+    ]);
+    const v7 = await exchange(offsetFetchHandler, groupHandlerContext(t, 9, 7), writeOffsetFetchRequest, readOffsetFetchResponse, { ...empty, groupId: "g", requireStable: true });
+    expect(v7.errorCode).toBe(0);
+    expect(v7.topics[0]!.partitions).toEqual([{ partitionIndex: 1, committedOffset: 7n, committedLeaderEpoch: 4, metadata: "x", errorCode: 0 }]);
+  });
+
+  it("fetches several groups at once (v9)", async () => {
+    const t = await withOffsets();
+    const r = await exchange(offsetFetchHandler, groupHandlerContext(t, 9, 9), writeOffsetFetchRequest, readOffsetFetchResponse, {
+      ...empty,
+      groups: [
+        { groupId: "g", memberId: null, memberEpoch: -1, topics: null },
+        { groupId: "none", memberId: null, memberEpoch: -1, topics: [{ name: "orders", partitionIndexes: [0] }] },
+      ],
+    });
+    expect(r.groups).toEqual([
+      { groupId: "g", errorCode: 0, topics: [{ name: "orders", partitions: [{ partitionIndex: 1, committedOffset: 7n, committedLeaderEpoch: 4, metadata: "x", errorCode: 0 }] }] },
+      { groupId: "none", errorCode: 0, topics: [{ name: "orders", partitions: [{ partitionIndex: 0, committedOffset: -1n, committedLeaderEpoch: -1, metadata: "", errorCode: 0 }] }] },
+    ]);
+  });
+
+  it("puts a group error on each partition where v0–v1 have no group error", async () => {
+    const t = await startTestCoordinator();
+    const loading = new GroupCoordinator({ config: t.config, log: t.log, topics: t.topics, logger: silentLogger, timer: t.timer });
+    const ctx = groupHandlerContext(t, 9, 0);
+    const services = { ...ctx.broker, groups: loading };
+    const r = await exchange(offsetFetchHandler, { ...ctx, broker: services }, writeOffsetFetchRequest, readOffsetFetchResponse, {
+      ...empty,
+      groupId: "g",
+      topics: [{ name: "orders", partitionIndexes: [3] }],
+    });
+    expect(r.topics[0]!.partitions[0]!.errorCode).toBe(errorCode("COORDINATOR_LOAD_IN_PROGRESS"));
+    const v2 = await exchange(offsetFetchHandler, { ...groupHandlerContext(t, 9, 2), broker: services }, writeOffsetFetchRequest, readOffsetFetchResponse, { ...empty, groupId: "g" });
+    expect(v2).toMatchObject({ errorCode: errorCode("COORDINATOR_LOAD_IN_PROGRESS"), topics: [] });
+  });
+});

@@ -1,0 +1,52 @@
+// FindCoordinator: v0–v6. Which broker coordinates a group: the leader of the group's
+// __consumer_offsets partition — on a single node, this broker, at the address advertised for the
+// listener the request came in on. v1+ carry a key type (0 group, 1 transaction, 2 share) and an
+// error message ("NONE" on success, as Kafka writes it); v4+ batch several keys. Transaction
+// coordinators do not exist yet (COORDINATOR_NOT_AVAILABLE, retriable); share groups are not
+// supported (INVALID_REQUEST).
+import { errorCode, KAFKA_ERRORS, type KafkaErrorName } from "../protocol/errors.js";
+import { findCoordinatorRequestMeta, readFindCoordinatorRequest } from "../protocol/generated/find-coordinator-request.gen.js";
+import { writeFindCoordinatorResponse, type Coordinator, type FindCoordinatorResponse } from "../protocol/generated/find-coordinator-response.gen.js";
+import { advertisedEndpoint } from "./advertised-endpoint.js";
+import { defineHandler, type RequestContext } from "./handler.js";
+
+const BATCHED_VERSION = 4;
+const KEY_TYPE_GROUP = 0;
+const KEY_TYPE_TRANSACTION = 1;
+
+/** Kafka's Errors.message(): the exception's message, or the name for NONE. */
+function message(error: KafkaErrorName): string {
+  return error === "NONE" ? "NONE" : KAFKA_ERRORS[error].message;
+}
+
+function coordinatorFor(key: string, keyType: number, ctx: RequestContext): Coordinator {
+  const refused = (error: KafkaErrorName): Coordinator => ({ key, nodeId: -1, host: "", port: -1, errorCode: errorCode(error), errorMessage: message(error) });
+  if (keyType === KEY_TYPE_TRANSACTION) return refused("COORDINATOR_NOT_AVAILABLE");
+  if (keyType !== KEY_TYPE_GROUP) return refused("INVALID_REQUEST");
+  if (!ctx.broker.groups.isActive) return refused("COORDINATOR_NOT_AVAILABLE");
+  const { host, port } = advertisedEndpoint(ctx);
+  return { key, nodeId: ctx.broker.nodeId, host, port, errorCode: 0, errorMessage: message("NONE") };
+}
+
+export const findCoordinatorHandler = defineHandler({
+  meta: findCoordinatorRequestMeta,
+  minVersion: 0,
+  maxVersion: 6,
+  readRequest: readFindCoordinatorRequest,
+  writeResponse: writeFindCoordinatorResponse,
+  handle(request, ctx): FindCoordinatorResponse {
+    if (ctx.apiVersion >= BATCHED_VERSION) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: 0,
+        errorMessage: null,
+        nodeId: 0,
+        host: "",
+        port: 0,
+        coordinators: request.coordinatorKeys.map((key) => coordinatorFor(key, request.keyType, ctx)),
+      };
+    }
+    const c = coordinatorFor(request.key, request.keyType, ctx);
+    return { throttleTimeMs: 0, errorCode: c.errorCode, errorMessage: c.errorMessage, nodeId: c.nodeId, host: c.host, port: c.port, coordinators: [] };
+  },
+});

@@ -1,0 +1,25 @@
+// ListGroups: v0–v5. Every group this coordinator owns, classic and KIP-848 alike (a "simple"
+// group that only stores offsets lists with an empty protocol type). v4+ filter by state and
+// answer it; v5+ filter by type ("classic", "consumer") and answer it. Filters are
+// case-insensitive, as in Kafka 4.
+import { errorCode } from "../protocol/errors.js";
+import { listGroupsRequestMeta, readListGroupsRequest } from "../protocol/generated/list-groups-request.gen.js";
+import { writeListGroupsResponse, type ListGroupsResponse } from "../protocol/generated/list-groups-response.gen.js";
+import { defineHandler } from "./handler.js";
+
+export const listGroupsHandler = defineHandler({
+  meta: listGroupsRequestMeta,
+  minVersion: 0,
+  maxVersion: 5,
+  readRequest: readListGroupsRequest,
+  writeResponse: writeListGroupsResponse,
+  handle(request, ctx) {
+    const result = ctx.broker.groups.listGroups(request.statesFilter, request.typesFilter);
+    const response: ListGroupsResponse = {
+      throttleTimeMs: 0,
+      errorCode: errorCode(result.error),
+      groups: result.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.groupState, groupType: g.groupType })),
+    };
+    return response;
+  },
+});

@@ -1,0 +1,22 @@
+// DeleteGroups: v0–v2. Deletes empty groups with their committed offsets (NON_EMPTY_GROUP while
+// members remain, GROUP_ID_NOT_FOUND for an unknown id); answered once the tombstones are durable.
+import { errorCode } from "../protocol/errors.js";
+import { deleteGroupsRequestMeta, readDeleteGroupsRequest } from "../protocol/generated/delete-groups-request.gen.js";
+import { writeDeleteGroupsResponse, type DeleteGroupsResponse } from "../protocol/generated/delete-groups-response.gen.js";
+import { defineHandler } from "./handler.js";
+
+export const deleteGroupsHandler = defineHandler({
+  meta: deleteGroupsRequestMeta,
+  minVersion: 0,
+  maxVersion: 2,
+  readRequest: readDeleteGroupsRequest,
+  writeResponse: writeDeleteGroupsResponse,
+  async handle(request, ctx) {
+    const results = await ctx.broker.groups.deleteGroups(request.groupsNames);
+    const response: DeleteGroupsResponse = {
+      throttleTimeMs: 0,
+      results: results.map((r) => ({ groupId: r.groupId, errorCode: errorCode(r.error) })),
+    };
+    return response;
+  },
+});

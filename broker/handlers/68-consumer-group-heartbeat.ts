@@ -1,0 +1,52 @@
+// ConsumerGroupHeartbeat: v0 (KIP-848; v1, which adds SubscribedTopicRegex, is not stable in our
+// specs — the coordinator already resolves regexes, so serving v1 is a version bump here).
+// Joins (epoch 0), heartbeats, and leaves (epoch -1; -2 for a static member leaving for a while) a
+// consumer group whose assignment the broker computes; the answer carries the member epoch, the
+// heartbeat interval and, when it changed or was asked for, the member's assignment. Errors come
+// with a message, as Kafka's do.
+import { errorCode, KAFKA_ERRORS } from "../protocol/errors.js";
+import { clientHost } from "../coordinator/group/client-host.js";
+import {
+  consumerGroupHeartbeatRequestMeta,
+  readConsumerGroupHeartbeatRequest,
+} from "../protocol/generated/consumer-group-heartbeat-request.gen.js";
+import {
+  writeConsumerGroupHeartbeatResponse,
+  type ConsumerGroupHeartbeatResponse,
+} from "../protocol/generated/consumer-group-heartbeat-response.gen.js";
+import { defineHandler } from "./handler.js";
+
+export const consumerGroupHeartbeatHandler = defineHandler({
+  meta: consumerGroupHeartbeatRequestMeta,
+  minVersion: 0,
+  maxVersion: 0,
+  readRequest: readConsumerGroupHeartbeatRequest,
+  writeResponse: writeConsumerGroupHeartbeatResponse,
+  async handle(request, ctx) {
+    const result = await ctx.broker.groups.consumerGroupHeartbeat({
+      groupId: request.groupId,
+      memberId: request.memberId,
+      memberEpoch: request.memberEpoch,
+      instanceId: request.instanceId,
+      rackId: request.rackId,
+      rebalanceTimeoutMs: request.rebalanceTimeoutMs,
+      subscribedTopicNames: request.subscribedTopicNames,
+      subscribedTopicRegex: request.subscribedTopicRegex,
+      serverAssignor: request.serverAssignor,
+      topicPartitions: request.topicPartitions,
+      clientId: ctx.clientId ?? "",
+      clientHost: clientHost(ctx.connection.remoteAddress),
+    });
+    const failed = result.error !== "NONE";
+    const response: ConsumerGroupHeartbeatResponse = {
+      throttleTimeMs: 0,
+      errorCode: errorCode(result.error),
+      errorMessage: failed ? (result.errorMessage ?? KAFKA_ERRORS[result.error].message) : null,
+      memberId: result.memberId,
+      memberEpoch: result.memberEpoch,
+      heartbeatIntervalMs: result.heartbeatIntervalMs,
+      assignment: result.assignment && { topicPartitions: result.assignment.map((t) => ({ topicId: t.topicId, partitions: [...t.partitions] })) },
+    };
+    return response;
+  },
+});
