@@ -16,7 +16,6 @@ import {
   isRecordsError,
   readInt64Number,
 } from "../protocol/records.js";
-import { schedule } from "./clock.js";
 import { syncDir } from "./file-io.js";
 import {
   CLEANED_SUFFIX,
@@ -252,13 +251,7 @@ async function cleanGroup(log: PartitionLog, group: LogSegment[], groupEnd: numb
   replacement.sealed = true;
   log.replaceSegments(group, replacement);
   ctx.stats.segmentsAfter++;
-  const delay = log.config.fileDeleteDelayMs;
-  for (const seg of group) {
-    schedule(delay, () => {
-      seg.close();
-      seg.deleteFiles(DELETED_SUFFIX);
-    });
-  }
+  for (const seg of group) log.deleteLater(seg);
 }
 
 /**

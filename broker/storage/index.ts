@@ -1,9 +1,7 @@
 // The storage layer's public surface: import from here, not from the files behind it.
 export { LogManager, type LogManagerOptions } from "./log-manager.js";
+export { PartitionLog, type PartitionLogOptions, type PartitionLogHooks } from "./partition-log.js";
 export {
-  PartitionLog,
-  type PartitionLogOptions,
-  type PartitionLogHooks,
   type AppendOptions,
   type AppendOrigin,
   type AppendResult,
@@ -19,7 +17,7 @@ export {
   EARLIEST_TIMESTAMP,
   MAX_TIMESTAMP,
   EARLIEST_LOCAL_TIMESTAMP,
-} from "./partition-log.js";
+} from "./log-types.js";
 export {
   type LogConfig,
   type CleanupPolicy,

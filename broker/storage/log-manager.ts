@@ -49,6 +49,8 @@ export interface LogManagerOptions {
   /** producer.id.expiration.check.interval.ms */
   producerIdExpirationCheckIntervalMs?: number;
   cacheBytesPerPartition?: number;
+  /** Closed segments' indexes unused this long are dropped from memory (default 10 minutes). */
+  indexIdleMs?: number;
   producerState?: ProducerStateOptions;
   /** Off in tests that drive the periodic work by hand. */
   startTimers?: boolean;
@@ -267,6 +269,7 @@ export class LogManager {
       try {
         deleted += await log.deleteOldSegments();
         log.removeExpiredProducers(expiration);
+        log.releaseIdleIndexes(this.opts.indexIdleMs ?? 10 * 60 * 1000);
       } catch (err) {
         this.logger.error({ topic: log.topic, partition: log.partition, err: describeError(err) }, "retention failed");
       }

@@ -12,105 +12,61 @@ import {
   BATCH,
   INT32_MAX,
   type RecordBatchView,
-  decodeRecords,
   isRecordsError,
-  parseControlRecord,
   readInt64Number,
   validateBatches,
   writeInt64Number,
 } from "../protocol/records.js";
+import { checkKeys, describeProducerBatch, describeProducerBatches } from "./batch-inspection.js";
 import { type CleanStats, type CompactOptions, compactLog } from "./cleaner.js";
 import { type Clock, schedule, systemClock } from "./clock.js";
-import type { AppendError, ReadErrorName } from "./errors.js";
+import type { AppendError } from "./errors.js";
 import { LogOfflineError, describeError } from "./errors.js";
-import { type FileIo, nodeFileIo, writeFileAtomic, writeFileAtomicAsync } from "./file-io.js";
-import { DELETED_SUFFIX, LEADER_EPOCH_CHECKPOINT, SNAPSHOT_SUFFIX, offsetFileName, parseOffsetFileName } from "./file-names.js";
+import { type FileIo, nodeFileIo } from "./file-io.js";
+import { DELETED_SUFFIX, LEADER_EPOCH_CHECKPOINT } from "./file-names.js";
 import { GroupCommit, flushDueByMessages, flushDueByTime, syncsEveryAppend } from "./flush-policy.js";
 import { LeaderEpochCache, UNDEFINED_EPOCH } from "./leader-epoch-cache.js";
 import { type LogConfig, isCompacted } from "./log-config.js";
+import {
+  type AppendOptions,
+  type AppendResult,
+  type AppendSuccess,
+  EARLIEST_LOCAL_TIMESTAMP,
+  EARLIEST_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  type LogStats,
+  MAX_TIMESTAMP,
+  type ReadError,
+  type ReadOptions,
+  type ReadResult,
+  type TimestampOffset,
+} from "./log-types.js";
+import { LogWriter, type WriteItem } from "./log-writer.js";
 import { readPartitionMetadata, writePartitionMetadata } from "./partition-metadata.js";
-import { decodeSnapshot, encodeSnapshot } from "./producer-snapshot.js";
 import {
   type BatchMetadata,
+  type PreparedAppend,
   type ProducerBatch,
   type ProducerOrigin,
   ProducerStateManager,
   type ProducerStateOptions,
   type ProducerSummary,
 } from "./producer-state.js";
+import {
+  deleteSnapshotsAfter,
+  deleteSnapshotsBefore,
+  rebuildProducerState,
+  snapshotBytes,
+  writeSnapshot,
+  writeSnapshotSync,
+} from "./producer-state-store.js";
 import { RecentBatches } from "./recent-batches.js";
 import { recoverSegments } from "./recovery.js";
 import { segmentsToDelete } from "./retention.js";
 import { LogSegment, segmentOptions } from "./segment.js";
+import { findMaxTimestampOffset, findOffsetForTimestamp } from "./timestamp-lookup.js";
 
-export type AppendOrigin = "client" | "coordinator";
-
-export interface AppendOptions {
-  leaderEpoch: number;
-  origin: AppendOrigin;
-  /** Defaults to the topic's max.message.bytes. */
-  maxMessageBytes?: number;
-}
-
-export interface AppendSuccess {
-  baseOffset: bigint;
-  lastOffset: bigint;
-  /** -1n unless the topic uses LogAppendTime. */
-  logAppendTimeMs: bigint;
-  logStartOffset: bigint;
-  /** A retried batch already in the log: these are its original offsets, nothing was written. */
-  duplicate?: boolean;
-}
-
-export type AppendResult = AppendSuccess | AppendError;
-
-export type UpperBound = "highWatermark" | "lastStable" | "logEnd";
-
-export interface ReadOptions {
-  minOneMessage: boolean;
-  upperBound: UpperBound;
-}
-
-export interface ReadSuccess {
-  records: Buffer;
-  highWatermark: bigint;
-  lastStableOffset: bigint;
-  logStartOffset: bigint;
-  logEndOffset: bigint;
-}
-
-export interface ReadError {
-  error: ReadErrorName;
-  message: string;
-  logStartOffset: bigint;
-  logEndOffset: bigint;
-}
-
-export type ReadResult = ReadSuccess | ReadError;
-
-export interface TimestampOffset {
-  timestamp: bigint;
-  offset: bigint;
-  /** Leader epoch of the batch holding the offset, or -1 when unknown. */
-  leaderEpoch: number;
-}
-
-/** ListOffsets' special timestamps. */
-export const LATEST_TIMESTAMP = -1n;
-export const EARLIEST_TIMESTAMP = -2n;
-export const MAX_TIMESTAMP = -3n;
-export const EARLIEST_LOCAL_TIMESTAMP = -4n;
-
-export interface LogStats {
-  appends: number;
-  /** writev calls: fewer than appends when writes were coalesced. */
-  writes: number;
-  /** fdatasync calls made by group commit (not counting roll/close syncs). */
-  fsyncs: number;
-  bytesAppended: number;
-  cacheReads: number;
-  diskReads: number;
-}
+export * from "./log-types.js";
 
 export interface PartitionLogHooks {
   onLogStartOffsetChanged?: (log: PartitionLog) => void;
@@ -137,24 +93,14 @@ export interface PartitionLogOptions {
   cacheBytes?: number;
   producerState?: ProducerStateOptions;
   hooks?: PartitionLogHooks;
+  /**
+   * Replication sets the high watermark (updateHighWatermark) instead of the log moving it as
+   * appends become durable, which is what a single-node log does.
+   */
+  externalHighWatermark?: boolean;
 }
 
 export const DEFAULT_CACHE_BYTES = 8 * 1024 * 1024;
-
-interface WriteItem {
-  kind: "write";
-  segment: LogSegment;
-  position: number;
-  buf: Buffer;
-  endOffset: number;
-  messages: number;
-  done: (err?: unknown) => void;
-}
-
-interface TaskItem {
-  kind: "task";
-  run: () => Promise<void>;
-}
 
 export class PartitionLog {
   readonly topic: string;
@@ -166,6 +112,7 @@ export class PartitionLog {
   private readonly clock: Clock;
   private readonly io: FileIo;
   private readonly hooks: PartitionLogHooks;
+  private readonly externalHw: boolean;
 
   private segments: LogSegment[];
   private nextOffset: number;
@@ -177,9 +124,7 @@ export class PartitionLog {
   private readonly cache: RecentBatches;
   private readonly commit: GroupCommit;
 
-  private queue: (WriteItem | TaskItem)[] = [];
-  private pumping = false;
-  private idleWaiters: (() => void)[] = [];
+  private readonly writer: LogWriter;
   private unflushedMessages = 0;
   private lastFlushMs: number;
   private hwListeners = new Set<(hw: bigint) => void>();
@@ -208,6 +153,7 @@ export class PartitionLog {
     this.clock = opts.clock ?? systemClock;
     this.io = opts.io ?? nodeFileIo;
     this.hooks = opts.hooks ?? {};
+    this.externalHw = opts.externalHighWatermark ?? false;
     this.segments = segments;
     this.nextOffset = nextOffset;
     this.writtenEnd = nextOffset;
@@ -217,6 +163,13 @@ export class PartitionLog {
     this.producers = producers;
     this.cache = new RecentBatches(opts.cacheBytes ?? DEFAULT_CACHE_BYTES);
     this.lastFlushMs = this.clock.nowMs();
+    this.writer = new LogWriter(this.io, {
+      // With an fsync per append, parallel writes only split what one sync could cover.
+      maxInFlight: () => (syncsEveryAppend(this.cfg) ? 1 : MAX_WRITES_IN_FLIGHT),
+      failure: () => this.failure,
+      fail: (err) => this.fail(err),
+      written: (items, segment, end) => this.written(items, segment, end),
+    });
     this.commit = new GroupCommit(
       nextOffset,
       () => this.writtenEnd,
@@ -260,12 +213,18 @@ export class PartitionLog {
     const nextOffset = recovered.nextOffset;
     let logStart = Math.max(initialOffset, segments[0]!.baseOffset);
     if (logStart > nextOffset) logStart = nextOffset;
-    const epochsChanged = epochs.truncateFromEnd(nextOffset) || epochs.truncateFromStart(logStart);
+    const truncatedEnd = epochs.truncateFromEnd(nextOffset);
+    const epochsChanged = epochs.truncateFromStart(logStart) || truncatedEnd;
     if (epochsChanged || recovered.recovered || !loadedEpochs.valid) epochs.persist();
 
     const producers = new ProducerStateManager(opts.producerState);
     const log = new PartitionLog({ ...opts, topicId }, segments, nextOffset, logStart, epochs, producers);
-    await log.loadProducerState(nextOffset);
+    await log.rebuildProducerState(nextOffset);
+    // Closed segments: recovery rebuilt some indexes in memory; sealing writes them out.
+    for (const seg of segments.slice(0, -1)) {
+      if (seg.isLoaded) seg.seal();
+      else seg.sealed = true;
+    }
     const active = log.active;
     const now = clock.nowMs();
     if (active.size === 0 || active.rollBaseMs < 0 || active.rollBaseMs > now) active.rollBaseMs = now;
@@ -402,11 +361,12 @@ export class PartitionLog {
     const base = this.nextOffset;
     const end = base + valid.offsetCount;
     const producerBatches = describeProducerBatches(batches, base);
-    let prepared;
+    let prepared: PreparedAppend | undefined;
     if (producerBatches.length > 0) {
-      prepared = this.producers.prepare(producerBatches, opts.origin as ProducerOrigin);
-      if ("error" in prepared) return Promise.resolve(prepared);
-      if ("duplicate" in prepared) return this.answerDuplicate(prepared.duplicate);
+      const checked = this.producers.prepare(producerBatches, opts.origin as ProducerOrigin);
+      if ("error" in checked) return Promise.resolve(checked);
+      if ("duplicate" in checked) return this.answerDuplicate(checked.duplicate);
+      prepared = checked;
     }
     try {
       const logAppendTime = this.cfg.messageTimestampType === "LogAppendTime";
@@ -418,53 +378,114 @@ export class PartitionLog {
         else if (b.timestampType === "LogAppendTime") b.setCreateTime();
         offset += b.lastOffsetDelta + 1;
       }
-      this.maybeRoll(records.length, end - 1, now);
-      const seg = this.active;
-      if (seg.size === 0) seg.rollBaseMs = now;
-      const position = seg.size;
-      let pos = position;
-      for (const b of batches) {
-        const size = b.size;
-        const batchMax = readInt64Number(b.buf, b.pos + BATCH.maxTimestamp);
-        seg.onBatch(pos, size, readInt64Number(b.buf, b.pos) + b.lastOffsetDelta, batchMax);
-        pos += size;
-      }
-      seg.size = pos;
       if (opts.leaderEpoch >= 0 && this.epochs.assign(opts.leaderEpoch, base)) this.epochs.persist();
-      if (prepared && "updates" in prepared) this.producers.commit(prepared, end);
-      else this.producers.mapEndOffset = end;
-      this.nextOffset = end;
-      // Keep our own copy only when the caller's buffer is mostly other data (a whole request
-      // frame): caching a small view would pin the large frame in memory.
-      const buf = records.length * 2 < records.buffer.byteLength ? Buffer.from(records) : records;
-      this.cache.add(base, end, buf);
-      this.stats.appends++;
-      this.stats.bytesAppended += buf.length;
-      let resolveFn!: (r: AppendResult) => void;
-      const result = new Promise<AppendResult>((r) => (resolveFn = r));
       const success: AppendSuccess = {
         baseOffset: BigInt(base),
         lastOffset: BigInt(end - 1),
         logAppendTimeMs: logAppendTime ? BigInt(now) : -1n,
         logStartOffset: 0n,
       };
-      this.enqueue({
+      return this.place(records, batches, base, end, valid.offsetCount, now, prepared, success);
+    } catch (err) {
+      this.fail(err);
+      return Promise.resolve(this.storageError());
+    }
+  }
+
+  /**
+   * Replication: appends batches fetched from the leader with the offsets, epochs and timestamps
+   * the leader gave them. Validates framing and CRCs; the first batch may not start below the log
+   * end (gaps are fine: the leader's log may be compacted).
+   */
+  appendAsFollower(records: Buffer): Promise<AppendResult> {
+    if (this.offline) return Promise.resolve(this.storageError());
+    const valid = validateBatches(records, { maxMessageBytes: Number.MAX_SAFE_INTEGER, origin: "replication" });
+    if (isRecordsError(valid)) return Promise.resolve({ error: valid.code, message: valid.message });
+    const batches = valid.batches;
+    let expected = this.nextOffset;
+    for (const b of batches) {
+      const baseOffset = readInt64Number(b.buf, b.pos);
+      if (baseOffset < expected) {
+        return Promise.resolve({
+          error: "INVALID_RECORD",
+          message: `batch at offset ${baseOffset} does not follow ${expected - 1} (log end ${this.nextOffset})`,
+        });
+      }
+      expected = baseOffset + b.lastOffsetDelta + 1;
+    }
+    const base = readInt64Number(batches[0]!.buf, batches[0]!.pos);
+    const end = expected;
+    try {
+      const producerBatches: ProducerBatch[] = [];
+      for (const b of batches) {
+        const baseOffset = readInt64Number(b.buf, b.pos);
+        const epoch = b.partitionLeaderEpoch;
+        if (epoch >= 0 && epoch > (this.epochs.latestEpoch ?? -1) && this.epochs.assign(epoch, baseOffset)) this.epochs.persist();
+        if (readInt64Number(b.buf, b.pos + BATCH.producerId) >= 0) producerBatches.push(describeProducerBatch(b, baseOffset));
+      }
+      const prepared = producerBatches.length > 0 ? this.producers.prepare(producerBatches, "replication") : undefined;
+      if (prepared && !("updates" in prepared)) throw new Error("replicated producer state rejected");
+      if (base > this.nextOffset) this.nextOffset = base;
+      const last = batches[batches.length - 1]!;
+      const success: AppendSuccess = {
+        baseOffset: BigInt(base),
+        lastOffset: BigInt(end - 1),
+        logAppendTimeMs: last.timestampType === "LogAppendTime" ? last.maxTimestamp : -1n,
+        logStartOffset: 0n,
+      };
+      return this.place(records, batches, base, end, valid.offsetCount, this.clock.nowMs(), prepared, success);
+    } catch (err) {
+      this.fail(err);
+      return Promise.resolve(this.storageError());
+    }
+  }
+
+  /** The part of an append that cannot fail on input: roll, index, state, cache, write. */
+  private place(
+    records: Buffer,
+    batches: readonly RecordBatchView[],
+    base: number,
+    end: number,
+    messages: number,
+    now: number,
+    prepared: PreparedAppend | undefined,
+    success: AppendSuccess,
+  ): Promise<AppendResult> {
+    this.maybeRoll(records.length, end - 1, now);
+    const seg = this.active;
+    if (seg.size === 0) seg.rollBaseMs = now;
+    const position = seg.size;
+    let pos = position;
+    for (const b of batches) {
+      const size = b.size;
+      const batchMax = readInt64Number(b.buf, b.pos + BATCH.maxTimestamp);
+      seg.onBatch(pos, size, readInt64Number(b.buf, b.pos) + b.lastOffsetDelta, batchMax);
+      pos += size;
+    }
+    seg.size = pos;
+    if (prepared) this.producers.commit(prepared, end);
+    else this.producers.mapEndOffset = end;
+    this.nextOffset = end;
+    // The cache keeps the caller's bytes (no copy) and is charged for the whole ArrayBuffer
+    // they pin; only a small slice of a large frame is copied out, so the frame can go.
+    const buf = records.buffer.byteLength > Math.max(4 * records.length, PIN_LIMIT) ? copyOut(records) : records;
+    this.cache.add(base, end, buf);
+    this.stats.appends++;
+    this.stats.bytesAppended += buf.length;
+    return new Promise<AppendResult>((resolve) => {
+      this.writer.enqueue({
         kind: "write",
         segment: seg,
         position,
         buf,
         endOffset: end,
-        messages: valid.offsetCount,
+        messages,
         done: (err) => {
-          if (err !== undefined) resolveFn(this.storageError());
-          else resolveFn({ ...success, logStartOffset: BigInt(this.logStart) });
+          if (err !== undefined) resolve(this.storageError());
+          else resolve({ ...success, logStartOffset: BigInt(this.logStart) });
         },
       });
-      return result;
-    } catch (err) {
-      this.fail(err);
-      return Promise.resolve(this.storageError());
-    }
+    });
   }
 
   private async answerDuplicate(dup: BatchMetadata): Promise<AppendResult> {
@@ -522,14 +543,14 @@ export class PartitionLog {
     const seg = LogSegment.create(this.dir, base, segmentOptions(this.cfg), this.io);
     seg.rollBaseMs = this.clock.nowMs();
     this.segments.push(seg);
-    const snapshot = encodeSnapshot(this.producers.toSnapshot());
-    this.enqueue({
+    const snapshot = snapshotBytes(this.producers);
+    this.writer.enqueue({
       kind: "task",
       run: async () => {
         old.seal();
         await this.commit.request(base);
-        await writeFileAtomicAsync(path.join(this.dir, offsetFileName(base, SNAPSHOT_SUFFIX)), snapshot);
-        this.deleteSnapshotsBefore(this.segments[0]!.baseOffset);
+        await writeSnapshot(this.dir, base, snapshot);
+        deleteSnapshotsBefore(this.dir, this.segments[0]!.baseOffset);
       },
     });
     this.logger.info({ topic: this.topic, partition: this.partition, baseOffset: base, reason }, "segment rolled");
@@ -539,62 +560,20 @@ export class PartitionLog {
   async roll(): Promise<void> {
     if (this.offline) throw new LogOfflineError("log offline");
     this.rollNow("requested");
-    await this.drain();
+    await this.writer.drain();
   }
 
   // -------------------------------------------------------------------------------------------
   // Write queue and durability
 
-  private enqueue(item: WriteItem | TaskItem): void {
-    this.queue.push(item);
-    if (!this.pumping) void this.pump();
-  }
-
-  private async pump(): Promise<void> {
-    this.pumping = true;
-    try {
-      while (this.queue.length > 0) {
-        const first = this.queue[0]!;
-        if (first.kind === "task") {
-          this.queue.shift();
-          // Runs beside later writes: it touches only the sealed segment and sync state.
-          first.run().catch((err) => this.fail(err));
-          continue;
-        }
-        let n = 1;
-        let bytes = first.buf.length;
-        while (n < this.queue.length) {
-          const next = this.queue[n]!;
-          if (next.kind !== "write" || next.segment !== first.segment || next.position !== first.position + bytes) break;
-          bytes += next.buf.length;
-          n++;
-        }
-        const items = this.queue.splice(0, n) as WriteItem[];
-        try {
-          await this.io.writev(first.segment.fd, items.map((i) => i.buf), first.position);
-        } catch (err) {
-          this.fail(err);
-          for (const i of items) i.done(err);
-          return;
-        }
-        this.stats.writes++;
-        const last = items[items.length - 1]!;
-        first.segment.writtenSize = first.position + bytes;
-        this.dirty.add(first.segment);
-        this.writtenEnd = last.endOffset;
-        this.cache.markWritten(this.writtenEnd);
-        let messages = 0;
-        for (const i of items) messages += i.messages;
-        this.unflushedMessages += messages;
-        this.afterWrite(items);
-      }
-    } finally {
-      this.pumping = false;
-      if (this.failure !== undefined) this.rejectQueued();
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+  private written(items: WriteItem[], segment: LogSegment, end: number): void {
+    this.stats.writes++;
+    segment.writtenSize = end;
+    this.dirty.add(segment);
+    this.writtenEnd = items[items.length - 1]!.endOffset;
+    this.cache.markWritten(this.writtenEnd);
+    for (const i of items) this.unflushedMessages += i.messages;
+    this.afterWrite(items);
   }
 
   private afterWrite(items: WriteItem[]): void {
@@ -611,7 +590,7 @@ export class PartitionLog {
       );
       return;
     }
-    this.setHighWatermark(this.writtenEnd);
+    if (!this.externalHw) this.setHighWatermark(this.writtenEnd);
     if (flushDueByMessages(this.cfg, this.unflushedMessages)) {
       this.commit.request(this.writtenEnd).then(
         () => {
@@ -644,7 +623,7 @@ export class PartitionLog {
   }
 
   private onSynced(end: number): void {
-    if (syncsEveryAppend(this.cfg)) this.setHighWatermark(end);
+    if (syncsEveryAppend(this.cfg) && !this.externalHw) this.setHighWatermark(end);
   }
 
   private setHighWatermark(offset: number): void {
@@ -676,15 +655,9 @@ export class PartitionLog {
     }
   }
 
-  /** Resolves when every queued write has been issued. */
-  private drain(): Promise<void> {
-    if (!this.pumping && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
   /** fsyncs everything appended so far. */
   async flush(): Promise<void> {
-    await this.drain();
+    await this.writer.drain();
     if (this.failure !== undefined) throw new LogOfflineError(describeError(this.failure));
     await this.commit.request(this.writtenEnd);
   }
@@ -700,15 +673,9 @@ export class PartitionLog {
     if (this.failure !== undefined) return;
     this.failure = err ?? new Error("unknown storage failure");
     this.logger.error({ err, topic: this.topic, partition: this.partition }, "log offline after a storage error");
-    this.rejectQueued();
+    this.writer.rejectQueued(this.failure);
     this.notify();
     this.hooks.onOffline?.(this, err);
-  }
-
-  private rejectQueued(): void {
-    const items = this.queue;
-    this.queue = [];
-    for (const i of items) if (i.kind === "write") i.done(this.failure);
   }
 
   private storageError(): AppendError & ReadError {
@@ -805,29 +772,9 @@ export class PartitionLog {
     if (ts === LATEST_TIMESTAMP) {
       return { timestamp: -1n, offset: BigInt(this.nextOffset), leaderEpoch: this.epochs.latestEpoch ?? UNDEFINED_EPOCH };
     }
-    if (ts === MAX_TIMESTAMP) return this.maxTimestampOffset();
+    if (ts === MAX_TIMESTAMP) return findMaxTimestampOffset(this.segments, this.logStart);
     if (ts < 0n) return null;
-    const target = Number(ts);
-    for (const seg of this.segments) {
-      if (seg.nextOffset <= this.logStart && seg !== this.active) continue;
-      if ((await seg.largestTimestamp()) < target || seg.maxTimestamp < target) continue;
-      const view = await seg.findBatchByTimestamp(target, this.logStart);
-      if (!view) continue;
-      return firstRecordAtOrAfter(view, target, this.logStart);
-    }
-    return null;
-  }
-
-  private async maxTimestampOffset(): Promise<TimestampOffset | null> {
-    let best: LogSegment | undefined;
-    for (const seg of this.segments) {
-      await seg.ensureLoaded();
-      if (seg.maxTimestamp >= 0 && (!best || seg.maxTimestamp > best.maxTimestamp)) best = seg;
-    }
-    if (!best || best.offsetOfMaxTimestamp < this.logStart) return null;
-    const view = await best.batchAt(best.offsetOfMaxTimestamp);
-    if (!view) return null;
-    return firstRecordAtOrAfter(view, best.maxTimestamp, this.logStart);
+    return findOffsetForTimestamp(this.segments, Number(ts), this.logStart);
   }
 
   endOffsetForEpoch(epoch: number): { epoch: number; endOffset: bigint } {
@@ -900,7 +847,7 @@ export class PartitionLog {
       if (decision.count === 0) return 0;
       if (decision.count === this.segments.length) {
         this.rollNow("retention");
-        await this.drain();
+        await this.writer.drain();
       }
       const doomed = this.segments.slice(0, decision.count);
       this.removeSegments(doomed, decision.reasons[0] ?? "retention");
@@ -916,15 +863,27 @@ export class PartitionLog {
       this.dirty.delete(seg);
       seg.markDeleted();
       seg.renameFiles("", DELETED_SUFFIX);
-      schedule(this.cfg.fileDeleteDelayMs, () => {
-        seg.close();
-        seg.deleteFiles(DELETED_SUFFIX);
-      });
+      this.deleteLater(seg);
       this.logger.info({ topic: this.topic, partition: this.partition, baseOffset: seg.baseOffset, reason }, "segment deleted");
     }
     const first = this.segments[0]!.baseOffset;
     if (first > this.logStart) this.advanceLogStart(first, reason);
-    this.deleteSnapshotsBefore(first);
+    deleteSnapshotsBefore(this.dir, first);
+  }
+
+  /**
+   * @internal Closes and unlinks a segment already renamed to `.deleted`, after
+   * file.delete.delay.ms so reads in flight finish (a restart removes leftovers).
+   */
+  deleteLater(seg: LogSegment): void {
+    schedule(this.cfg.fileDeleteDelayMs, () => {
+      try {
+        seg.close();
+        seg.deleteFiles(DELETED_SUFFIX);
+      } catch (err) {
+        this.logger.warn({ err, topic: this.topic, partition: this.partition, baseOffset: seg.baseOffset }, "could not remove a deleted segment");
+      }
+    });
   }
 
   /** @internal Compaction's swap: `replacement` takes the place of `old` (contiguous, oldest first). */
@@ -932,6 +891,8 @@ export class PartitionLog {
     const i = this.segments.indexOf(old[0]!);
     if (i < 0) throw new Error("segments to replace are no longer in the log");
     this.segments.splice(i, old.length, replacement);
+    const next = this.segments[i + 1];
+    if (next) this.cache.dropBelow(next.baseOffset);
   }
 
   /** Compacts the log now if it is compacted (and dirty enough, unless forced). */
@@ -943,7 +904,7 @@ export class PartitionLog {
   truncateTo(offset: bigint): Promise<void> {
     return this.withMaintenance(async () => {
       const target = Number(offset);
-      await this.drain();
+      await this.writer.drain();
       if (target >= this.nextOffset) return;
       if (target < this.logStart) throw new Error(`cannot truncate to ${target} below the log start ${this.logStart}`);
       while (this.segments.length > 1 && this.active.baseOffset >= target) {
@@ -959,8 +920,8 @@ export class PartitionLog {
       this.commit.reset(this.nextOffset);
       this.cache.clear();
       if (this.epochs.truncateFromEnd(this.nextOffset)) this.epochs.persist();
-      this.deleteSnapshotsAfter(this.nextOffset);
-      await this.loadProducerState(this.nextOffset);
+      deleteSnapshotsAfter(this.dir, this.nextOffset);
+      await this.rebuildProducerState(this.nextOffset);
       this.logger.info({ topic: this.topic, partition: this.partition, logEndOffset: this.nextOffset }, "log truncated");
     });
   }
@@ -968,69 +929,23 @@ export class PartitionLog {
   // -------------------------------------------------------------------------------------------
   // Producer state persistence
 
-  private snapshotOffsets(): number[] {
-    return fs
-      .readdirSync(this.dir)
-      .filter((n) => /^\d{20}\.snapshot$/.test(n))
-      .map((n) => parseOffsetFileName(n)!)
-      .sort((a, b) => a - b);
+  private rebuildProducerState(end: number): Promise<void> {
+    return rebuildProducerState({
+      dir: this.dir,
+      producers: this.producers,
+      segments: this.segments,
+      end,
+      logger: this.logger,
+      context: { topic: this.topic, partition: this.partition },
+    });
   }
 
-  private deleteSnapshotsBefore(offset: number): void {
-    const offsets = this.snapshotOffsets();
-    // Keep the newest snapshot at or below `offset` too: it is where a replay would start.
-    const keepFrom = offsets.filter((o) => o <= offset).at(-1) ?? offset;
-    for (const o of offsets) if (o < keepFrom) fs.rmSync(path.join(this.dir, offsetFileName(o, SNAPSHOT_SUFFIX)), { force: true });
-  }
-
-  private deleteSnapshotsAfter(offset: number): void {
-    for (const o of this.snapshotOffsets()) {
-      if (o > offset) fs.rmSync(path.join(this.dir, offsetFileName(o, SNAPSHOT_SUFFIX)), { force: true });
-    }
-  }
-
-  /** Loads the newest usable snapshot at or below `end` and replays the log from there. */
-  private async loadProducerState(end: number): Promise<void> {
-    this.deleteSnapshotsAfter(end);
-    let from = this.segments[0]!.baseOffset;
-    this.producers.clear(from);
-    for (const o of this.snapshotOffsets().reverse()) {
-      const file = path.join(this.dir, offsetFileName(o, SNAPSHOT_SUFFIX));
-      try {
-        this.producers.loadSnapshot(decodeSnapshot(fs.readFileSync(file)), o);
-        from = Math.max(o, from);
-        break;
-      } catch (err) {
-        this.logger.warn({ err, topic: this.topic, partition: this.partition, file }, "discarding an unreadable producer snapshot");
-        fs.rmSync(file, { force: true });
-      }
-    }
-    if (from >= end) return;
-    let replayed = 0;
-    for (let i = 0; i < this.segments.length; i++) {
-      const seg = this.segments[i]!;
-      const next = this.segments[i + 1];
-      if (next && next.baseOffset <= from) continue;
-      const found = await seg.locate(Math.max(from, seg.baseOffset));
-      if (!found) continue;
-      for await (const { view } of seg.scan(found.position)) {
-        const base = readInt64Number(view.buf, view.pos);
-        const last = base + view.lastOffsetDelta;
-        if (last < from) continue;
-        if (base >= end) break;
-        const pid = readInt64Number(view.buf, view.pos + BATCH.producerId);
-        if (pid >= 0) {
-          this.producers.replay(describeProducerBatch(view, base));
-          replayed++;
-        } else {
-          this.producers.mapEndOffset = last + 1;
-        }
-      }
-    }
-    this.producers.mapEndOffset = end;
-    if (replayed > 0) {
-      this.logger.info({ topic: this.topic, partition: this.partition, from, to: end, batches: replayed }, "producer state rebuilt");
-    }
+  /** Frees the in-memory indexes of closed segments nobody read for `idleMs` (they reload on demand). */
+  releaseIdleIndexes(idleMs: number): number {
+    const now = Date.now();
+    let released = 0;
+    for (const seg of this.segments) if (seg !== this.active && seg.unloadIfIdle(now, idleMs)) released++;
+    return released;
   }
 
   /** Drops producers idle longer than producer.id.expiration.ms. */
@@ -1045,13 +960,13 @@ export class PartitionLog {
   async close(): Promise<void> {
     if (this.closed) return;
     await this.maintenance.catch(() => undefined);
-    await this.drain();
+    await this.writer.drain();
     if (this.failure === undefined) {
       try {
         await this.commit.request(this.writtenEnd);
         for (const seg of this.segments) seg.persistIndexes();
-        writeFileAtomic(path.join(this.dir, offsetFileName(this.nextOffset, SNAPSHOT_SUFFIX)), encodeSnapshot(this.producers.toSnapshot()));
-        this.epochs.persist();
+        // The epoch checkpoint is written on every change already.
+        writeSnapshotSync(this.dir, this.nextOffset, snapshotBytes(this.producers));
       } catch (err) {
         this.fail(err);
       }
@@ -1071,70 +986,14 @@ export class PartitionLog {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Frames up to this size may stay pinned by the cache whatever share of them a partition holds. */
+const PIN_LIMIT = 256 * 1024;
+/** Writes issued before the first completes: keeps the disk busy while the next batch is prepared. */
+const MAX_WRITES_IN_FLIGHT = 4;
 
-function describeProducerBatch(view: RecordBatchView, base: number): ProducerBatch {
-  const lastOffset = base + view.lastOffsetDelta;
-  let control: ProducerBatch["control"];
-  if (view.isControl) {
-    const decoded = decodeRecords(view);
-    const first = !isRecordsError(decoded) ? decoded.records[0] : undefined;
-    const parsed = first ? parseControlRecord(first) : undefined;
-    if (parsed) control = parsed;
-  }
-  return {
-    producerId: readInt64Number(view.buf, view.pos + BATCH.producerId),
-    epoch: view.producerEpoch,
-    firstSeq: view.baseSequence,
-    lastSeq: view.lastSequence,
-    firstOffset: base,
-    lastOffset,
-    maxTimestamp: readInt64Number(view.buf, view.pos + BATCH.maxTimestamp),
-    isTransactional: view.isTransactional,
-    isControl: view.isControl,
-    control,
-  };
+function copyOut(b: Buffer): Buffer {
+  const own = Buffer.allocUnsafeSlow(b.length);
+  b.copy(own);
+  return own;
 }
 
-function describeProducerBatches(batches: readonly RecordBatchView[], base: number): ProducerBatch[] {
-  const out: ProducerBatch[] = [];
-  let offset = base;
-  for (const b of batches) {
-    if (readInt64Number(b.buf, b.pos + BATCH.producerId) >= 0) out.push(describeProducerBatch(b, offset));
-    offset += b.lastOffsetDelta + 1;
-  }
-  return out;
-}
-
-/** Compacted topics need a key on every record (Kafka's LogValidator); the cleaner relies on it. */
-function checkKeys(batches: readonly RecordBatchView[], topic: string, partition: number): AppendError | undefined {
-  for (const b of batches) {
-    const decoded = decodeRecords(b);
-    if (isRecordsError(decoded)) return { error: decoded.code, message: decoded.message };
-    const recordErrors = [];
-    for (let i = 0; i < decoded.records.length; i++) {
-      if (decoded.records[i]!.key === null) {
-        recordErrors.push({ batchIndex: i, message: `Compacted topic cannot accept message without key in topic partition ${topic}-${partition}.` });
-      }
-    }
-    if (recordErrors.length > 0) {
-      return { error: "INVALID_RECORD", message: "One or more records have been rejected", recordErrors };
-    }
-  }
-  return undefined;
-}
-
-/** The first record of `view` at or after `target` ms and at or after `minOffset`. */
-function firstRecordAtOrAfter(view: RecordBatchView, target: number, minOffset: number): TimestampOffset {
-  const epoch = view.partitionLeaderEpoch;
-  const lat = view.timestampType === "LogAppendTime";
-  const decoded = decodeRecords(view);
-  if (!isRecordsError(decoded)) {
-    for (const r of decoded.records) {
-      const ts = lat ? view.maxTimestamp : r.timestamp;
-      if (ts >= BigInt(target) && r.offset >= BigInt(minOffset)) return { timestamp: ts, offset: r.offset, leaderEpoch: epoch };
-    }
-  }
-  // Undecodable batch: its first offset is the best honest answer.
-  const base = readInt64Number(view.buf, view.pos);
-  return { timestamp: view.maxTimestamp, offset: BigInt(Math.max(base, minOffset)), leaderEpoch: epoch };
-}

@@ -7,6 +7,11 @@ interface Entry {
   base: number;
   end: number;
   buf: Buffer;
+  /**
+   * Bytes this entry accounts for: the whole ArrayBuffer it pins (a request frame or socket
+   * chunk), carried by the newest entry sharing it so eviction releases it last.
+   */
+  charge: number;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -33,10 +38,19 @@ export class RecentBatches {
   }
 
   add(base: number, end: number, buf: Buffer): void {
-    const last = this.entries.at(-1);
-    if (this.head < this.entries.length && last && last.end !== base) this.clear();
-    this.entries.push({ base, end, buf });
-    this.bytes += buf.length;
+    let last = this.head < this.entries.length ? this.entries.at(-1) : undefined;
+    if (last && last.end !== base) {
+      this.clear();
+      last = undefined;
+    }
+    if (last && last.buf.buffer === buf.buffer) {
+      this.entries.push({ base, end, buf, charge: last.charge });
+      last.charge = 0;
+    } else {
+      const charge = buf.buffer.byteLength;
+      this.entries.push({ base, end, buf, charge });
+      this.bytes += charge;
+    }
     this.evict();
   }
 
@@ -44,6 +58,19 @@ export class RecentBatches {
   markWritten(end: number): void {
     if (end > this.writtenEnd) this.writtenEnd = end;
     this.evict();
+  }
+
+  /** Forgets entries wholly below `offset` (their bytes were rewritten by compaction). */
+  dropBelow(offset: number): void {
+    while (this.head < this.entries.length && this.entries[this.head]!.end <= offset) {
+      this.bytes -= this.entries[this.head]!.charge;
+      this.entries[this.head] = undefined as unknown as Entry;
+      this.head++;
+    }
+    if (this.head > 0 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
   }
 
   clear(): void {
@@ -109,7 +136,7 @@ export class RecentBatches {
     while (this.bytes > this.budget && this.head < this.entries.length) {
       const e = this.entries[this.head]!;
       if (e.end > this.writtenEnd) break;
-      this.bytes -= e.buf.length;
+      this.bytes -= e.charge;
       this.entries[this.head] = undefined as unknown as Entry;
       this.head++;
     }

@@ -48,6 +48,10 @@ export class LogSegment {
   private timeIdx: TimeIndex | undefined;
   private loading: Promise<void> | undefined;
   private refs = 0;
+  /** Wall-clock time of the last index use, for unloading idle indexes. */
+  private lastUsedMs = 0;
+  /** The max timestamp read from the time index file without loading the indexes. */
+  private peekedMaxTimestamp: number | undefined;
   private closeWhenIdle = false;
   private closed = false;
   private deleted = false;
@@ -128,6 +132,7 @@ export class LogSegment {
    * the max timestamp, as Kafka does.
    */
   ensureLoaded(): Promise<void> {
+    this.lastUsedMs = Date.now();
     if (this.isLoaded) return Promise.resolve();
     this.loading ??= this.load().finally(() => (this.loading = undefined));
     return this.loading;
@@ -233,7 +238,7 @@ export class LogSegment {
    * Position of the first batch whose last offset is at or above `offset`, searching from the
    * index entry below it; undefined when no such batch is written yet.
    */
-  async locate(offset: number, limit = this.writtenSize): Promise<{ position: number; chunk?: Buffer; chunkPos?: number } | undefined> {
+  async locate(offset: number, limit = this.writtenSize): Promise<{ position: number; chunk: Buffer; chunkPos: number } | undefined> {
     await this.ensureLoaded();
     let pos = this.offsetIdx!.lookup(offset).position;
     while (limit - pos >= SCAN_HEADER_BYTES) {
@@ -256,25 +261,24 @@ export class LogSegment {
    * none at or above `limitOffset`; the first one whole even if larger when `minOneMessage`.
    */
   async read(offset: number, maxBytes: number, limitOffset: number, minOneMessage: boolean): Promise<Buffer> {
-    this.refs++;
+    this.retain();
     try {
       const found = await this.locate(offset);
       if (!found) return EMPTY;
       const start = found.position;
       const available = this.writtenSize - start;
-      let data: Buffer;
-      const fromChunk = found.chunk && found.chunk.length - found.chunkPos! >= Math.min(maxBytes, available);
-      if (fromChunk) {
-        data = found.chunk!.subarray(found.chunkPos!, found.chunkPos! + Math.min(maxBytes, available));
-      } else {
-        data = await readFully(this.io, this.fd, start, Math.min(Math.max(maxBytes, SCAN_HEADER_BYTES), available));
-      }
+      const want = Math.min(Math.max(maxBytes, SCAN_HEADER_BYTES), available);
+      const chunk = found.chunk!;
+      const chunkPos = found.chunkPos!;
+      const data =
+        chunk.length - chunkPos >= want ? chunk.subarray(chunkPos, chunkPos + want) : await readFully(this.io, this.fd, start, want);
       let end = 0;
       while (data.length - end >= SCAN_HEADER_BYTES) {
         const size = LOG_OVERHEAD + data.readInt32BE(end + BATCH.batchLength);
         if (readInt64Number(data, end) >= limitOffset) break;
         if (end + size > data.length || end + size > maxBytes) {
           if (end === 0 && minOneMessage && size <= available) {
+            if (chunk.length - chunkPos >= size) return chunk.subarray(chunkPos, chunkPos + size);
             const whole = await readFully(this.io, this.fd, start, size);
             return whole.length === size ? whole : EMPTY;
           }
@@ -290,6 +294,15 @@ export class LogSegment {
 
   /** Finds the first batch with a timestamp at or after `ts` (via the time index). */
   async findBatchByTimestamp(ts: number, startOffset: number): Promise<RecordBatchView | undefined> {
+    this.retain();
+    try {
+      return await this.findBatchByTimestampRetained(ts, startOffset);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async findBatchByTimestampRetained(ts: number, startOffset: number): Promise<RecordBatchView | undefined> {
     await this.ensureLoaded();
     const entry = this.timeIdx!.lookup(ts);
     const from = Math.max(entry.offset, startOffset);
@@ -305,10 +318,15 @@ export class LogSegment {
 
   /** The batch whose last offset is `lastOffset` (used for the max-timestamp lookup). */
   async batchAt(offset: number): Promise<RecordBatchView | undefined> {
-    const found = await this.locate(offset);
-    if (!found) return undefined;
-    for await (const { view } of this.scan(found.position)) return view;
-    return undefined;
+    this.retain();
+    try {
+      const found = await this.locate(offset);
+      if (!found) return undefined;
+      for await (const { view } of this.scan(found.position)) return view;
+      return undefined;
+    } finally {
+      this.release();
+    }
   }
 
   /**
@@ -360,8 +378,13 @@ export class LogSegment {
     if (!this.closed) await this.io.datasync(this.fd);
   }
 
-  /** The largest timestamp for retention: batches' max, else the file's mtime (as Kafka does). */
+  /**
+   * The largest timestamp for retention: batches' max, else the file's mtime (as Kafka does).
+   * A sealed segment answers from the last time-index entry on disk, without loading its indexes.
+   */
   async largestTimestamp(): Promise<number> {
+    if (!this.isLoaded && this.sealed) this.peekedMaxTimestamp ??= this.peekMaxTimestamp();
+    if (!this.isLoaded && this.peekedMaxTimestamp !== undefined && this.peekedMaxTimestamp >= 0) return this.peekedMaxTimestamp;
     await this.ensureLoaded();
     if (this.maxTimestamp >= 0) return this.maxTimestamp;
     try {
@@ -371,8 +394,32 @@ export class LogSegment {
     }
   }
 
-  lookupTimeIndex(ts: number): { timestamp: number; offset: number } | undefined {
-    return this.timeIdx?.lookup(ts);
+  private peekMaxTimestamp(): number {
+    try {
+      const fd = fs.openSync(this.timeIndexPath, "r");
+      try {
+        const size = fs.fstatSync(fd).size;
+        if (size === 0 || size % TIME_ENTRY_SIZE !== 0) return -1;
+        const buf = Buffer.alloc(8);
+        fs.readSync(fd, buf, 0, 8, size - TIME_ENTRY_SIZE);
+        return readInt64Number(buf, 0);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return -1;
+    }
+  }
+
+  /** Drops the in-memory indexes of a sealed segment unused for `idleMs`; true when released. */
+  unloadIfIdle(nowMs: number, idleMs: number): boolean {
+    if (!this.sealed || !this.isLoaded || this.deleted || this.refs > 0 || this.loading) return false;
+    if (nowMs - this.lastUsedMs < idleMs) return false;
+    this.persistIndexes();
+    this.peekedMaxTimestamp = this.maxTimestamp;
+    this.offsetIdx = undefined;
+    this.timeIdx = undefined;
+    return true;
   }
 
   /** Keeps the fd open while a read is in flight (a deleted segment closes when idle). */
