@@ -6,6 +6,8 @@ import type { Logger } from "pino";
 import type { BrokerServices } from "./broker-services.js";
 import type { BrokerConfig } from "./config/index.js";
 import { GroupCoordinator } from "./coordinator/group/group-coordinator.js";
+import { groupCoordinatorConfigFrom } from "./coordinator/group/group-config.js";
+import { topicsFromImage } from "./coordinator/group/group-topics.js";
 import { registerAllHandlers } from "./handlers/all-handlers.js";
 import { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js";
 import { HandlerRegistry } from "./handlers/registry.js";
@@ -57,10 +59,13 @@ export class Broker {
       log: log.child({ component: "topics" }),
     });
     await topics.reconcileLogs();
+    const offsetsLog = new OffsetsTopicLog(config, metadata, topics, logs);
     const groups = new GroupCoordinator({
-      config,
-      log: log.child({ component: "group-coordinator" }),
-      storage: new OffsetsTopicLog(config, metadata, topics, logs),
+      // An existing __consumer_offsets keeps its partition count whatever the config says now.
+      config: { ...groupCoordinatorConfigFrom(config), offsetsTopicNumPartitions: offsetsLog.partitionCount },
+      log: offsetsLog,
+      topics: topicsFromImage(metadata.image),
+      logger: log.child({ component: "group-coordinator" }),
     });
     const handlers = new HandlerRegistry();
     registerAllHandlers(handlers);
