@@ -31,6 +31,7 @@ export function expectConsumedAsProduced(consumed: Line | undefined, produced: L
   expect(consumed!.total).toBe(count);
   expect(consumed!.unique).toBe(count);
   expect(consumed!.duplicates).toBe(0);
+  expect(consumed!.rewinds).toBe(0);
   expect(consumed!.partitions).toEqual(produced.partitions);
 }
 
@@ -39,7 +40,7 @@ export function ownedPartitions(lines: Line[]): Set<number> {
   let owned = new Set<number>();
   for (const l of lines) {
     if (l.type === 'assignment' && Array.isArray(l.partitions)) owned = new Set(l.partitions as number[]);
-    else if (l.type === 'revoked') for (const p of l.partitions as number[]) owned.delete(p);
+    else if (l.type === 'revoked') for (const p of (l.partitions as number[] | null) ?? []) owned.delete(p);
   }
   return owned;
 }

@@ -196,6 +196,15 @@ export class RunningDriver {
     });
   }
 
+  get hasExited(): boolean {
+    return this.exited;
+  }
+
+  /** The last lines of stderr so far, for failure messages. */
+  stderrTail(lines = 15): string {
+    return this.stderr.split('\n').slice(-lines).join('\n');
+  }
+
   signal(sig: NodeJS.Signals = 'SIGTERM'): void {
     if (!this.exited) this.child.kill(sig);
   }
@@ -208,6 +217,7 @@ export function startDriver(client: Client, command: string, args: Record<string
 /** Runs a driver to completion; throws (with its stderr) unless it exits 0 with a result line. */
 export async function runDriver(client: Client, command: string, args: Record<string, ArgValue>, tools: Tools, timeoutMs = 120_000): Promise<DriverRun> {
   const r = await startDriver(client, command, args, tools, timeoutMs).done;
+  if (process.env.COMPAT_TIMINGS) process.stderr.write(`[compat] ${client} ${command} ${r.elapsedMs} ms\n`);
   if (r.code !== 0 || !r.result) throw new Error(describeRun(r));
   return r;
 }

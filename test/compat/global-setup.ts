@@ -22,6 +22,10 @@ async function installTools(): Promise<Tools> {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The KafkaJS driver is TypeScript run by Node's type stripping (Node >= 24, the repo's engine).
+  if (Number(process.versions.node.split('.')[0]) < 24) {
+    throw new Error(`compat suite needs Node >= 24, this is ${process.version}: run it through npm (npm exec -- vitest ...) so node_modules/.bin/node comes first`);
+  }
   const tools = await installTools();
   let broker: BrokerUnderTest | undefined;
   let bootstrap = process.env.COMPAT_BOOTSTRAP;

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // The compat suite: real clients against one broker (see README.md).
 //   npx vitest run --config test/compat/vitest.config.ts
 export default defineConfig({
+  // Keep vitest's cache in the repo's node_modules, not test/compat/node_modules.
+  cacheDir: new URL('../../node_modules/.vite-compat', import.meta.url).pathname,
   test: {
     root: new URL('.', import.meta.url).pathname,
     include: ['*.test.ts'],

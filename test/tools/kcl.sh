@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# franz-go's CLI. Not part of the default set: the Go module proxy reachable
-# here answers 403 for github.com/twmb/kcl, so the franz driver is a Go program
-# on franz-go's kgo/kadm instead (see test/compat/drivers/franz).
+# franz-go's CLI, kcl. Not part of the default set: the Go module proxy
+# reachable here answers 403 for github.com/twmb/kcl, so the franz driver is a
+# Go program on franz-go's kgo/kadm instead (test/compat/drivers/franz).
+# KCL_VERSION=latest (the default) asks the proxy for the newest version and
+# caches under that resolved version.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-dest="$MILLRACE_CACHE/kcl/$KCL_VERSION"
+export GOTOOLCHAIN=local GOFLAGS= GOMODCACHE="$MILLRACE_CACHE/gomod"
+version=$KCL_VERSION
+if [ "$version" = latest ]; then
+  versions=$(cd /tmp && go list -m -versions github.com/twmb/kcl 2>&1) \
+    || die "cannot list github.com/twmb/kcl versions: $versions"
+  version=${versions##* }
+fi
+dest="$MILLRACE_CACHE/kcl/$version"
 build() {
-  log "kcl $KCL_VERSION: go install"
-  GOBIN="$1/bin" GOTOOLCHAIN=local GOMODCACHE="$MILLRACE_CACHE/gomod" \
-    go install "github.com/twmb/kcl@$KCL_VERSION" >&2
+  log "kcl $version: go install"
+  GOBIN="$1/bin" go install "github.com/twmb/kcl@$version" >&2
 }
 ensure_dir "$dest" build
 emit KCL "$dest/bin/kcl"

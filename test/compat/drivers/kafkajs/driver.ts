@@ -231,6 +231,8 @@ async function deleteRecords(a: Args): Promise<number> {
   const topic = a.req('topic');
   const partition = a.int('partition', 0);
   const low = await withAdmin(a, async (admin) => {
+    // deleteTopicRecords looks up leaders in metadata it never loads itself.
+    await admin.fetchTopicMetadata({ topics: [topic] });
     await admin.deleteTopicRecords({ topic, partitions: [{ partition, offset: a.req('offset') }] });
     // KafkaJS does not return the new low watermark; ask for it.
     const offs = await admin.fetchTopicOffsets(topic);
@@ -372,6 +374,7 @@ class Verifier {
   seen = new Set<number>();
   total = 0;
   duplicates = 0;
+  rewinds = 0;
   mismatches = 0;
   firstMismatch: string | null = null;
   out: WriteStream | undefined;
@@ -402,7 +405,8 @@ class Verifier {
     }
     let d = this.parts.get(partition);
     if (!d) this.parts.set(partition, (d = new PartitionDigest()));
-    if (d.count > 0 && offset <= d.last && problem === null) problem = `offset ${offset} after ${d.last}`;
+    // Going back is a re-delivery (a rebalance resumed from a commit), not bad content.
+    if (d.count > 0 && offset <= d.last) this.rewinds++;
     if (problem !== null) {
       this.mismatches++;
       this.firstMismatch ??= `p${partition}@${offset}: ${problem}`;
@@ -420,7 +424,7 @@ class Verifier {
     for (const [p, d] of this.parts) parts.set(p, d.json());
     return {
       type: 'result', command: 'consume', total: this.total, unique: this.seen.size, duplicates: this.duplicates,
-      mismatches: this.mismatches, firstMismatch: this.firstMismatch, partitions: byNumber(parts),
+      rewinds: this.rewinds, mismatches: this.mismatches, firstMismatch: this.firstMismatch, partitions: byNumber(parts),
     };
   }
 }
