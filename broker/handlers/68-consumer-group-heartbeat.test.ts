@@ -20,8 +20,20 @@ const join: ConsumerGroupHeartbeatRequest = {
 };
 
 describe("ConsumerGroupHeartbeat handler", () => {
-  it("serves v0 (v1 is not stable in our specs)", () => {
-    expect([consumerGroupHeartbeatHandler.minVersion, consumerGroupHeartbeatHandler.maxVersion]).toEqual([0, 0]);
+  it("serves v0-1 (v1 is marked unstable in our specs but served by Kafka 4.x and needed by clients)", () => {
+    expect([consumerGroupHeartbeatHandler.minVersion, consumerGroupHeartbeatHandler.maxVersion]).toEqual([0, 1]);
+  });
+
+  it("v1: subscribes by regex (RE2/J syntax) and is assigned the matching topics", async () => {
+    const t = await startTestCoordinator();
+    const ctx = groupHandlerContext(t, 68, 1);
+    const joined = await exchange(consumerGroupHeartbeatHandler, ctx, writeConsumerGroupHeartbeatRequest, readConsumerGroupHeartbeatResponse, {
+      ...join,
+      subscribedTopicNames: [],
+      subscribedTopicRegex: "ord.*",
+    });
+    expect(joined).toMatchObject({ errorCode: 0, memberEpoch: 1 });
+    expect(joined.assignment!.topicPartitions).toEqual([{ topicId: t.topics.id("orders"), partitions: [0, 1, 2, 3, 4, 5] }]);
   });
 
   it("joins with a coordinator-made member id, gets an assignment, and leaves", async () => {

@@ -1,5 +1,4 @@
-// ConsumerGroupHeartbeat: v0 (KIP-848; v1, which adds SubscribedTopicRegex, is not stable in our
-// specs — the coordinator already resolves regexes, so serving v1 is a version bump here).
+// ConsumerGroupHeartbeat v0-1 (KIP-848; v1 adds SubscribedTopicRegex, resolved by the coordinator).
 // Joins (epoch 0), heartbeats, and leaves (epoch -1; -2 for a static member leaving for a while) a
 // consumer group whose assignment the broker computes; the answer carries the member epoch, the
 // heartbeat interval and, when it changed or was asked for, the member's assignment. Errors come
@@ -19,7 +18,10 @@ import { defineHandler } from "./handler.js";
 export const consumerGroupHeartbeatHandler = defineHandler({
   meta: consumerGroupHeartbeatRequestMeta,
   minVersion: 0,
-  maxVersion: 0,
+  maxVersion: 1,
+  servesUnstableLatest:
+    "Kafka 4.x brokers serve v1 and librdkafka 2.1x and franz-go 1.2x refuse the consumer protocol without it; " +
+    "our specs still mark it unstable",
   readRequest: readConsumerGroupHeartbeatRequest,
   writeResponse: writeConsumerGroupHeartbeatResponse,
   async handle(request, ctx) {

@@ -41,8 +41,13 @@ export interface ApiHandler<Req = unknown, Res = unknown> {
   readonly meta: RequestMeta;
   /** Oldest version served: the oldest a current client still sends, at least. */
   readonly minVersion: number;
-  /** Newest version served; not above the spec's newest stable version. */
+  /** Newest version served; not above the spec's newest stable version unless `servesUnstableLatest`. */
   readonly maxVersion: number;
+  /**
+   * Why this handler serves the version the spec marks `latestVersionUnstable`. Set only when
+   * released Kafka brokers serve that version and current clients need it.
+   */
+  readonly servesUnstableLatest?: string;
   readonly readRequest: (r: Reader, version: number) => Req;
   readonly writeResponse: (w: Writer, version: number, response: Res) => void;
   readonly handle: (request: Req, ctx: RequestContext) => Res | typeof NO_RESPONSE | Promise<Res | typeof NO_RESPONSE>;
@@ -50,10 +55,11 @@ export interface ApiHandler<Req = unknown, Res = unknown> {
 
 /** Declares a handler; the type parameters tie the codecs to `handle`. */
 export function defineHandler<Req, Res>(handler: ApiHandler<Req, Res>): ApiHandler<Req, Res> {
-  if (handler.minVersion < handler.meta.minVersion || handler.maxVersion > handler.meta.maxStableVersion) {
+  const newestAllowed = handler.servesUnstableLatest ? handler.meta.maxVersion : handler.meta.maxStableVersion;
+  if (handler.minVersion < handler.meta.minVersion || handler.maxVersion > newestAllowed) {
     throw new Error(
       `${handler.meta.name}: versions ${handler.minVersion}-${handler.maxVersion} outside the spec's ` +
-        `${handler.meta.minVersion}-${handler.meta.maxStableVersion}`,
+        `${handler.meta.minVersion}-${newestAllowed}`,
     );
   }
   return handler;
