@@ -14,9 +14,8 @@ import { HandlerRegistry } from "./handlers/registry.js";
 import { ensureMetaProperties } from "./metadata/meta-properties.js";
 import { MetadataStore } from "./metadata/metadata-store.js";
 import { Listener } from "./network/listener.js";
-import { LogManager } from "./storage/index.js";
-import { TopicManager } from "./topics/topic-manager.js";
-import { logConfigFor, validateTopicOverrides } from "./topics/topic-log-config.js";
+import type { LogManager } from "./storage/index.js";
+import { openTopicLogs } from "./topics/open-topic-logs.js";
 import { OffsetsTopicLog } from "./topics/offsets-topic-log.js";
 
 export class Broker {
@@ -40,25 +39,10 @@ export class Broker {
     const clusterId = ensureMetaProperties(config.logDirs, config.nodeId);
     const metadataDir = config.metadataLogDir ?? config.logDirs[0]!;
     const metadata = MetadataStore.open(metadataDir, config.nodeId, log.child({ component: "metadata" }));
-    const logs = await LogManager.open({
-      logDirs: config.logDirs,
-      defaultConfig: logConfigFor(config, new Map()),
-      topicConfig: (topic: string) => {
-        const image = metadata.topic(topic);
-        return image ? logConfigFor(config, image.configs) : undefined;
-      },
-      logger: log.child({ component: "storage" }),
+    const { logs, topics } = await openTopicLogs(config, metadata, log, {
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
       cleanerEnabled: config.logCleanerEnable,
     });
-    const topics = new TopicManager({
-      metadata,
-      logs,
-      logConfigFor: (overrides) => logConfigFor(config, overrides),
-      validateConfigs: (overrides) => validateTopicOverrides(config, overrides),
-      log: log.child({ component: "topics" }),
-    });
-    await topics.reconcileLogs();
     const offsetsLog = new OffsetsTopicLog(config, metadata, topics, logs);
     const groups = new GroupCoordinator({
       // An existing __consumer_offsets keeps its partition count whatever the config says now.

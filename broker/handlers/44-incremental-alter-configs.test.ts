@@ -115,6 +115,21 @@ describe("IncrementalAlterConfigs", () => {
     expect(image.get("")?.has("log.retention.ms")).toBe(false);
   });
 
+  it("applies broker-level log defaults to the live logs of topics without their own override", async () => {
+    await broker.createTopic("plain", 1);
+    await alter(1, req([resource(BROKER, "", ["log.retention.ms", SET, "7200000"], ["log.segment.bytes", SET, "2097152"])]));
+    expect(broker.services.logs.getLog("plain", 0)!.config).toMatchObject({ retentionMs: 7200000, segmentBytes: 2097152 });
+    // "t" keeps its own retention.ms and takes the new segment size.
+    expect(broker.services.logs.getLog("t", 0)!.config).toMatchObject({ retentionMs: 1000, segmentBytes: 2097152 });
+
+    // A restart derives the same configs from the stored dynamic defaults.
+    broker = await broker.restart();
+    expect(broker.services.logs.getLog("plain", 0)!.config).toMatchObject({ retentionMs: 7200000, segmentBytes: 2097152 });
+
+    await alter(1, req([resource(BROKER, "", ["log.retention.ms", DELETE, null])]));
+    expect(broker.services.logs.getLog("plain", 0)!.config.retentionMs).toBe(7 * 24 * 3600 * 1000);
+  });
+
   it("refuses read-only broker keys and other brokers' ids", async () => {
     const [readOnly, other] = await alter(1, req([
       resource(BROKER, String(broker.services.nodeId), ["num.partitions", SET, "3"]),

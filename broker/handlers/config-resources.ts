@@ -2,7 +2,8 @@
 // share: Kafka's config resource types, the broker configuration as it stands now (the static
 // layers the process started with plus the dynamic layers in the metadata image), and writing a
 // new override set back as metadata config records.
-import { withDynamicLayers, type BrokerConfig } from "../config/index.js";
+import type { BrokerConfig } from "../config/index.js";
+import { effectiveBrokerConfig } from "../metadata/effective-broker-config.js";
 import type { TopicImage } from "../metadata/metadata-image.js";
 import type { BrokerServices } from "../broker-services.js";
 
@@ -34,26 +35,9 @@ export function dynamicBrokerConfigs(broker: BrokerServices, resourceName: strin
   return broker.metadata.image.brokerConfigs.get(brokerResourceKey(resourceName, broker.nodeId)) ?? EMPTY;
 }
 
-/**
- * The broker configuration including the dynamic configs in the metadata image, which are the
- * truth after an IncrementalAlterConfigs: `broker.config` holds what the process started with.
- */
+/** The broker configuration now: what the process started with plus the dynamic configs in metadata. */
 export function currentBrokerConfig(broker: BrokerServices): BrokerConfig {
-  const dynamicDefault = dynamicBrokerConfigs(broker, "");
-  const dynamicBroker = dynamicBrokerConfigs(broker, String(broker.nodeId));
-  const { layers } = broker.config;
-  if (sameEntries(dynamicDefault, layers.dynamicDefault) && sameEntries(dynamicBroker, layers.dynamicBroker)) return broker.config;
-  const combined = withDynamicLayers(broker.config, { dynamicDefault, dynamicBroker });
-  if (combined.ok) return combined.value;
-  // Stored configs were validated when written; a newer broker may have written keys we refuse.
-  broker.log.warn({ reason: combined.error.message }, "dynamic broker configs in metadata are not valid here; ignoring them");
-  return broker.config;
-}
-
-function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
+  return effectiveBrokerConfig(broker.config, broker.metadata.image, broker.nodeId, broker.log);
 }
 
 /** The metadata changes that turn `current` into `next`: set values, null for removed keys. */
@@ -77,4 +61,6 @@ export function storeBrokerConfigs(broker: BrokerServices, resourceName: string,
   const changes = configChanges(dynamicBrokerConfigs(broker, resourceName), next);
   if (changes.size === 0) return;
   broker.metadata.alterBrokerConfigs(brokerResourceKey(resourceName, broker.nodeId), changes);
+  // Broker keys such as log.retention.ms are the defaults of every topic without its own override.
+  broker.topics.applyAllConfigs();
 }

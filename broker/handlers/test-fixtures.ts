@@ -12,9 +12,7 @@ import { MetadataStore } from "../metadata/metadata-store.js";
 import type { TopicImage } from "../metadata/metadata-image.js";
 import { Reader, Writer } from "../protocol/primitives.js";
 import { buildRecordBatch } from "../protocol/records.js";
-import { LogManager } from "../storage/index.js";
-import { logConfigFor, validateTopicOverrides } from "../topics/topic-log-config.js";
-import { TopicManager } from "../topics/topic-manager.js";
+import { openTopicLogs } from "../topics/open-topic-logs.js";
 import { FetchSessionCache } from "./fetch/fetch-session-cache.js";
 import type { ApiHandler, ConnectionInfo, RequestContext } from "./handler.js";
 import { HandlerRegistry } from "./registry.js";
@@ -75,24 +73,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
   });
   mkdirSync(join(dir, "metadata"), { recursive: true });
   const metadata = MetadataStore.open(join(dir, "metadata"), nodeId, log);
-  const logs = await LogManager.open({
-    logDirs: [logDir],
-    defaultConfig: logConfigFor(config, new Map()),
-    topicConfig: (topic) => {
-      const image = metadata.topic(topic);
-      return image ? logConfigFor(config, image.configs) : undefined;
-    },
-    logger: log,
-    startTimers: false,
-  });
-  const topics = new TopicManager({
-    metadata,
-    logs,
-    logConfigFor: (overrides) => logConfigFor(config, overrides),
-    validateConfigs: (overrides) => validateTopicOverrides(config, overrides),
-    log,
-  });
-  await topics.reconcileLogs();
+  const { logs, topics } = await openTopicLogs(config, metadata, log, { startTimers: false });
   const handlers = new HandlerRegistry();
   for (const h of options.handlers ?? []) handlers.register(h);
   const services: BrokerServices = {

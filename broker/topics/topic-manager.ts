@@ -82,6 +82,11 @@ export class TopicManager {
     for (const p of topic.partitions) this.opts.logs.getLog(topic.name, p.partition)?.updateConfig(config);
   }
 
+  /** Re-derives every topic's live log config, after the broker-level defaults changed. */
+  applyAllConfigs(): void {
+    for (const topic of this.opts.metadata.image.topicsByName.values()) this.applyConfigs(topic);
+  }
+
   /** Creates missing logs for every partition in the image (start-up, or after a crash mid-create). */
   async reconcileLogs(): Promise<void> {
     for (const topic of this.opts.metadata.image.topicsByName.values()) await this.createLogs(topic, 0);

@@ -4,7 +4,7 @@
 // Both are started on a free loopback port with a temp data dir and are
 // ready only when they answer ApiVersions + Metadata (test/kafka/probe.ts).
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,20 +29,29 @@ export function targetFromEnv(): Target {
   return t;
 }
 
-export async function startBroker(target: Target = targetFromEnv()): Promise<BrokerUnderTest> {
-  return target === 'kafka' ? startApacheKafka() : startMillrace();
+export interface StartOptions {
+  /** Data directory to (re)use; the caller owns it and it is kept on stop. A new temp dir otherwise. */
+  dir?: string;
+  /** Port to listen on, so a restarted broker keeps its address; a free one otherwise. */
+  port?: number;
 }
 
-async function startApacheKafka(): Promise<BrokerUnderTest> {
-  const k = await startKafka();
+export async function startBroker(target: Target = targetFromEnv(), opts: StartOptions = {}): Promise<BrokerUnderTest> {
+  return target === 'kafka' ? startApacheKafka(opts) : startMillrace(opts);
+}
+
+async function startApacheKafka(opts: StartOptions): Promise<BrokerUnderTest> {
+  const k = await startKafka(opts);
   return { target: 'kafka', bootstrap: k.bootstrap, logFile: k.logFile, stop: k.stop };
 }
 
-async function startMillrace(): Promise<BrokerUnderTest> {
+async function startMillrace(opts: StartOptions): Promise<BrokerUnderTest> {
   const main = join(repoRoot, 'dist/broker/main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (or COMPAT_TARGET=kafka)`);
-  const dir = mkdtempSync(join(tmpdir(), 'millrace-compat-'));
-  const port = await freePort();
+  const ownDir = opts.dir === undefined;
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'millrace-compat-'));
+  mkdirSync(dir, { recursive: true });
+  const port = opts.port ?? (await freePort());
   const logFile = join(dir, 'broker.log');
   const out = openSync(logFile, 'a');
   const child = spawn(
@@ -62,7 +71,7 @@ async function startMillrace(): Promise<BrokerUnderTest> {
         await waitForExit(child, 10_000);
       }
     }
-    if (!process.env.KEEP_BROKER_DIR) rmSync(dir, { recursive: true, force: true });
+    if (ownDir && !process.env.KEEP_BROKER_DIR) rmSync(dir, { recursive: true, force: true });
   };
   const bootstrap = `127.0.0.1:${port}`;
   try {

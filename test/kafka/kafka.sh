@@ -87,7 +87,8 @@ format() {
   local cluster_id
   cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
   java_cmd
-  "${JAVA[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
+  # "=" form: an id that starts with "-" must not be read as an option.
+  "${JAVA[@]}" kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$dir/server.properties" \
     >"$dir/logs/format.log" 2>&1 || { cat "$dir/logs/format.log" >&2; exit 1; }
 }
 
