@@ -473,8 +473,11 @@ async function consume(a: Args): Promise<number> {
     emit({ type: 'assignment', partitions: [...(e.payload.memberAssignment[topic] ?? [])].sort((x, y) => x - y) });
   });
   consumer.on(consumer.events.CRASH, (e) => {
-    process.stderr.write(`[kafkajs] consumer crashed: ${String(e.payload.error)}\n`);
-    setStop('timeout');
+    // KafkaJS restarts the consumer itself after a retriable crash (e.g. NOT_COORDINATOR while a
+    // just-started broker loads its offsets partitions), as an application would let it.
+    const restarting = (e.payload as { restart?: boolean }).restart === true;
+    process.stderr.write(`[kafkajs] consumer crashed${restarting ? ' (KafkaJS restarts it)' : ''}: ${String(e.payload.error)}\n`);
+    if (!restarting) setStop('timeout');
   });
   process.on('SIGTERM', () => setStop('signal'));
   const timer = setTimeout(() => setStop('timeout'), timeoutMs);
