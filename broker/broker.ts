@@ -18,6 +18,15 @@ import type { LogManager } from "./storage/index.js";
 import { openTopicLogs } from "./topics/open-topic-logs.js";
 import { OffsetsTopicLog } from "./topics/offsets-topic-log.js";
 
+/**
+ * How often logs are checked for a due time-based flush. Kafka checks every
+ * log.flush.scheduler.interval.ms (default: never); checking is cheap and flush.ms decides, so we
+ * check at least every second and as often as the broker-wide flush interval asks, never below 10 ms.
+ */
+function flushCheckIntervalMs(config: BrokerConfig): number {
+  return Math.max(10, Math.min(config.logFlushSchedulerIntervalMs, config.logFlushIntervalMs, 1_000));
+}
+
 export class Broker {
   private constructor(
     readonly services: BrokerServices,
@@ -41,6 +50,9 @@ export class Broker {
     const metadata = MetadataStore.open(metadataDir, config.nodeId, log.child({ component: "metadata" }));
     const { logs, topics } = await openTopicLogs(config, metadata, log, {
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+      flushCheckIntervalMs: flushCheckIntervalMs(config),
+      // One timer writes both checkpoints (recovery points and log start offsets), so it runs at the shorter interval.
+      checkpointIntervalMs: Math.min(config.logFlushOffsetCheckpointIntervalMs, config.logFlushStartOffsetCheckpointIntervalMs),
       cleanerEnabled: config.logCleanerEnable,
     });
     const offsetsLog = new OffsetsTopicLog(config, metadata, topics, logs);

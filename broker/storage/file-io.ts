@@ -8,6 +8,8 @@ export interface FileIo {
   /** Reads up to `length` bytes at `position`; returns the bytes read (short at end of file). */
   read(fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
   datasync(fd: number): Promise<void>;
+  /** fsyncs a directory, so files created in it survive a power loss. */
+  syncDir(dir: string): Promise<void>;
 }
 
 function writevOnce(fd: number, buffers: readonly Buffer[], position: number): Promise<number> {
@@ -40,6 +42,17 @@ export const nodeFileIo: FileIo = {
     return new Promise((resolve, reject) => {
       fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()));
     });
+  },
+  async syncDir(dir) {
+    let handle: fs.promises.FileHandle | undefined;
+    try {
+      handle = await fs.promises.open(dir, "r");
+      await handle.sync();
+    } catch {
+      // As in syncDir below: some filesystems refuse fsync on directories.
+    } finally {
+      await handle?.close();
+    }
   },
 };
 

@@ -1,5 +1,6 @@
 // The write path of one log: queued appends become positional writev calls, several in flight
-// at once (libuv runs them in parallel on its pool), completed strictly in queue order.
+// at once (libuv runs them in parallel on its pool, all to one segment), completed strictly in
+// queue order.
 // Appends that pile up behind writes in flight are coalesced into one writev.
 import type { FileIo } from "./file-io.js";
 import type { LogSegment } from "./segment.js";
@@ -34,6 +35,8 @@ export interface WriterHost {
 export class LogWriter {
   private queue: (WriteItem | TaskItem)[] = [];
   private inFlight = 0;
+  /** The segment the writes in flight go to. */
+  private inFlightSegment: LogSegment | undefined;
   private completions: Promise<void> = Promise.resolve();
   private readonly tasks = new Set<Promise<unknown>>();
   private idleWaiters: (() => void)[] = [];
@@ -81,6 +84,10 @@ export class LogWriter {
           .catch((err) => this.host.fail(err));
         continue;
       }
+      // The first write to a new segment (after a roll) waits for the writes to the old one: the
+      // new file must never hold bytes while the old one may still lack some, or a crash could
+      // leave unacknowledged data beyond a hole that recovery cannot tell from compaction's gaps.
+      if (this.inFlight > 0 && first.segment !== this.inFlightSegment) break;
       let n = 1;
       let bytes = first.buf.length;
       while (n < this.queue.length) {
@@ -91,6 +98,7 @@ export class LogWriter {
       }
       const items = this.queue.splice(0, n) as WriteItem[];
       this.inFlight++;
+      this.inFlightSegment = first.segment;
       const write = this.io.writev(first.segment.fd, items.map((i) => i.buf), first.position);
       write.catch(() => undefined);
       this.completions = this.completions

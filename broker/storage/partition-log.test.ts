@@ -181,6 +181,20 @@ describe("PartitionLog append and read", () => {
     expect((await readAll(log)).map((e) => e.value)).toEqual(["1"]);
   });
 
+  it("syncs the directory before acknowledging the first records of a new segment (flush.messages=1)", async () => {
+    await log.close();
+    const io = new SpyIo();
+    log = await openLog(dir, { flushMessages: 1 }, { io });
+    ok(await log.append(batch(["a:1"]), clientAppend));
+    const before = io.dirSyncs;
+    await log.roll();
+    ok(await log.append(batch(["b:2"]), clientAppend));
+    expect(io.dirSyncs).toBe(before + 1);
+    // The new file's name is durable now: later appends sync only data.
+    ok(await log.append(batch(["c:3"]), clientAppend));
+    expect(io.dirSyncs).toBe(before + 1);
+  });
+
   it("coalesces concurrent appends into few writes", async () => {
     await log.close();
     const io = new SpyIo();

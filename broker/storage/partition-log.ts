@@ -204,6 +204,7 @@ export class PartitionLog {
       cleanShutdown,
       recoveryPoint: opts.recoveryPoint !== undefined ? Number(opts.recoveryPoint) : undefined,
       initialOffset,
+      contiguousOffsets: !isCompacted(opts.config),
       onRecoveredBatch: (view) => {
         const epoch = view.partitionLeaderEpoch;
         if (epoch >= 0 && epoch > (epochs.latestEpoch ?? -1)) epochs.assign(epoch, readInt64Number(view.buf, view.pos));
@@ -543,6 +544,7 @@ export class PartitionLog {
     const seg = LogSegment.create(this.dir, base, segmentOptions(this.cfg), this.io);
     seg.rollBaseMs = this.clock.nowMs();
     this.segments.push(seg);
+    this.dirEntryUnsynced = true;
     const snapshot = snapshotBytes(this.producers);
     this.writer.enqueue({
       kind: "task",
@@ -607,16 +609,23 @@ export class PartitionLog {
   }
 
   private dirty = new Set<LogSegment>();
+  /** A segment file was created since the directory was last synced (its entry is not durable yet). */
+  private dirEntryUnsynced = false;
 
   private async syncDirtySegments(): Promise<void> {
     const segs = [...this.dirty];
+    const syncDir = this.dirEntryUnsynced;
     this.dirty.clear();
+    this.dirEntryUnsynced = false;
     this.unflushedMessages = 0;
     this.lastFlushMs = this.clock.nowMs();
     try {
-      await Promise.all(segs.map((s) => (s.isClosed ? undefined : this.io.datasync(s.fd))));
+      // fdatasync makes a new segment's bytes durable, not its name: without the directory sync a
+      // power loss could drop the whole file holding acknowledged records.
+      await Promise.all([...segs.map((s) => (s.isClosed ? undefined : this.io.datasync(s.fd))), syncDir ? this.io.syncDir(this.dir) : undefined]);
     } catch (err) {
       for (const s of segs) this.dirty.add(s);
+      if (syncDir) this.dirEntryUnsynced = true;
       throw err;
     }
     this.stats.fsyncs++;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BATCH } from "../protocol/records.js";
 import type { PartitionLog } from "./partition-log.js";
-import { batch, bulkBatch, clientAppend, openLog, readAll, removeDir, segmentFiles, tempDir } from "./test-support.js";
+import { StallingIo, batch, bulkBatch, clientAppend, openLog, readAll, removeDir, segmentFiles, tempDir } from "./test-support.js";
 
 /** Appends `n` single-record batches "k<i>:v<i>". */
 async function fill(log: PartitionLog, n: number, from = 0): Promise<void> {
@@ -62,6 +62,43 @@ describe("recovery", () => {
     expect(segmentFiles(again)).toEqual(files.slice(0, 2));
     expect((await readAll(again)).map((e) => e.offset)).toEqual(Array.from({ length: base + 1 }, (_, i) => i));
     await again.close();
+  });
+
+  // A roll creates the new segment file at once, while appends queued before it may still be on
+  // their way to the old one. A crash then leaves a segment starting beyond the end of the data
+  // before it; nothing at or after that gap was acknowledged (acks complete in append order).
+  describe("a roll that raced a write the crash lost", () => {
+    // Two small batches and one 218-byte batch fit in 400 bytes; the next 218 bytes roll.
+    const config = { segmentBytes: 400 };
+
+    async function crashWithLostWriteBeforeRoll(io: StallingIo, extra: Partial<typeof config> & { cleanupPolicy?: "compact" } = {}): Promise<PartitionLog> {
+      const log = await openLog(dir, { ...config, ...extra }, { io });
+      await fill(log, 2);
+      io.stallNext(); // offset 2 never reaches the file
+      void log.append(bulkBatch(1, 150), clientAppend);
+      void log.append(bulkBatch(1, 150), clientAppend); // rolls: segment 3
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(segmentFiles(log)).toEqual(["00000000000000000000.log", "00000000000000000003.log"]);
+      log.closeAbruptly();
+      return log;
+    }
+
+    it("drops the segment after the gap, so offsets stay contiguous", async () => {
+      await crashWithLostWriteBeforeRoll(new StallingIo());
+      const again = await openLog(dir, config, { cleanShutdown: false });
+      expect(again.logEndOffset).toBe(2n);
+      expect(segmentFiles(again)).toEqual(["00000000000000000000.log"]);
+      expect(await again.append(batch(["k9:v9"]), clientAppend)).toMatchObject({ baseOffset: 2n });
+      expect((await readAll(again)).map((e) => e.offset)).toEqual([0, 1, 2]);
+      await again.close();
+    });
+
+    it("never writes to the new segment before the writes to the old one are done", async () => {
+      // Compacted logs may have gaps between segments, so recovery cannot drop on a gap there:
+      // the write order alone must keep the unacknowledged batch out of the new segment.
+      const log = await crashWithLostWriteBeforeRoll(new StallingIo(), { cleanupPolicy: "compact" });
+      expect(fs.statSync(path.join(log.dir, "00000000000000000003.log")).size).toBe(0);
+    });
   });
 
   it("trusts the files when the clean-shutdown marker says so, and recovers otherwise", async () => {

@@ -38,6 +38,12 @@ export interface RecoveryInput {
   recoveryPoint: number | undefined;
   /** Where an empty log starts. */
   initialOffset: number;
+  /**
+   * Offsets run on without gaps from one segment to the next (the log is not compacted): a
+   * segment starting beyond the end of the one before was rolled while an earlier write was still
+   * on its way, and the crash lost that write.
+   */
+  contiguousOffsets: boolean;
   /** Sees every batch that recovery re-read and kept (to re-derive leader epochs). */
   onRecoveredBatch?: (view: RecordBatchView) => void;
 }
@@ -79,6 +85,8 @@ export async function recoverSegments(input: RecoveryInput): Promise<RecoveredSe
     const rp = input.recoveryPoint ?? 0;
     let start = 0;
     for (let i = 0; i < segments.length; i++) if (segments[i]!.baseOffset <= rp) start = i;
+    // The log ends at the first invalid byte or, when offsets must be contiguous, at the first gap
+    // between segments. Appends complete in order, so nothing after either was acknowledged.
     for (let i = start; i < segments.length; i++) {
       const seg = segments[i]!;
       const valid = await seg.rebuild((view, expectedNext) => {
@@ -86,26 +94,41 @@ export async function recoverSegments(input: RecoveryInput): Promise<RecoveredSe
         if (ok) input.onRecoveredBatch?.(view);
         return ok;
       });
+      const next = segments[i + 1];
       if (valid < seg.writtenSize) {
         logger.warn(
           { dir, segment: seg.baseOffset, validBytes: valid, fileBytes: seg.writtenSize },
           "truncating invalid bytes at the end of the log",
         );
         truncatedBytes += await seg.truncateToPosition(valid);
-        for (const later of segments.splice(i + 1)) {
-          truncatedBytes += later.writtenSize;
-          later.close();
-          later.deleteFiles("");
-          logger.warn({ dir, segment: later.baseOffset }, "deleted a segment after a corrupt one");
-        }
-        break;
+      } else if (input.contiguousOffsets && next !== undefined && next.baseOffset > seg.nextOffset) {
+        logger.warn(
+          { dir, segment: next.baseOffset, previousEnd: seg.nextOffset },
+          "a segment starts beyond the end of the one before (rolled before a write the crash lost)",
+        );
+      } else {
+        continue;
       }
+      truncatedBytes += deleteSegmentsAfter(segments, i, logger);
+      break;
     }
     for (const seg of segments.slice(start)) if (!seg.isClosed) await seg.sync();
   }
   const active = segments.at(-1)!;
   await active.ensureLoaded();
   return { segments, nextOffset: active.nextOffset, truncatedBytes, recovered };
+}
+
+/** Removes the segments after index `i` (from the list and the disk); returns their bytes. */
+function deleteSegmentsAfter(segments: LogSegment[], i: number, logger: Logger): number {
+  let bytes = 0;
+  for (const later of segments.splice(i + 1)) {
+    bytes += later.writtenSize;
+    later.close();
+    later.deleteFiles("");
+    logger.warn({ dir: later.dir, segment: later.baseOffset }, "deleted a segment after the end of the recovered log");
+  }
+  return bytes;
 }
 
 function isRecoverableBatch(view: RecordBatchView, segmentBase: number, expectedNext: number): boolean {

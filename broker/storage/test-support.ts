@@ -114,6 +114,30 @@ export class SpyIo implements FileIo {
     if (this.failSyncs) throw Object.assign(new Error("EIO: injected sync failure"), { code: "EIO" });
     return nodeFileIo.datasync(fd);
   }
+  dirSyncs = 0;
+  async syncDir(dir: string): Promise<void> {
+    this.dirSyncs++;
+    return nodeFileIo.syncDir(dir);
+  }
+}
+
+/**
+ * Writes that never complete and never reach the file, as a write in flight at a crash: the next
+ * `stallNext(n)` writes hang; later ones go through.
+ */
+export class StallingIo extends SpyIo {
+  private toStall = 0;
+
+  stallNext(n = 1): void {
+    this.toStall += n;
+  }
+
+  override async writev(fd: number, buffers: readonly Buffer[], position: number): Promise<void> {
+    if (this.toStall === 0) return super.writev(fd, buffers, position);
+    this.toStall--;
+    this.writes++;
+    return new Promise<void>(() => undefined);
+  }
 }
 
 export function openLog(
