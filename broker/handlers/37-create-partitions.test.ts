@@ -47,6 +47,28 @@ describe("CreatePartitions", () => {
     expect(partitions()).toBe(2);
   });
 
+  it("refuses more than 10,000 additional partitions per request before creating any, as Kafka 4.4 does", async () => {
+    await broker.createTopic("u", 1);
+    const tooMany = "Excessively large number of additional partitions per request.";
+    // count = 2^31-1 once made the broker build partitions until it ran out of memory (fuzzer).
+    const [huge] = await grow(3, req([{ name: "t", count: 0x7fffffff, assignments: null }]));
+    expect(huge).toEqual({ name: "t", errorCode: errorCode("POLICY_VIOLATION"), errorMessage: tooMany });
+    // The bound is on the request's sum; unknown topics are not counted and keep their own error.
+    const summed = await grow(3, req([
+      { name: "t", count: 6002, assignments: null },
+      { name: "u", count: 6001, assignments: null },
+      { name: "nope", count: 0x7fffffff, assignments: null },
+    ]));
+    expect(summed.map((r) => r.errorCode)).toEqual([
+      errorCode("POLICY_VIOLATION"),
+      errorCode("POLICY_VIOLATION"),
+      errorCode("UNKNOWN_TOPIC_OR_PARTITION"),
+    ]);
+    expect(partitions()).toBe(2);
+    const [exact] = await grow(3, req([{ name: "t", count: 10_002, assignments: null }], true));
+    expect(exact!.errorCode).toBe(0);
+  });
+
   it("refuses counts that do not grow the topic, with Kafka 4's messages", async () => {
     const [same, unknown] = await grow(1, req([
       { name: "t", count: 2, assignments: null },

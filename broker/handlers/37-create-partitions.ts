@@ -5,6 +5,10 @@
 // unknown topic, then the count (must grow), then the assignments (one per new partition, each
 // valid against the registered brokers and the topic's replication factor). validateOnly
 // (v0+) stops after the checks.
+// More than 10,000 additional partitions over the request's known topics fails each of them with
+// POLICY_VIOLATION before anything is created, as Kafka 4 answers (checked against 4.4.0): without
+// this bound one request with count=2^31-1 made the broker build partitions until it ran out of
+// memory (found by the fuzzer, test/fuzz).
 // Internal topics are refused with POLICY_VIOLATION: the group coordinator places each group by
 // hashing over the partition count of __consumer_offsets, so growing it would move groups away
 // from their committed offsets. (Kafka does not guard this; nothing legitimate needs it.)
@@ -16,6 +20,7 @@ import {
   type CreatePartitionsTopicResult,
 } from "../protocol/generated/create-partitions-response.gen.js";
 import { isInternalTopic } from "../metadata/topic-names.js";
+import { MAX_PARTITIONS_PER_REQUEST } from "./19-create-topics.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { manualAssignmentError } from "./placement.js";
 
@@ -56,6 +61,16 @@ async function createPartitions(t: CreatePartitionsTopic, validateOnly: boolean,
   return created.ok ? result(t.name, "NONE") : result(t.name, created.error, created.message);
 }
 
+/** Partitions the request would add to existing topics named once, as Kafka sums them. */
+function additionalPartitions(topics: CreatePartitionsTopic[], counts: Map<string, number>, ctx: RequestContext): number {
+  let total = 0;
+  for (const t of topics) {
+    const current = ctx.broker.metadata.topic(t.name)?.partitions.length;
+    if (current !== undefined && counts.get(t.name) === 1 && t.count > current) total += t.count - current;
+  }
+  return total;
+}
+
 export const createPartitionsHandler = defineHandler({
   meta: createPartitionsRequestMeta,
   minVersion: 0,
@@ -65,13 +80,16 @@ export const createPartitionsHandler = defineHandler({
   async handle(request, ctx): Promise<CreatePartitionsResponse> {
     const count = new Map<string, number>();
     for (const t of request.topics) count.set(t.name, (count.get(t.name) ?? 0) + 1);
+    const tooMany = additionalPartitions(request.topics, count, ctx) > MAX_PARTITIONS_PER_REQUEST;
     const answered = new Set<string>();
     const results: CreatePartitionsTopicResult[] = [];
     for (const t of request.topics) {
       if (answered.has(t.name)) continue;
       answered.add(t.name);
       if ((count.get(t.name) ?? 0) > 1) results.push(result(t.name, "INVALID_REQUEST", "Duplicate topic name."));
-      else results.push(await createPartitions(t, request.validateOnly, ctx));
+      else if (tooMany && ctx.broker.metadata.topic(t.name)) {
+        results.push(result(t.name, "POLICY_VIOLATION", "Excessively large number of additional partitions per request."));
+      } else results.push(await createPartitions(t, request.validateOnly, ctx));
     }
     return { throttleTimeMs: 0, results };
   },

@@ -7,6 +7,7 @@ import type { BrokerServices } from "../broker-services.js";
 import { apiVersionsResponse } from "../handlers/18-api-versions.js";
 import { NO_RESPONSE, type ConnectionInfo, type RequestContext } from "../handlers/handler.js";
 import { writeApiVersionsResponse } from "../protocol/generated/api-versions-response.gen.js";
+import { KafkaError } from "../protocol/errors.js";
 import { ProtocolDecodeError } from "../protocol/primitives.js";
 import { FrameDecoder, FrameTooLargeError } from "./frame-decoder.js";
 import {
@@ -132,7 +133,10 @@ export class Connection {
     try {
       response = await handler.handle(request, ctx);
     } catch (err) {
-      ctx.log.error({ err }, "closing connection: handler failed");
+      // A KafkaError is a handler closing the connection on purpose (acks=0 produce failed, as
+      // Kafka does): the client's doing, a warn line. Anything else is our bug: error, with stack.
+      if (err instanceof KafkaError) ctx.log.warn({ error: err.errorName, reason: err.message }, "closing connection: request failed");
+      else ctx.log.error({ err }, "closing connection: handler failed");
       return "close";
     }
     if (response === NO_RESPONSE) return null;

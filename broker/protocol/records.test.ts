@@ -106,6 +106,17 @@ describe("RecordBatchView", () => {
       expect(readInt64Number(b, 0)).toBe(v);
     }
   });
+
+  it("clamps numbers beyond int64 instead of throwing (Long.MAX_VALUE reads back as 2^63)", () => {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64BE(2n ** 63n - 1n, 0);
+    writeInt64Number(b, 0, readInt64Number(b, 0));
+    expect(b.readBigInt64BE(0)).toBe(2n ** 63n - 1n);
+    writeInt64Number(b, 0, -(2 ** 64));
+    expect(b.readBigInt64BE(0)).toBe(-(2n ** 63n));
+    writeInt64Number(b, 0, -(2 ** 63));
+    expect(b.readBigInt64BE(0)).toBe(-(2n ** 63n));
+  });
 });
 
 describe("validateBatches", () => {

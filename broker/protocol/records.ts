@@ -6,6 +6,7 @@ import { crc32c } from "@node-rs/crc32";
 import { createRequire } from "node:module";
 import zlib from "node:zlib";
 import { ProtocolDecodeError, Reader, Writer } from "./primitives.js";
+import { walkRecordFraming } from "./record-framing.js";
 
 /** Byte offsets of the v2 batch header fields. */
 export const BATCH = {
@@ -51,7 +52,23 @@ export function readInt64Number(buf: Buffer, pos: number): number {
   return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4);
 }
 
+const TWO_63 = 2 ** 63;
+
+/**
+ * Writes a JS number as an int64. Numbers beyond the int64 range are clamped, never thrown on:
+ * readInt64Number gives Long.MAX_VALUE back as 2^63 (doubles are approximate above 2^53), and a
+ * produced batch with such a timestamp once took its partition offline when an index holding it
+ * was persisted (found by the fuzzer, test/fuzz).
+ */
 export function writeInt64Number(buf: Buffer, pos: number, v: number): void {
+  if (!(v < TWO_63)) {
+    buf.writeBigInt64BE(0x7fff_ffff_ffff_ffffn, pos);
+    return;
+  }
+  if (v < -TWO_63) {
+    buf.writeBigInt64BE(-(2n ** 63n), pos);
+    return;
+  }
   const hi = Math.floor(v / TWO_32);
   buf.writeInt32BE(hi, pos);
   buf.writeUInt32BE(v - hi * TWO_32, pos + 4);
@@ -171,6 +188,12 @@ export class RecordBatchView {
     this.updateCrc();
   }
 
+  /** Rewrites a CreateTime batch's max timestamp (inside the CRC, so the CRC is recomputed). */
+  setMaxTimestamp(ms: bigint): void {
+    this.buf.writeBigInt64BE(ms, this.pos + BATCH.maxTimestamp);
+    this.updateCrc();
+  }
+
   /** Clears a client-set LogAppendTime bit on a CreateTime topic (Kafka rewrites it too). */
   setCreateTime(): void {
     this.buf.writeInt16BE(this.attributes & ~ATTR_LOG_APPEND_TIME, this.pos + BATCH.attributes);
@@ -273,6 +296,8 @@ export function validateBatches(buf: Buffer, opts: ValidateOptions): ValidBatche
     if (opts.origin === "client") {
       const invalid = clientBatchProblem(view, lastOffsetDelta, count);
       if (invalid) return { code: "INVALID_RECORD", message: invalid, batchIndex };
+      const framing = checkClientRecords(view);
+      if (isRecordsError(framing)) return { ...framing, batchIndex };
     } else if (lastOffsetDelta < 0 || count < 0) {
       return { code: "CORRUPT_MESSAGE", message: `invalid offset range ${lastOffsetDelta} / count ${count}`, batchIndex };
     }
@@ -293,6 +318,26 @@ function clientBatchProblem(view: RecordBatchView, lastOffsetDelta: number, coun
     return `invalid sequence ${view.baseSequence} for producer ${view.producerId}`;
   }
   return undefined;
+}
+
+/**
+ * Kafka's LogValidator walks every produced batch's records (decompressing if needed): the count
+ * and framing must hold, and the header's max timestamp is rewritten to the largest record
+ * timestamp (CreateTime) — a client cannot plant a max timestamp its records do not have.
+ */
+function checkClientRecords(view: RecordBatchView): { ok: true } | RecordsError {
+  let records: Buffer;
+  try {
+    records = decompress(view.compression, view.buf.subarray(view.pos + BATCH.records, view.pos + view.size));
+  } catch (err) {
+    // Kafka 4.4 answers UNKNOWN_SERVER_ERROR here (the codec's exception escapes its validator);
+    // CORRUPT_MESSAGE is what the error table says a corrupt batch is.
+    return { code: "CORRUPT_MESSAGE", message: `cannot decompress batch (codec ${view.compression}): ${(err as Error).message}` };
+  }
+  const framing = walkRecordFraming(records, view.recordCount, view.baseTimestamp);
+  if (!framing.ok) return { code: "INVALID_RECORD", message: framing.message };
+  if (view.timestampType === "CreateTime" && framing.maxTimestamp !== view.maxTimestamp) view.setMaxTimestamp(framing.maxTimestamp);
+  return { ok: true };
 }
 
 // ---------------------------------------------------------------------------------------------

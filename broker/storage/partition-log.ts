@@ -323,7 +323,9 @@ export class PartitionLog {
     if (before.indexIntervalBytes !== config.indexIntervalBytes || before.segmentIndexBytes !== config.segmentIndexBytes) {
       this.active.updateOptions(segmentOptions(config));
     }
-    this.logger.info({ topic: this.topic, partition: this.partition }, "log config updated");
+    // Debug: a topic of 10,000 partitions would otherwise log 10,000 lines per config change;
+    // TopicManager.applyConfigs logs one line per topic.
+    this.logger.debug({ topic: this.topic, partition: this.partition }, "log config updated");
   }
 
   onHighWatermark(listener: (hw: bigint) => void): () => void {

@@ -7,7 +7,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Order matters: java-driver compiles against java-clients.
 default_tools=(java-clients kafka-server confluent-kafka kcat kafkajs java-driver franz-driver)
-all_tools=("${default_tools[@]}" kcl)
+# Named only, never by default: the Kubernetes tools (kube-tools.sh installs them
+# all) take ~8-15 min cold, and the compat suite's global setup runs this script.
+kube_tools=(kube-binaries etcd crictl kind helm)
+all_tools=("${default_tools[@]}" kcl "${kube_tools[@]}")
 
 usage() {
   echo "usage: bash test/tools/install.sh [${all_tools[*]}]" >&2

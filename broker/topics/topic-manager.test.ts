@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startTestBroker, type TestBroker } from "../handlers/test-fixtures.js";
+
+describe("TopicManager with many partitions", () => {
+  let broker: TestBroker;
+  beforeEach(async () => {
+    broker = await startTestBroker();
+  });
+  afterEach(() => broker.close());
+
+  it("keeps the event loop turning while it creates many logs", async () => {
+    let turns = 0;
+    let running = true;
+    const spin = () => {
+      turns++;
+      if (running) setImmediate(spin);
+    };
+    setImmediate(spin);
+    await broker.services.topics.createTopic("wide", 160, new Map());
+    running = false;
+    // One turn per LOGS_PER_YIELD logs at least; without yielding there was none.
+    expect(turns).toBeGreaterThanOrEqual(160 / 16);
+    expect(broker.services.logs.getLog("wide", 159)).toBeDefined();
+  });
+
+  it("stops creating the logs of a topic deleted meanwhile", async () => {
+    const { topics, metadata, logs } = broker.services;
+    const creating = topics.createTopic("doomed", 200, new Map());
+    await new Promise((resolve) => setImmediate(resolve));
+    await topics.deleteTopic(metadata.topic("doomed")!);
+    await creating;
+    const left = Array.from({ length: 200 }, (_, p) => logs.getLog("doomed", p)).filter(Boolean);
+    expect(left).toEqual([]);
+  });
+});
+
+describe("TopicManager ordering of log work per topic name", () => {
+  let broker: TestBroker;
+  beforeEach(async () => {
+    broker = await startTestBroker();
+  });
+  afterEach(() => broker.close());
+
+  it("lets a topic be created, deleted and created again at once without stray logs", async () => {
+    const { topics, metadata, logs } = broker.services;
+    const first = topics.createTopic("again", 100, new Map());
+    await new Promise((resolve) => setImmediate(resolve));
+    const deleted = topics.deleteTopic(metadata.topic("again")!);
+    const second = topics.createTopic("again", 3, new Map());
+    await Promise.all([first, deleted]);
+    const recreated = await second;
+    expect(recreated.ok).toBe(true);
+    const id = metadata.topic("again")!.topicId;
+    expect([0, 1, 2].map((p) => logs.getLog("again", p)?.topicId)).toEqual([id, id, id]);
+    expect(logs.getLog("again", 3)).toBeUndefined();
+  });
+});
