@@ -1,4 +1,5 @@
 // The host and port clients should use to reach this broker on the listener a request came in on.
+import { hostname } from "node:os";
 import type { RequestContext } from "./handler.js";
 
 export function advertisedEndpoint(ctx: RequestContext): { host: string; port: number } {
@@ -9,5 +10,6 @@ export function advertisedEndpoint(ctx: RequestContext): { host: string; port: n
   // Only a port of 0 ("any free port", used by tests) is replaced by the port actually bound;
   // an explicitly advertised port (a load balancer's, say) is what clients must use.
   const port = listener.port === 0 ? (ctx.broker.boundPorts.get(listener.name) ?? 0) : listener.port;
-  return { host: listener.host, port };
+  // An empty host ("PLAINTEXT://:9092") means every interface; like Kafka, advertise this machine's name.
+  return { host: listener.host === "" ? hostname() : listener.host, port };
 }
