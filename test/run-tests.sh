@@ -4,7 +4,7 @@
 # "N passed, N failed" counted from vitest's JSON reports. Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-reports=.test-reports
+reports="$PWD/.test-reports"
 rm -rf "$reports" && mkdir -p "$reports"
 
 npm run --silent build || { echo "0 passed, 1 failed"; exit 1; }
@@ -22,6 +22,10 @@ run_suite unit
 # Real Java, librdkafka (confluent-kafka, kcat), KafkaJS and franz-go clients against the built broker;
 # their installers run from the suite's global setup (cached under ~/.cache/millrace).
 run_suite compat --config test/compat/vitest.config.ts
+# A real etcd + kube-apiserver (Kubernetes built from Go modules, cached; ~10 min cold, seconds warm).
+run_suite kube --config test/kube/vitest.config.ts
+# The product image, built from the Dockerfile over locally built base images (Docker from Debian).
+run_suite images --config test/images/vitest.config.ts
 
 node test/summarize-reports.mjs "$reports" || status=1
 exit $status
