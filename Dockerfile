@@ -5,8 +5,8 @@
 #   docker run -d -p 9092:9092 -e MILLRACE_ADVERTISED_LISTENERS=PLAINTEXT://localhost:9092 millrace:dev
 #   docker run --rm millrace:dev --help                       (the CLI: arguments after the image)
 #
-# Set advertised.listeners to the address clients reach: with the default `PLAINTEXT://:9092` the
-# broker would advertise an empty host (Kafka advertises the machine's hostname there).
+# With the default `PLAINTEXT://:9092` the broker advertises the container's host name (as Kafka
+# does); set advertised.listeners when clients reach it through a published port.
 #
 # Needs BuildKit (the default builder since Docker 23) for the cache and secret mounts.
 # Behind a TLS-intercepting proxy, hand its CA bundle to npm as an optional build secret:
