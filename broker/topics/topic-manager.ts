@@ -118,14 +118,20 @@ export class TopicManager {
 
   /** Applies new config overrides to the live logs of a topic (after the metadata change). */
   applyConfigs(topic: TopicImage): void {
-    const config = this.opts.logConfigFor(topic.configs);
-    for (const p of topic.partitions) this.opts.logs.getLog(topic.name, p.partition)?.updateConfig(config);
+    this.updateLogConfigs(topic);
     this.opts.log.info({ topic: topic.name, partitions: topic.partitions.length }, "topic log config updated");
   }
 
   /** Re-derives every topic's live log config, after the broker-level defaults changed. */
   applyAllConfigs(): void {
-    for (const topic of this.opts.metadata.image.topicsByName.values()) this.applyConfigs(topic);
+    const topics = [...this.opts.metadata.image.topicsByName.values()];
+    for (const topic of topics) this.updateLogConfigs(topic);
+    this.opts.log.info({ topics: topics.length }, "log configs updated from broker defaults");
+  }
+
+  private updateLogConfigs(topic: TopicImage): void {
+    const config = this.opts.logConfigFor(topic.configs);
+    for (const p of topic.partitions) this.opts.logs.getLog(topic.name, p.partition)?.updateConfig(config);
   }
 
   /** Creates missing logs for every partition in the image (start-up, or after a crash mid-create). */
