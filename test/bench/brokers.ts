@@ -1,0 +1,235 @@
+// The two brokers under benchmark, each started fresh (new data directory) on loopback:
+// Apache Kafka 4.4.0 (KRaft, one combined node, test/kafka/kafka.sh's config) and Millrace
+// (dist/broker/main.js). Start-up is timed from the broker process starting to the first
+// acknowledged write (acks=all) of a client that keeps trying from the moment of the spawn.
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Kafka, logLevel } from "kafkajs";
+import { createServer, type AddressInfo } from "node:net";
+
+export type BrokerKind = "kafka" | "millrace";
+export type Durability = "pagecache" | "fsync";
+
+export const REPO = resolve(import.meta.dirname, "../../..");
+const KAFKA_SH = join(REPO, "test/kafka/kafka.sh");
+const MILLRACE_MAIN = join(REPO, "dist/broker/main.js");
+
+/** Both brokers get the same flush setting: fsync before acknowledging (Kafka's flush.messages=1). */
+export function durabilityOverrides(mode: Durability): Record<string, string> {
+  return mode === "fsync" ? { "log.flush.interval.messages": "1" } : {};
+}
+
+export interface StartOptions {
+  mode: Durability;
+  /** Millrace only: node flags such as --cpu-prof. */
+  nodeFlags?: string[];
+  /** Where the data directory is created (a fresh mkdtemp under it). */
+  baseDir?: string;
+  /** Keep the data directory after stop (for looking at logs). */
+  keepDir?: boolean;
+}
+
+export interface BenchBroker {
+  kind: BrokerKind;
+  bootstrap: string;
+  /** The broker process itself (for Kafka the JVM: kafka.sh execs java). */
+  pid: number;
+  dir: string;
+  logFile: string;
+  /** Broker process start to first acknowledged produce, ms. */
+  startupMs: number;
+  /** Kafka only: spawn to exec of the broker JVM, i.e. `kafka-storage format` of the fresh directory. */
+  formatMs?: number;
+  /** Everything the broker was given beyond defaults. */
+  overrides: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// The root build leaves test/kafka out (test/compat type-checks it), so its three small helpers
+// are repeated here rather than imported.
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolveExit) => {
+    const t = setTimeout(() => resolveExit(false), timeoutMs);
+    child.once("exit", () => {
+      clearTimeout(t);
+      resolveExit(true);
+    });
+  });
+}
+
+function tail(file: string, lines = 40): string {
+  try {
+    return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+  } catch {
+    return `(no ${file})`;
+  }
+}
+
+/** Kafka's Java client (and ours) must not wait long on a broker that is not up yet. */
+function quietClient(bootstrap: string, clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1000,
+    requestTimeout: 10_000,
+    retry: { retries: 0 },
+  });
+}
+
+/**
+ * Tries, every `everyMs`, to create a one-partition topic and produce one record with acks=all,
+ * until one attempt is acknowledged; resolves with performance.now() at that acknowledgement.
+ * Attempts overlap (a new one starts while an earlier one waits on a broker that accepted the
+ * connection but does not serve yet), so the resolution is `everyMs` whatever the broker does.
+ */
+export async function firstAck(bootstrap: string, opts: { everyMs?: number; timeoutMs?: number; isAlive: () => boolean }): Promise<number> {
+  const everyMs = opts.everyMs ?? 20;
+  const deadline = performance.now() + (opts.timeoutMs ?? 180_000);
+  let done: number | undefined;
+  let lastError: unknown;
+  const attempt = async (): Promise<void> => {
+    const kafka = quietClient(bootstrap, "bench-startup");
+    const admin = kafka.admin();
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    try {
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: "bench-startup", numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+      await producer.connect();
+      await producer.send({ topic: "bench-startup", acks: -1, messages: [{ value: "first" }] });
+      done ??= performance.now();
+    } catch (e) {
+      lastError = e;
+    } finally {
+      await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
+    }
+  };
+  const inFlight = new Set<Promise<void>>();
+  while (done === undefined) {
+    if (performance.now() > deadline) throw new Error(`no acknowledged write from ${bootstrap}: ${String(lastError)}`);
+    if (!opts.isAlive()) throw new Error(`broker at ${bootstrap} exited before acknowledging a write: ${String(lastError)}`);
+    if (inFlight.size < 16) {
+      const p = attempt().finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    await Promise.race([sleep(everyMs), ...inFlight]);
+  }
+  await Promise.allSettled(inFlight);
+  return done;
+}
+
+/** Polls /proc/<pid>/cmdline until it mentions `needle` (an exec happened); resolves with its time. */
+async function execOf(pid: number, needle: string, isAlive: () => boolean): Promise<number> {
+  for (;;) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(needle)) return performance.now();
+    } catch {
+      /* not there yet or gone */
+    }
+    if (!isAlive()) throw new Error(`process ${pid} exited before exec of ${needle}`);
+    await sleep(2);
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  if (!(await waitForExit(child, 60_000))) {
+    child.kill("SIGKILL");
+    await waitForExit(child, 10_000);
+  }
+}
+
+export async function startBenchBroker(kind: BrokerKind, opts: StartOptions): Promise<BenchBroker> {
+  const dir = mkdtempSync(join(opts.baseDir ?? tmpdir(), `millrace-bench-${kind}-`));
+  const port = await freePort();
+  const bootstrap = `127.0.0.1:${port}`;
+  const overrides: Record<string, string> = { ...durabilityOverrides(opts.mode) };
+  let child: ChildProcess;
+  let logFile: string;
+  const out = openSync(join(dir, "stdout.log"), "a");
+  const spawnedAt = performance.now();
+  if (kind === "kafka") {
+    const controllerPort = await freePort();
+    const args = [KAFKA_SH, "run", "--dir", dir, "--port", String(port), "--controller-port", String(controllerPort)];
+    for (const [k, v] of Object.entries(overrides)) args.push("--set", `${k}=${v}`);
+    child = spawn("bash", args, { stdio: ["ignore", out, out] });
+    logFile = join(dir, "logs", "server.log");
+  } else {
+    // Kafka's test config (kafka.sh) sets group.initial.rebalance.delay.ms=0; so do we.
+    const all = { "group.initial.rebalance.delay.ms": "0", ...overrides };
+    Object.assign(overrides, all);
+    const args = [
+      ...(opts.nodeFlags ?? []),
+      MILLRACE_MAIN,
+      "broker",
+      "--override", `listeners=PLAINTEXT://127.0.0.1:${port}`,
+      "--override", `log.dirs=${join(dir, "data")}`,
+      ...Object.entries(all).flatMap(([k, v]) => ["--override", `${k}=${v}`]),
+    ];
+    child = spawn(process.execPath, args, { stdio: ["ignore", out, out], cwd: dir });
+    logFile = join(dir, "stdout.log");
+  }
+  closeSync(out);
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const isAlive = () => child.exitCode === null && child.signalCode === null;
+  const stop = async () => {
+    process.removeListener("exit", killOnExit);
+    await stopChild(child);
+    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    // Kafka: kafka.sh formats the directory (a JVM of its own), then execs the broker JVM in
+    // the same pid; the broker's start is that exec. Millrace needs no format step.
+    const startedAt = kind === "kafka" ? await execOf(child.pid!, "kafka.Kafka", isAlive) : spawnedAt;
+    const ackAt = await firstAck(bootstrap, { isAlive });
+    return {
+      kind,
+      bootstrap,
+      pid: child.pid!,
+      dir,
+      logFile,
+      startupMs: ackAt - startedAt,
+      ...(kind === "kafka" ? { formatMs: startedAt - spawnedAt } : {}),
+      overrides,
+      stop,
+    };
+  } catch (e) {
+    const logs = `--- ${join(dir, "stdout.log")}\n${tail(join(dir, "stdout.log"))}\n--- ${logFile}\n${tail(logFile)}`;
+    await stop();
+    throw new Error(`${kind} did not start: ${String(e)}\n${logs}`);
+  }
+}
+
+/** Creates topics through the broker's CreateTopics (KafkaJS admin), waiting for leaders. */
+export async function createTopics(bootstrap: string, topics: { topic: string; partitions: number }[]): Promise<void> {
+  const kafka = new Kafka({ clientId: "bench-admin", brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 5 } });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })),
+      waitForLeaders: true,
+      timeout: 60_000,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

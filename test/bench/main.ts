@@ -1,0 +1,509 @@
+// `npm run bench [-- options]`: Apache Kafka 4.4.0 and Millrace, one at a time on loopback with
+// fresh data directories, driven by the same clients (Kafka's ProducerPerformance,
+// ConsumerPerformance, EndToEndLatency). See test/bench/README.md for what is measured and how.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, hostname, release, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { createTopics, REPO, startBenchBroker, type BenchBroker, type BrokerKind, type Durability } from "./brokers.js";
+import { formatCallers, formatSummary, hottest, summarizeProfile, type CpuProfile, type Window } from "./cpuprofile-top.js";
+import { payloadFile } from "./payload.js";
+import { hwmBytes, loadAverage, measure, OtherLoad, rssBytes } from "./proc.js";
+import { markdownTable, METRICS, ratioOf, summarize, type MetricId, type Sample } from "./report.js";
+import { formatRatio } from "./stats.js";
+import { consumerPerformance, endToEndLatency, PRODUCER_PROPS, producerPerformance, rdkafkaProduce, run } from "./tools.js";
+
+const MiB = 1024 * 1024;
+
+interface Options {
+  quick: boolean;
+  full: boolean;
+  profile: boolean;
+  runs: number;
+  modes: Durability[];
+  brokers: BrokerKind[];
+  sizes: number[];
+  partitions: number[];
+  latencyPcts: number[];
+  latencySec: number;
+  produceMiB: number;
+  backlogMiB: number;
+  e2eRecords: number;
+  rdkafka: boolean;
+  outDir: string;
+  tmpDir: string;
+  dropCaches: boolean;
+}
+
+const USAGE = `npm run bench -- [options]
+  --quick               1 KiB × 16 partitions, page cache, one run, latency at 50 % only (~2 min);
+                        ends with one line: produce_ratio= consume_ratio= p99_ratio= rss_ratio=
+  --full                5 GiB backlog instead of 2 GiB
+  --profile             Millrace only, under node --cpu-prof, during the quick produce workload;
+                        prints the top functions by self time (writes results/profile-*.md)
+  --runs N              runs of everything (default 3; quick 1)
+  --modes LIST          pagecache,fsync (default both; quick pagecache)
+  --brokers LIST        kafka,millrace (default both, Kafka first in every round)
+  --sizes LIST          record sizes in bytes (default 1024; e.g. 100,1024,65536)
+  --partitions LIST     partition counts (default 16; e.g. 16,100)
+  --matrix              sizes 100,1024,65536 × partitions 16,100
+  --latency LIST        fixed rates as % of Kafka's max rate (default 10,50,80; quick 50)
+  --latency-seconds S   steady-state seconds per fixed-rate run (default 15; quick 10)
+  --produce-mib N       MiB per max-rate produce run (default 2048; quick 1024)
+  --backlog-mib N       backlog to consume after dropping the page cache (default 2048, --full 5120, 0 = off)
+  --e2e-records N       EndToEndLatency records (default 5000; quick 0 = off)
+  --rdkafka             also produce with librdkafka (confluent-kafka, test/bench/rdkafka_produce.py):
+                        max rate, and the --latency rates of Kafka's librdkafka max rate (µs latencies)
+  --no-drop-caches      do not drop the page cache before the backlog read
+  --out DIR             results directory (default test/bench/results)
+  --tmp DIR             where fresh data directories are made (default ${tmpdir()})`;
+
+function parseOptions(argv: string[]): Options {
+  const has = (f: string) => argv.includes(f);
+  const quick = has("--quick");
+  const full = has("--full");
+  const o: Options = {
+    quick,
+    full,
+    profile: has("--profile"),
+    runs: quick ? 1 : 3,
+    modes: quick ? ["pagecache"] : ["pagecache", "fsync"],
+    brokers: ["kafka", "millrace"],
+    sizes: [1024],
+    partitions: [16],
+    latencyPcts: quick ? [50] : [10, 50, 80],
+    latencySec: quick ? 10 : 15,
+    produceMiB: quick || has("--profile") ? 1024 : 2048,
+    backlogMiB: quick ? 0 : full ? 5120 : 2048,
+    e2eRecords: quick ? 0 : 5000,
+    rdkafka: has("--rdkafka"),
+    outDir: join(REPO, "test/bench/results"),
+    tmpDir: tmpdir(),
+    dropCaches: !has("--no-drop-caches"),
+  };
+  const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+  const nums = (s: string) => list(s).map((x) => {
+    const n = Number(x);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`not a number: ${x}`);
+    return n;
+  });
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = () => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(`${a} needs a value`);
+      return x;
+    };
+    switch (a) {
+      case "--quick": case "--full": case "--profile": case "--no-drop-caches": case "--rdkafka": break;
+      case "--matrix": o.sizes = [100, 1024, 65536]; o.partitions = [16, 100]; break;
+      case "--runs": o.runs = nums(v())[0]!; break;
+      case "--modes": o.modes = list(v()).map((m) => { if (m !== "pagecache" && m !== "fsync") throw new Error(`mode ${m}`); return m; }); break;
+      case "--brokers": o.brokers = list(v()).map((b) => { if (b !== "kafka" && b !== "millrace") throw new Error(`broker ${b}`); return b; }); break;
+      case "--sizes": o.sizes = nums(v()); break;
+      case "--partitions": o.partitions = nums(v()); break;
+      case "--latency": o.latencyPcts = nums(v()); break;
+      case "--latency-seconds": o.latencySec = nums(v())[0]!; break;
+      case "--produce-mib": o.produceMiB = nums(v())[0]!; break;
+      case "--backlog-mib": o.backlogMiB = nums(v())[0]!; break;
+      case "--e2e-records": o.e2eRecords = nums(v())[0]!; break;
+      case "--out": o.outDir = v(); break;
+      case "--tmp": o.tmpDir = v(); break;
+      case "-h": case "--help": process.stdout.write(`${USAGE}\n`); process.exit(0); break;
+      default: throw new Error(`unknown option ${a}\n${USAGE}`);
+    }
+  }
+  o.brokers.sort((a, b) => (a === "kafka" ? -1 : b === "kafka" ? 1 : 0));
+  return o;
+}
+
+export function sizeText(size: number): string {
+  if (size >= 1024 && size % 1024 === 0) return `${size / 1024}KiB`;
+  return `${size}B`;
+}
+
+interface Workload {
+  name: string;
+  topic: string;
+  size: number;
+  partitions: number;
+}
+
+function workloads(o: Options): Workload[] {
+  const out: Workload[] = [];
+  for (const size of o.sizes) for (const partitions of o.partitions) {
+    out.push({ name: `${sizeText(size)}×${partitions}p`, topic: `bench-${size}-${partitions}`, size, partitions });
+  }
+  return out;
+}
+
+const t0 = Date.now();
+function log(msg: string): void {
+  process.stderr.write(`[bench +${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** sync + drop the page cache, so a backlog read comes from disk; false when not permitted. */
+function dropPageCache(): boolean {
+  try {
+    execFileSync("sync");
+    writeFileSync("/proc/sys/vm/drop_caches", "1\n");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Ctx {
+  o: Options;
+  samples: Sample[];
+  details: Record<string, unknown>[];
+  /** Kafka's steady max-rate records/s per (round, mode, workload): the base of the fixed rates. */
+  kafkaRate: Map<string, number>;
+  payloadDir: string;
+  loadMax: number;
+  dropCachesWorked: boolean | undefined;
+}
+
+function recordsFor(o: Options, size: number, mode: Durability): number {
+  // fsync mode writes half as much: it is slower, and the point is the rate, not the volume.
+  const bytes = o.produceMiB * MiB * (mode === "fsync" ? 0.5 : 1);
+  return Math.max(10_000, Math.min(20_000_000, Math.floor(bytes / size)));
+}
+
+async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: number): Promise<void> {
+  const { o } = ctx;
+  const add = (workload: string, metric: MetricId, value: number) => ctx.samples.push({ broker: kind, mode, workload, metric, run: round, value });
+  const load = loadAverage();
+  ctx.loadMax = Math.max(ctx.loadMax, load[0]);
+  log(`${kind} ${mode} run ${round}: starting (load average ${load.join(" ")})`);
+  const other = new OtherLoad();
+  other.start();
+  const b: BenchBroker = await startBenchBroker(kind, { mode, baseDir: o.tmpDir });
+  const detail: Record<string, unknown> = {
+    broker: kind, mode, run: round, loadAvgBefore: load, startupMs: b.startupMs, formatMs: b.formatMs, overrides: b.overrides, phases: [] as unknown[],
+  };
+  const phases = detail.phases as unknown[];
+  ctx.details.push(detail);
+  let peak = Number.NaN;
+  const track = (rss: number) => { if (Number.isFinite(rss) && !(rss <= peak)) peak = rss; };
+  try {
+    log(`${kind} ${mode} run ${round}: first acknowledged write ${b.startupMs.toFixed(0)} ms after start${b.formatMs !== undefined ? ` (format before it: ${b.formatMs.toFixed(0)} ms)` : ""}`);
+    add("broker", "loadAvg", load[0]);
+    add("broker", "startupMs", b.startupMs);
+    const wls = workloads(o);
+    const backlog = mode === "pagecache" && o.backlogMiB > 0;
+    const topics = wls.map((w) => ({ topic: w.topic, partitions: w.partitions }));
+    if (o.e2eRecords > 0) for (const size of o.sizes) topics.push({ topic: `bench-e2e-${size}`, partitions: 1 });
+    if (backlog) topics.push({ topic: "bench-backlog", partitions: 16 });
+    await createTopics(b.bootstrap, topics);
+    await sleep(2000);
+    const idle = rssBytes(b.pid);
+    add("broker", "rssIdle", idle / MiB);
+    detail.rssIdleBytes = idle;
+
+    const e2eDone = new Set<number>();
+    for (const w of wls) {
+      const file = payloadFile(ctx.payloadDir, w.size);
+      const records = recordsFor(o, w.size, mode);
+      const warmup = Math.floor(records / 10);
+      log(`${kind} ${mode} run ${round} ${w.name}: produce ${records} records at max rate`);
+      const p = await measure(b.pid, () => producerPerformance({
+        bootstrap: b.bootstrap, topic: w.topic, records, warmupRecords: warmup, throughput: -1, payloadFile: file, timeoutMs: 20 * 60_000,
+      }));
+      track(p.peakRss);
+      const ps = p.value.steady ?? p.value.total;
+      add(w.name, "produceMiBs", ps.mibPerSec);
+      add(w.name, "produceRecs", ps.recordsPerSec);
+      add(w.name, "cpuPerGBProduce", p.cpuSec / ((records * w.size) / 1e9));
+      phases.push({ phase: "produce", workload: w.name, records, cpuSec: p.cpuSec, wallSec: p.wallSec, peakRss: p.peakRss, result: p.value });
+      log(`  ${ps.mibPerSec.toFixed(1)} MiB/s, ${ps.recordsPerSec.toFixed(0)} records/s, p99 ${ps.p99Ms} ms (at max rate), broker ${p.cpuSec.toFixed(1)} CPU-s${p.value.errorLines ? `, ${p.value.errorLines} error lines` : ""}`);
+      if (kind === "kafka") ctx.kafkaRate.set(`${round}/${mode}/${w.name}`, ps.recordsPerSec);
+
+      log(`${kind} ${mode} run ${round} ${w.name}: consume ${records} records`);
+      const c = await measure(b.pid, () => consumerPerformance({ bootstrap: b.bootstrap, topic: w.topic, records, timeoutMs: 20 * 60_000 }));
+      track(c.peakRss);
+      add(w.name, "consumeMiBs", c.value.fetchMibPerSec);
+      add(w.name, "consumeRecs", c.value.fetchRecordsPerSec);
+      add(w.name, "cpuPerGBConsume", c.cpuSec / ((c.value.records * w.size) / 1e9));
+      phases.push({ phase: "consume", workload: w.name, cpuSec: c.cpuSec, wallSec: c.wallSec, peakRss: c.peakRss, result: c.value });
+      log(`  ${c.value.fetchMibPerSec.toFixed(1)} MiB/s (join ${c.value.rebalanceMs} ms excluded), broker ${c.cpuSec.toFixed(1)} CPU-s`);
+
+      for (const pctRate of o.latencyPcts) {
+        const base = ctx.kafkaRate.get(`${round}/${mode}/${w.name}`) ?? ps.recordsPerSec;
+        const rate = Math.max(1, Math.round((base * pctRate) / 100));
+        const warm = rate * 2;
+        const n = Math.max(1000, Math.round(rate * o.latencySec));
+        log(`${kind} ${mode} run ${round} ${w.name}: fixed rate ${rate} records/s (${pctRate} % of Kafka's max), ${o.latencySec} s`);
+        const l = await measure(b.pid, () => producerPerformance({
+          bootstrap: b.bootstrap, topic: w.topic, records: n + warm, warmupRecords: warm, throughput: rate, payloadFile: file,
+          timeoutMs: Math.max(120_000, o.latencySec * 20_000),
+        }));
+        track(l.peakRss);
+        const ls = l.value.steady ?? l.value.total;
+        const wl = `${w.name} @${pctRate}%`;
+        add(wl, "latencyRate", ls.recordsPerSec);
+        add(wl, "latencyP50", ls.p50Ms);
+        add(wl, "latencyP99", ls.p99Ms);
+        add(wl, "latencyP999", ls.p999Ms);
+        phases.push({ phase: "latency", workload: wl, rate, cpuSec: l.cpuSec, wallSec: l.wallSec, peakRss: l.peakRss, result: l.value });
+        log(`  achieved ${ls.recordsPerSec.toFixed(0)} records/s; p50 ${ls.p50Ms} p99 ${ls.p99Ms} p99.9 ${ls.p999Ms} ms`);
+      }
+
+      if (o.rdkafka) await rdkafkaPhases(ctx, b, kind, mode, round, w, add, track, phases);
+
+      if (o.e2eRecords > 0 && !e2eDone.has(w.size)) {
+        e2eDone.add(w.size);
+        log(`${kind} ${mode} run ${round} ${sizeText(w.size)}: EndToEndLatency, ${o.e2eRecords} records, 1 partition`);
+        const e = await measure(b.pid, () => endToEndLatency({ bootstrap: b.bootstrap, topic: `bench-e2e-${w.size}`, records: o.e2eRecords, size: w.size, timeoutMs: 20 * 60_000 }));
+        track(e.peakRss);
+        const wl = `${sizeText(w.size)} end-to-end (1 partition, one record at a time)`;
+        add(wl, "e2eAvg", e.value.avgMs);
+        add(wl, "e2eP50", e.value.p50Ms);
+        add(wl, "e2eP99", e.value.p99Ms);
+        add(wl, "e2eP999", e.value.p999Ms);
+        phases.push({ phase: "e2e", workload: wl, result: e.value });
+        log(`  avg ${e.value.avgMs} ms; p50 ${e.value.p50Ms} p99 ${e.value.p99Ms} p99.9 ${e.value.p999Ms} ms`);
+      }
+    }
+
+    if (backlog) {
+      const size = 1024;
+      const records = Math.floor((o.backlogMiB * MiB) / size);
+      log(`${kind} ${mode} run ${round}: backlog of ${o.backlogMiB} MiB (${records} × 1 KiB, 16 partitions)`);
+      const p = await measure(b.pid, () => producerPerformance({
+        bootstrap: b.bootstrap, topic: "bench-backlog", records, warmupRecords: 0, throughput: -1, payloadFile: payloadFile(ctx.payloadDir, size), timeoutMs: 60 * 60_000,
+      }));
+      track(p.peakRss);
+      const dropped = o.dropCaches && dropPageCache();
+      ctx.dropCachesWorked = (ctx.dropCachesWorked ?? true) && dropped;
+      const c = await measure(b.pid, () => consumerPerformance({ bootstrap: b.bootstrap, topic: "bench-backlog", records, timeoutMs: 60 * 60_000 }));
+      track(c.peakRss);
+      const wl = `1KiB×16p backlog ${(o.backlogMiB / 1024).toFixed(o.backlogMiB % 1024 ? 1 : 0)} GiB`;
+      add(wl, "backlogMiBs", c.value.fetchMibPerSec);
+      add(wl, "cpuPerGBConsume", c.cpuSec / ((c.value.records * size) / 1e9));
+      phases.push({ phase: "backlog", workload: wl, pageCacheDropped: dropped, produce: p.value, consume: c.value, cpuSec: c.cpuSec });
+      log(`  ${c.value.fetchMibPerSec.toFixed(1)} MiB/s${dropped ? " (page cache dropped first)" : " (page cache NOT dropped)"}`);
+    }
+
+    const [otherSec, wallSec] = other.otherSeconds(b.pid);
+    const otherPct = (100 * otherSec) / (wallSec * cpus().length);
+    add("broker", "otherCpu", otherPct);
+    detail.otherCpuSec = otherSec;
+    detail.wallSec = wallSec;
+    log(`${kind} ${mode} run ${round}: other processes used ${otherSec.toFixed(1)} CPU-s in ${wallSec.toFixed(0)} s (${otherPct.toFixed(1)} % of ${cpus().length} cores)`);
+    add("broker", "rssLoad", peak / MiB);
+    add("broker", "rssHwm", hwmBytes(b.pid) / MiB);
+    detail.rssPeakBytes = peak;
+  } finally {
+    await b.stop();
+  }
+}
+
+/** librdkafka producer: max rate, then fixed rates as % of Kafka's librdkafka max rate. */
+async function rdkafkaPhases(
+  ctx: Ctx, b: BenchBroker, kind: BrokerKind, mode: Durability, round: number, w: Workload,
+  add: (workload: string, metric: MetricId, value: number) => void, track: (rss: number) => void, phases: unknown[],
+): Promise<void> {
+  const { o } = ctx;
+  // Python calls produce() once per record: cap the volume so this phase stays short.
+  const records = Math.min(recordsFor(o, w.size, mode), 1_000_000);
+  log(`${kind} ${mode} run ${round} ${w.name}: librdkafka produce ${records} records at max rate`);
+  const p = await measure(b.pid, () => rdkafkaProduce({
+    bootstrap: b.bootstrap, topic: w.topic, records, warmup: Math.floor(records / 10), size: w.size, rate: 0, timeoutMs: 20 * 60_000,
+  }));
+  track(p.peakRss);
+  const wl = `${w.name} librdkafka`;
+  add(wl, "rdkProduceMiBs", p.value.mibPerSec);
+  add(wl, "rdkProduceRecs", p.value.recordsPerSec);
+  phases.push({ phase: "rdkafka-produce", workload: wl, records, cpuSec: p.cpuSec, result: p.value });
+  log(`  ${p.value.mibPerSec.toFixed(1)} MiB/s, ${p.value.recordsPerSec.toFixed(0)} records/s`);
+  if (kind === "kafka") ctx.kafkaRate.set(`${round}/${mode}/${wl}`, p.value.recordsPerSec);
+  for (const pctRate of o.latencyPcts) {
+    const base = ctx.kafkaRate.get(`${round}/${mode}/${wl}`) ?? p.value.recordsPerSec;
+    const rate = Math.max(1, Math.round((base * pctRate) / 100));
+    const warm = rate * 2;
+    const n = Math.max(1000, Math.round(rate * o.latencySec));
+    log(`${kind} ${mode} run ${round} ${w.name}: librdkafka at ${rate} records/s (${pctRate} % of Kafka's librdkafka max)`);
+    const l = await measure(b.pid, () => rdkafkaProduce({
+      bootstrap: b.bootstrap, topic: w.topic, records: n + warm, warmup: warm, size: w.size, rate, timeoutMs: Math.max(120_000, o.latencySec * 20_000),
+    }));
+    track(l.peakRss);
+    const lw = `${wl} @${pctRate}%`;
+    add(lw, "latencyRate", l.value.recordsPerSec);
+    add(lw, "rdkLatencyP50", l.value.p50Ms);
+    add(lw, "rdkLatencyP99", l.value.p99Ms);
+    add(lw, "rdkLatencyP999", l.value.p999Ms);
+    phases.push({ phase: "rdkafka-latency", workload: lw, rate, cpuSec: l.cpuSec, result: l.value });
+    log(`  achieved ${l.value.recordsPerSec.toFixed(0)} records/s; p50 ${l.value.p50Ms} p99 ${l.value.p99Ms} p99.9 ${l.value.p999Ms} ms`);
+  }
+}
+
+function environment(): Record<string, unknown> {
+  let javaV = "";
+  try {
+    // java -version writes to stderr.
+    javaV = execFileSync("bash", ["-c", "java -version 2>&1 | head -1"], { encoding: "utf8" }).trim();
+  } catch {
+    javaV = "java (version unknown)";
+  }
+  return {
+    host: hostname(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    kernel: release(),
+    node: process.version,
+    java: javaV,
+    kafka: process.env.KAFKA_VERSION ?? "4.4.0",
+  };
+}
+
+function stamp(d: Date): string {
+  return d.toISOString().replace(/[:]/g, "").replace(/\..*/, "Z");
+}
+
+async function install(): Promise<void> {
+  // The Java clients with kafka-tools, and Kafka's server jars (cached under ~/.cache/millrace).
+  const r = await run("bash", [join(REPO, "test/tools/install.sh"), "java-clients", "kafka-server"], { timeoutMs: 30 * 60_000 });
+  if (r.code !== 0) throw new Error(`test/tools/install.sh failed:\n${r.stderr}`);
+}
+
+const monoUs = () => Number(process.hrtime.bigint() / 1000n);
+
+async function profile(o: Options): Promise<void> {
+  const ts = stamp(new Date());
+  const profDir = join(o.outDir, "profiles", ts);
+  mkdirSync(profDir, { recursive: true });
+  const size = 1024;
+  const records = recordsFor(o, size, "pagecache");
+  const payloadDir = join(o.tmpDir, "millrace-bench-payloads");
+  log(`profile: Millrace under node --cpu-prof, ${records} × 1 KiB records to 16 partitions at max rate, then consumed`);
+  const b = await startBenchBroker("millrace", {
+    mode: "pagecache", baseDir: o.tmpDir, nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--cpu-prof-name=millrace.cpuprofile"],
+  });
+  const phases: { name: string; line: string; window: Window }[] = [];
+  try {
+    await createTopics(b.bootstrap, [{ topic: "bench-1024-16", partitions: 16 }]);
+    let from = monoUs();
+    const p = await measure(b.pid, () => producerPerformance({
+      bootstrap: b.bootstrap, topic: "bench-1024-16", records, warmupRecords: Math.floor(records / 10), throughput: -1, payloadFile: payloadFile(payloadDir, size), timeoutMs: 20 * 60_000,
+    }));
+    const s = p.value.steady ?? p.value.total;
+    phases.push({
+      name: "produce",
+      line: `Produce (ProducerPerformance, max rate) under the profiler: ${s.mibPerSec.toFixed(1)} MiB/s, ${s.recordsPerSec.toFixed(0)} records/s; broker ${p.cpuSec.toFixed(1)} CPU-s over ${p.wallSec.toFixed(1)} s wall (${((100 * p.cpuSec) / p.wallSec).toFixed(0)} % of one core, tool start-up included).`,
+      window: { fromUs: from, toUs: monoUs() },
+    });
+    log(phases.at(-1)!.line);
+    from = monoUs();
+    const c = await measure(b.pid, () => consumerPerformance({ bootstrap: b.bootstrap, topic: "bench-1024-16", records, timeoutMs: 20 * 60_000 }));
+    phases.push({
+      name: "consume",
+      line: `Consume (ConsumerPerformance) under the profiler: ${c.value.fetchMibPerSec.toFixed(1)} MiB/s; broker ${c.cpuSec.toFixed(1)} CPU-s over ${c.wallSec.toFixed(1)} s wall (${((100 * c.cpuSec) / c.wallSec).toFixed(0)} % of one core, tool start-up included).`,
+      window: { fromUs: from, toUs: monoUs() },
+    });
+    log(phases.at(-1)!.line);
+  } finally {
+    await b.stop(); // the profile is written when the broker exits
+  }
+  const file = join(profDir, readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"))!);
+  const prof = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
+  const rel = file.replace(`${REPO}/`, "");
+  const text = [
+    `# Millrace CPU profile, ${ts}`, "",
+    `1 KiB records, 16 partitions, acks=all, linger 5 ms, batch 1 MiB, page cache (the --quick workload). Profile: \`${rel}\` ` +
+      "(Chrome DevTools → Performance, or speedscope). Each phase below counts only the samples taken while its client ran " +
+      "(start-up, topic creation and shutdown are left out); % are of the broker's busy (non-idle) time in that window.",
+  ];
+  for (const ph of phases) {
+    const summary = summarizeProfile(prof, REPO, ph.window);
+    text.push("", `## ${ph.name}`, "", ph.line, "", formatSummary(summary, 25), "");
+    for (const name of hottest(summary, 6)) text.push(formatCallers(prof, name, summary.busyUs, 4, ph.window), "");
+    text.push(`Re-run: \`npm exec -- node dist/test/bench/cpuprofile-top.js ${rel} --window ${ph.window.fromUs},${ph.window.toUs} --callers NAME\``);
+  }
+  const out = `${text.join("\n")}\n`;
+  writeFileSync(join(o.outDir, `profile-${ts}.md`), out);
+  writeFileSync(join(o.outDir, "profile-latest.md"), out);
+  process.stdout.write(out);
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  mkdirSync(o.outDir, { recursive: true });
+  log("installing / checking cached tools (test/tools/install.sh java-clients kafka-server)");
+  await install();
+  if (o.profile) return profile(o);
+
+  const started = new Date();
+  const loadBefore = loadAverage();
+  const ctx: Ctx = {
+    o, samples: [], details: [], kafkaRate: new Map(), payloadDir: join(o.tmpDir, "millrace-bench-payloads"), loadMax: loadBefore[0], dropCachesWorked: undefined,
+  };
+  for (let round = 1; round <= o.runs; round++) {
+    for (const mode of o.modes) for (const kind of o.brokers) await session(ctx, kind, mode, round);
+  }
+  const loadAfter = loadAverage();
+  const rows = summarize(ctx.samples);
+  const env = environment();
+  const ts = stamp(started);
+  const tag = o.quick ? "quick" : "";
+  const quickLine = [
+    `produce_ratio=${formatRatio(ratioOf(rows, "pagecache", "1KiB×16p", "produceMiBs"))}`,
+    `consume_ratio=${formatRatio(ratioOf(rows, "pagecache", "1KiB×16p", "consumeMiBs"))}`,
+    `p99_ratio=${formatRatio(ratioOf(rows, "pagecache", `1KiB×16p @${o.latencyPcts.includes(50) ? 50 : o.latencyPcts[0]}%`, "latencyP99"))}`,
+    `rss_ratio=${formatRatio(ratioOf(rows, "pagecache", "broker", "rssLoad"))}`,
+  ].join(" ");
+  const json = {
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+    argv: process.argv.slice(2),
+    options: o,
+    environment: env,
+    loadAverage: { before: loadBefore, after: loadAfter, max1minAtSessionStart: ctx.loadMax },
+    pageCacheDroppedForBacklog: ctx.dropCachesWorked,
+    producerProps: PRODUCER_PROPS,
+    metrics: METRICS,
+    summaryLine: quickLine,
+    rows,
+    samples: ctx.samples,
+    sessions: ctx.details,
+  };
+  const md = [
+    `# Millrace vs Apache Kafka 4.4.0${o.quick ? " (quick)" : ""} — ${started.toISOString()}`,
+    "",
+    `Command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\` · ${o.runs} run(s) each; cells are median (min–max); ratio = Millrace median / Kafka median.`,
+    "",
+    `Machine: ${env.cpus} × ${env.cpuModel}, ${env.memGiB} GiB, Linux ${env.kernel}; Node ${env.node}; ${env.java}.`,
+    `Load average (1/5/15 min) before: ${loadBefore.join(" ")}, after: ${loadAfter.join(" ")}, highest 1-min value at a session start: ${ctx.loadMax.toFixed(2)}` +
+      ` (our own client and broker make most of it). The \`broker\` tables give the CPU share used by other processes during each session (machine busy time from /proc/stat minus this harness, its client tools and the broker): ${env.cpus} cores are shared by broker, client and anything else.`,
+    "",
+    "Clients: Kafka 4.4.0's ProducerPerformance / ConsumerPerformance / EndToEndLatency (Java 17), the same for both brokers, " +
+      `producer ${Object.entries(PRODUCER_PROPS).map(([k, v]) => `${k}=${v}`).join(" ")}; half-random payloads (--payload-file). ` +
+      "Max-rate and fixed-rate figures are ProducerPerformance's steady state (after 10 % / 2 s of warmup records). " +
+      "MiB = 2^20 bytes (the tools' \"MB\"). Latency percentiles are whole milliseconds (the tools' resolution). " +
+      "Consume rate excludes the consumer group join. CPU is the broker process only (utime+stime from /proc), per 10^9 payload bytes. " +
+      "Kafka's start-up is from the exec of its JVM (after `kafka-storage format`, which kafka.sh runs first) to the first acknowledged write; Millrace's from its spawn." +
+      (o.backlogMiB > 0 ? ` Backlog: ${o.backlogMiB} MiB produced, then ${ctx.dropCachesWorked ? "the page cache dropped (sync; echo 1 > /proc/sys/vm/drop_caches)" : "(page cache could NOT be dropped)"}, then read from the start.` : ""),
+    markdownTable(rows),
+    "",
+    "```",
+    quickLine,
+    "```",
+    "",
+  ].join("\n");
+  const base = tag ? `${ts}-${tag}` : ts;
+  writeFileSync(join(o.outDir, `${base}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(o.outDir, `${base}.md`), md);
+  writeFileSync(join(o.outDir, tag ? "latest-quick.json" : "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(o.outDir, tag ? "latest-quick.md" : "latest.md"), md);
+  process.stderr.write(`${md}\n`);
+  log(`results: ${join(o.outDir, base)}.{md,json}`);
+  process.stdout.write(`${quickLine}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
