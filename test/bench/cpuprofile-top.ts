@@ -132,6 +132,14 @@ export function summarizeProfile(profile: CpuProfile, root?: string, window?: Wi
     e.selfUs += us;
     files.set(file, (files.get(file) ?? 0) + us);
   }
+  // Functions that only call others (no self time) still have inclusive time.
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const k = keyOf(f);
+    const name = f.functionName || "(anonymous)";
+    if (fn.has(k) || !totalByKey.has(k) || SPECIAL.has(name)) continue;
+    fn.set(k, { name, file: shortFile(f.url, root) || "(native / V8 builtin)", line: f.lineNumber + 1, selfUs: 0, totalUs: totalByKey.get(k)! });
+  }
   return {
     totalUs: total,
     idleUs: idle,

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createTopics, REPO, startBenchBroker, type BenchBroker, type BrokerKind, type Durability } from "./brokers.js";
 import { formatCallers, formatSummary, hottest, summarizeProfile, type CpuProfile, type Window } from "./cpuprofile-top.js";
 import { payloadFile } from "./payload.js";
-import { hwmBytes, loadAverage, measure, OtherLoad, rssBytes } from "./proc.js";
+import { hwmBytes, loadAverage, machineBusySeconds, measure, OtherLoad, rssBytes } from "./proc.js";
 import { markdownTable, METRICS, ratioOf, summarize, type MetricId, type Sample } from "./report.js";
 import { formatRatio } from "./stats.js";
 import { consumerPerformance, endToEndLatency, PRODUCER_PROPS, producerPerformance, rdkafkaProduce, run } from "./tools.js";
@@ -33,6 +33,8 @@ interface Options {
   outDir: string;
   tmpDir: string;
   dropCaches: boolean;
+  /** Seconds to wait at most, before each session, for other processes to go quiet (0 = don't). */
+  waitQuiet: number;
 }
 
 const USAGE = `npm run bench -- [options]
@@ -55,6 +57,8 @@ const USAGE = `npm run bench -- [options]
   --rdkafka             also produce with librdkafka (confluent-kafka, test/bench/rdkafka_produce.py):
                         max rate, and the --latency rates of Kafka's librdkafka max rate (µs latencies)
   --no-drop-caches      do not drop the page cache before the backlog read
+  --wait-quiet S        before each session wait up to S seconds until the machine is quiet
+                        (< 20 % of all cores busy over 5 s while no broker or client of ours runs)
   --out DIR             results directory (default test/bench/results)
   --tmp DIR             where fresh data directories are made (default ${tmpdir()})`;
 
@@ -80,6 +84,7 @@ function parseOptions(argv: string[]): Options {
     outDir: join(REPO, "test/bench/results"),
     tmpDir: tmpdir(),
     dropCaches: !has("--no-drop-caches"),
+    waitQuiet: 0,
   };
   const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
   const nums = (s: string) => list(s).map((x) => {
@@ -107,6 +112,7 @@ function parseOptions(argv: string[]): Options {
       case "--produce-mib": o.produceMiB = nums(v())[0]!; break;
       case "--backlog-mib": o.backlogMiB = nums(v())[0]!; break;
       case "--e2e-records": o.e2eRecords = nums(v())[0]!; break;
+      case "--wait-quiet": o.waitQuiet = nums(v())[0]!; break;
       case "--out": o.outDir = v(); break;
       case "--tmp": o.tmpDir = v(); break;
       case "-h": case "--help": process.stdout.write(`${USAGE}\n`); process.exit(0); break;
@@ -155,11 +161,29 @@ function dropPageCache(): boolean {
   }
 }
 
+/**
+ * Waits (up to maxSec) until the machine is mostly idle while nothing of ours runs: less than
+ * 20 % of all cores busy over 5 s. Returns [busy % of the last 5 s, seconds waited].
+ */
+async function waitQuiet(maxSec: number): Promise<[number, number]> {
+  const start = performance.now();
+  for (;;) {
+    const b0 = machineBusySeconds();
+    await sleep(5000);
+    const busy = (100 * (machineBusySeconds() - b0)) / (5 * cpus().length);
+    const waited = (performance.now() - start) / 1000 - 5;
+    if (busy < 20 || waited + 5 >= maxSec) return [busy, waited];
+  }
+}
+
 interface Ctx {
   o: Options;
   samples: Sample[];
   details: Record<string, unknown>[];
-  /** Kafka's steady max-rate records/s per (round, mode, workload): the base of the fixed rates. */
+  /**
+   * Kafka's steady max-rate records/s per (mode, workload) in the first round: the base of the
+   * fixed rates, kept for every later round so each round runs the same workload.
+   */
   kafkaRate: Map<string, number>;
   payloadDir: string;
   loadMax: number;
@@ -175,6 +199,11 @@ function recordsFor(o: Options, size: number, mode: Durability): number {
 async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: number): Promise<void> {
   const { o } = ctx;
   const add = (workload: string, metric: MetricId, value: number) => ctx.samples.push({ broker: kind, mode, workload, metric, run: round, value });
+  if (o.waitQuiet > 0) {
+    const [busy, waited] = await waitQuiet(o.waitQuiet);
+    add("broker", "quietBusy", busy);
+    if (waited > 0 || busy >= 20) log(`waited ${waited.toFixed(0)} s for a quiet machine; ${busy.toFixed(0)} % busy at the start`);
+  }
   const load = loadAverage();
   ctx.loadMax = Math.max(ctx.loadMax, load[0]);
   log(`${kind} ${mode} run ${round}: starting (load average ${load.join(" ")})`);
@@ -219,7 +248,7 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
       add(w.name, "cpuPerGBProduce", p.cpuSec / ((records * w.size) / 1e9));
       phases.push({ phase: "produce", workload: w.name, records, cpuSec: p.cpuSec, wallSec: p.wallSec, peakRss: p.peakRss, result: p.value });
       log(`  ${ps.mibPerSec.toFixed(1)} MiB/s, ${ps.recordsPerSec.toFixed(0)} records/s, p99 ${ps.p99Ms} ms (at max rate), broker ${p.cpuSec.toFixed(1)} CPU-s${p.value.errorLines ? `, ${p.value.errorLines} error lines` : ""}`);
-      if (kind === "kafka") ctx.kafkaRate.set(`${round}/${mode}/${w.name}`, ps.recordsPerSec);
+      if (kind === "kafka" && !ctx.kafkaRate.has(`${mode}/${w.name}`)) ctx.kafkaRate.set(`${mode}/${w.name}`, ps.recordsPerSec);
 
       log(`${kind} ${mode} run ${round} ${w.name}: consume ${records} records`);
       const c = await measure(b.pid, () => consumerPerformance({ bootstrap: b.bootstrap, topic: w.topic, records, timeoutMs: 20 * 60_000 }));
@@ -231,7 +260,7 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
       log(`  ${c.value.fetchMibPerSec.toFixed(1)} MiB/s (join ${c.value.rebalanceMs} ms excluded), broker ${c.cpuSec.toFixed(1)} CPU-s`);
 
       for (const pctRate of o.latencyPcts) {
-        const base = ctx.kafkaRate.get(`${round}/${mode}/${w.name}`) ?? ps.recordsPerSec;
+        const base = ctx.kafkaRate.get(`${mode}/${w.name}`) ?? ps.recordsPerSec;
         const rate = Math.max(1, Math.round((base * pctRate) / 100));
         const warm = rate * 2;
         const n = Math.max(1000, Math.round(rate * o.latencySec));
@@ -319,9 +348,9 @@ async function rdkafkaPhases(
   add(wl, "rdkProduceRecs", p.value.recordsPerSec);
   phases.push({ phase: "rdkafka-produce", workload: wl, records, cpuSec: p.cpuSec, result: p.value });
   log(`  ${p.value.mibPerSec.toFixed(1)} MiB/s, ${p.value.recordsPerSec.toFixed(0)} records/s`);
-  if (kind === "kafka") ctx.kafkaRate.set(`${round}/${mode}/${wl}`, p.value.recordsPerSec);
+  if (kind === "kafka" && !ctx.kafkaRate.has(`${mode}/${wl}`)) ctx.kafkaRate.set(`${mode}/${wl}`, p.value.recordsPerSec);
   for (const pctRate of o.latencyPcts) {
-    const base = ctx.kafkaRate.get(`${round}/${mode}/${wl}`) ?? p.value.recordsPerSec;
+    const base = ctx.kafkaRate.get(`${mode}/${wl}`) ?? p.value.recordsPerSec;
     const rate = Math.max(1, Math.round((base * pctRate) / 100));
     const warm = rate * 2;
     const n = Math.max(1000, Math.round(rate * o.latencySec));
@@ -481,7 +510,7 @@ async function main(): Promise<void> {
     "",
     "Clients: Kafka 4.4.0's ProducerPerformance / ConsumerPerformance / EndToEndLatency (Java 17), the same for both brokers, " +
       `producer ${Object.entries(PRODUCER_PROPS).map(([k, v]) => `${k}=${v}`).join(" ")}; half-random payloads (--payload-file). ` +
-      "Max-rate and fixed-rate figures are ProducerPerformance's steady state (after 10 % / 2 s of warmup records). " +
+      "Max-rate and fixed-rate figures are ProducerPerformance's steady state (after 10 % / 2 s of warmup records); fixed rates are % of Kafka's max rate in the first round, the same for all rounds. " +
       "MiB = 2^20 bytes (the tools' \"MB\"). Latency percentiles are whole milliseconds (the tools' resolution). " +
       "Consume rate excludes the consumer group join. CPU is the broker process only (utime+stime from /proc), per 10^9 payload bytes. " +
       "Kafka's start-up is from the exec of its JVM (after `kafka-storage format`, which kafka.sh runs first) to the first acknowledged write; Millrace's from its spawn." +

@@ -38,6 +38,7 @@ export const METRICS = {
   rssLoad: { label: "resident memory, under load (peak VmRSS sample)", unit: "MiB", better: "lower" },
   rssHwm: { label: "resident memory, VmHWM at the end", unit: "MiB", better: "lower" },
   loadAvg: { label: "load average (1 min) at session start (includes the previous session's tail)", unit: "", better: "none" },
+  quietBusy: { label: "machine busy before the session (5 s, nothing of ours running)", unit: "%", better: "none" },
   otherCpu: { label: "CPU used by other processes during the session, share of all cores", unit: "%", better: "none" },
 } satisfies Record<string, MetricDef>;
 

@@ -70,12 +70,17 @@ bin_etcd() {
   log "kindnode: etcd $NODE_ETCD_VERSION: go build (wrapper module test/kind/etcd)"
   (cd "$KIND_DIR/etcd" && go build -trimpath -ldflags "-s -w" -o "$1/bin/etcd" go.etcd.io/etcd/server/v3 >&2) ||
     die "go build of etcd $NODE_ETCD_VERSION failed (see the go output above)"
-  "$1/bin/etcd" --version | grep -q "etcd Version: ${NODE_ETCD_VERSION#v}$" || die "built etcd reports another version"
+  # (Output captured first: `| grep -q` under pipefail fails when grep exits before the writer.)
+  local v
+  v=$("$1/bin/etcd" --version) || die "built etcd does not run"
+  grep -q "^etcd Version: ${NODE_ETCD_VERSION#v}$" <<<"$v" || die "built etcd reports another version: $v"
 }
 bin_coredns() {
   log "kindnode: coredns $NODE_COREDNS_VERSION: go install"
   go_install_at "$1" github.com/coredns/coredns "$NODE_COREDNS_VERSION"
-  "$1/bin/coredns" -version | grep -q "^CoreDNS-${NODE_COREDNS_VERSION#v}$" || die "built coredns reports another version"
+  local v
+  v=$("$1/bin/coredns" -version) || die "built coredns does not run"
+  grep -q "^CoreDNS-${NODE_COREDNS_VERSION#v}$" <<<"$v" || die "built coredns reports another version: $v"
 }
 bin_lpp() {
   log "kindnode: local-path-provisioner $LOCAL_PATH_PROVISIONER_VERSION: go install"
