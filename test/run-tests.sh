@@ -26,6 +26,9 @@ run_suite compat --config test/compat/vitest.config.ts
 run_suite kube --config test/kube/vitest.config.ts
 # The product image, built from the Dockerfile over locally built base images (Docker from Debian).
 run_suite images --config test/images/vitest.config.ts
+# The smoke e2e on a 3-zone kind cluster built offline (test/kind: node image from Debian packages
+# and Go modules, cached); the cluster is deleted afterwards unless it was already running.
+run_suite e2e --config test/e2e/vitest.config.ts
 
 node test/summarize-reports.mjs "$reports" || status=1
 exit $status

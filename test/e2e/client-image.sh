@@ -10,9 +10,7 @@ base=$1 cluster=$2 nodes=$3
 E2E_DIR=$REPO_ROOT/test/e2e
 KAFKAJS_DIR=$REPO_ROOT/node_modules/kafkajs
 [ -f "$KAFKAJS_DIR/package.json" ] || die "node_modules/kafkajs is missing: run npm ci"
-eval "$(bash "$TOOLS_DIR/docker.sh")"
-eval "$(bash "$TOOLS_DIR/kube-tools.sh" kind)"
-eval "$(bash "$REPO_ROOT/test/kind/shim-path.sh")"
+eval "$(bash "$REPO_ROOT/test/kind/env.sh")" # DOCKER KIND KIND_SHIM_PATH
 
 base_id=$("$DOCKER" image inspect -f '{{.Id}}' "$base") || die "no image $base"
 key=$( (echo "$base_id"; cat "${BASH_SOURCE[0]}" "$E2E_DIR/client/client.mjs";

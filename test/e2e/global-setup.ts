@@ -1,8 +1,10 @@
 // Once per e2e run: the kind cluster (test/kind/up.sh: Docker, tools, node image, broker image,
 // cluster "millrace" created or reused, broker image loaded, nodes Ready, CoreDNS up) and the
 // client image (client-image.sh, loaded into the zone-b worker). Each script is idempotent and
-// prints KEY=value lines; warm, this takes seconds. The cluster is left running for the next
-// run (`npm run kind:down` deletes it); each test file makes and deletes its own namespace.
+// prints KEY=value lines; warm, this takes seconds. A cluster this run created is deleted at the
+// end (so `npm test` leaves no containers behind) unless MILLRACE_KIND_KEEP=1; one that was
+// already running (`npm run kind:up`) is reused and left running. Each test file makes and
+// deletes its own namespace.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -46,7 +48,7 @@ function keyValues(out: string): Record<string, string> {
   return vars;
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const t0 = Date.now();
   const up = keyValues(await run("bash", [join(repoRoot, "test/kind/up.sh")]));
   const { KUBECONFIG, KUBECTL, KIND_CLUSTER, MILLRACE_IMAGE } = up;
@@ -74,4 +76,10 @@ export default async function setup(project: TestProject): Promise<void> {
     clientImage: client.CLIENT_IMAGE,
     zones,
   });
+  if (up.KIND_CREATED !== "1" || process.env.MILLRACE_KIND_KEEP === "1") return undefined;
+  return async () => {
+    const t = Date.now();
+    await run("bash", [join(repoRoot, "test/kind/down.sh")]);
+    console.log(`e2e global teardown: cluster ${KIND_CLUSTER} (created by this run) deleted in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  };
 }

@@ -4,7 +4,11 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../tools/lib.sh"
 CLUSTER=${MILLRACE_KIND_CLUSTER:-millrace}
 eval "$(bash "$TOOLS_DIR/docker.sh")"
-eval "$(bash "$TOOLS_DIR/kube-tools.sh" kind)"
+if [ -n "${MILLRACE_KIND_NODE_IMAGE:-}" ]; then # stock kind (see env.sh)
+  KIND=$(command -v kind) || die "MILLRACE_KIND_NODE_IMAGE is set (stock kind) but no kind is on PATH"
+else
+  eval "$(bash "$TOOLS_DIR/kube-tools.sh" kind)"
+fi
 KCFG=$MILLRACE_CACHE/kind/kubeconfig-$CLUSTER
 down() {
   # kind delete only removes containers (no --privileged), so no docker shim is needed.

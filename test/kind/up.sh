@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The e2e cluster: `npm run kind:up` (bash test/kind/up.sh).
-# Makes sure Docker runs, the Kubernetes tools, the kind node image (build-node-image.sh) and our
-# broker image (test/images/build-millrace-image.sh) exist, then creates the kind cluster
+# Makes sure Docker runs, the Kubernetes tools, the kind node image (env.sh: built offline by
+# build-node-image.sh, or a stock kindest/node named by MILLRACE_KIND_NODE_IMAGE) and our broker
+# image (test/images/build-millrace-image.sh) exist, then creates the kind cluster
 # "millrace" from cluster.yaml (1 control plane + 3 workers in zone-a/b/c), or reuses a running,
 # healthy one made from the current node image; loads the broker image into the workers; waits
 # until every node is Ready, CoreDNS and the storage provisioner are available.
 # Prints on stdout (KEY=value, nothing else):
 #   KUBECONFIG=~/.cache/millrace/kind/kubeconfig-millrace   KUBECTL=…/kubectl
 #   KIND_CLUSTER=millrace   MILLRACE_IMAGE=millrace:<version>
+#   KIND_CREATED=1 when this run created the cluster, 0 when it reused a running one
 # Progress goes to stderr. MILLRACE_KIND_CLUSTER names another cluster (same config).
 . "$(dirname "${BASH_SOURCE[0]}")/../tools/lib.sh"
 KIND_DIR=$REPO_ROOT/test/kind
@@ -18,12 +20,8 @@ WAIT_READY=${MILLRACE_KIND_WAIT:-300}
 t_start=$(date +%s)
 step() { log "kind-up: $* (+$(($(date +%s) - t_start)) s)"; }
 
-eval "$(bash "$TOOLS_DIR/docker.sh")"
-eval "$(bash "$TOOLS_DIR/kube-tools.sh" kube-binaries kind)"
-eval "$(bash "$KIND_DIR/build-node-image.sh")"
+eval "$(bash "$KIND_DIR/env.sh")" # DOCKER KIND KUBECTL KINDNODE_IMAGE KIND_SHIM_PATH (offline or stock)
 eval "$(bash "$REPO_ROOT/test/images/build-millrace-image.sh")"
-eval "$(bash "$KIND_DIR/shim-path.sh")"
-KUBECTL=$KUBE_BIN_DIR/kubectl
 KCFG=$MILLRACE_CACHE/kind/kubeconfig-$CLUSTER
 mkdir -p "$(dirname "$KCFG")"
 # kind only, with the docker shim first in PATH where `docker run --privileged` fails here.
@@ -61,6 +59,7 @@ up() {
   fi
   if [ -z "$(node_containers)" ]; then
     step "creating cluster $CLUSTER from $KINDNODE_IMAGE"
+    echo 1 >"$CREATED_FLAG"
     rm -f "$KCFG"
     local t=$(date +%s)
     kind_ create cluster --name "$CLUSTER" --config "$KIND_DIR/cluster.yaml" --image "$KINDNODE_IMAGE" \
@@ -90,8 +89,11 @@ up() {
 }
 
 MILLRACE_IMAGE=$IMAGE
+CREATED_FLAG=$(mktemp)
+trap 'rm -f "${CREATED_FLAG:?}"' EXIT
 with_lock "kind-$CLUSTER" up
 emit KUBECONFIG "$KCFG"
 emit KUBECTL "$KUBECTL"
 emit KIND_CLUSTER "$CLUSTER"
 emit MILLRACE_IMAGE "$MILLRACE_IMAGE"
+emit KIND_CREATED "$([ -s "$CREATED_FLAG" ] && echo 1 || echo 0)"
