@@ -74,9 +74,7 @@ export class Connection {
           this.close();
           return;
         }
-        if (response && !this.isClosed) {
-          if (!this.socket.write(response)) await waitForDrain(this.socket, this.closedPromise);
-        }
+        if (response && !this.isClosed && !this.writeResponse(response)) await waitForDrain(this.socket, this.closedPromise);
         if (this.queue.length < this.broker.config.queuedMaxRequests && this.socket.isPaused()) this.socket.resume();
       }
     } finally {
@@ -84,8 +82,18 @@ export class Connection {
     }
   }
 
-  /** Handles one frame; returns the response bytes, null for none, or "close". */
-  private async process(frame: Buffer): Promise<Buffer | null | "close"> {
+  /** Writes a response's buffers as one gathered write; false when the socket wants a drain. */
+  private writeResponse(chunks: Buffer[]): boolean {
+    if (chunks.length === 1) return this.socket.write(chunks[0]!);
+    this.socket.cork();
+    let flowing = true;
+    for (const chunk of chunks) flowing = this.socket.write(chunk);
+    this.socket.uncork();
+    return flowing;
+  }
+
+  /** Handles one frame; returns the response's buffers, null for none, or "close". */
+  private async process(frame: Buffer): Promise<Buffer[] | null | "close"> {
     const peek = peekApiKeyAndVersion(frame);
     if (!peek) {
       this.log.warn({ size: frame.length }, "closing connection: frame shorter than a request header");

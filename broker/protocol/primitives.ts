@@ -175,24 +175,61 @@ export class Reader {
 
 export class Writer {
   private buf: Buffer;
+  /** Position in `buf` where the bytes not yet handed to `chunks` begin. */
+  private start = 0;
+  /** Position in `buf` of the next byte to write. */
   offset = 0;
+  /** Bytes already complete (views of earlier buffers and blobs by reference), in order. */
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
 
-  constructor(initialSize = 256) {
+  /**
+   * @param zeroCopyMin `raw` blobs at least this long are kept by reference, not copied (a fetch
+   *   response's record batches): read the result with `finishChunks`. 0 = always copy.
+   */
+  constructor(
+    initialSize = 256,
+    private readonly zeroCopyMin = 0,
+  ) {
     this.buf = Buffer.allocUnsafe(initialSize);
   }
 
   private ensure(n: number): void {
     if (this.offset + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.offset + n) size *= 2;
+    const pending = this.offset - this.start;
+    let size = Math.max(this.buf.length, 64) * 2;
+    while (size < pending + n) size *= 2;
     const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.offset);
+    this.buf.copy(next, 0, this.start, this.offset);
     this.buf = next;
+    this.start = 0;
+    this.offset = pending;
   }
 
-  /** The bytes written so far (a view, not a copy). */
+  /** Bytes written so far. */
+  get length(): number {
+    return this.chunkBytes + this.offset - this.start;
+  }
+
+  /** The bytes written so far as one buffer (a view when nothing was kept by reference). */
   finish(): Buffer {
-    return this.buf.subarray(0, this.offset);
+    const tail = this.buf.subarray(this.start, this.offset);
+    return this.chunks.length === 0 ? tail : Buffer.concat([...this.chunks, tail]);
+  }
+
+  /** The bytes written so far as a list of buffers, for a gathered write (no copy). */
+  finishChunks(): Buffer[] {
+    const out = [...this.chunks];
+    if (this.offset > this.start) out.push(this.buf.subarray(this.start, this.offset));
+    return out;
+  }
+
+  /** Forgets everything written; the buffer is reused. */
+  reset(): void {
+    this.chunks = [];
+    this.chunkBytes = 0;
+    this.start = 0;
+    this.offset = 0;
   }
 
   int8(v: number): void {
@@ -253,6 +290,13 @@ export class Writer {
   }
 
   raw(bytes: Uint8Array): void {
+    if (this.zeroCopyMin > 0 && bytes.length >= this.zeroCopyMin) {
+      if (this.offset > this.start) this.chunks.push(this.buf.subarray(this.start, this.offset));
+      this.chunks.push(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+      this.chunkBytes += this.offset - this.start + bytes.length;
+      this.start = this.offset;
+      return;
+    }
     this.ensure(bytes.length);
     this.buf.set(bytes, this.offset);
     this.offset += bytes.length;

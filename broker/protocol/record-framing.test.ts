@@ -30,6 +30,23 @@ describe("walkRecordFraming", () => {
     expect(walkRecordFraming(lying, 3, 0n)).toMatchObject({ ok: false });
   });
 
+  it("finds the largest delta whether it is small, negative or wider than 49 bits", () => {
+    const at = (ts: bigint[]) => buildRecordBatch(ts.map((t, i) => ({ key: null, value: Buffer.from(`v${i}`), headers: [], timestamp: t })));
+    const cases: bigint[][] = [
+      [5n, -3n, 2n],
+      [-(2n ** 50n), -7n],
+      [2n ** 48n - 1n, 2n ** 48n, 2n ** 49n + 1n],
+      [2n ** 62n, 1n, 2n ** 55n],
+      [-(2n ** 62n), 2n ** 50n],
+    ];
+    for (const ts of cases) {
+      const b = at(ts);
+      const base = new RecordBatchView(b, 0).baseTimestamp;
+      const max = ts.reduce((m, t) => (t > m ? t : m));
+      expect(walkRecordFraming(b.subarray(BATCH.records), ts.length, base), ts.join(",")).toEqual({ ok: true, maxTimestamp: max });
+    }
+  });
+
   it("wraps a wild timestamp as Java's long arithmetic does instead of throwing", () => {
     const body = buildRecordBatch(records(1, 0n)).subarray(BATCH.records);
     const max = 2n ** 63n - 1n;

@@ -578,7 +578,7 @@ export function buildRecordBatch(records: readonly RecordInput[], opts: BuildBat
   records.forEach((r, i) => {
     const offsetDelta = r.offsetDelta ?? i;
     if (offsetDelta > lastDelta) lastDelta = offsetDelta;
-    rec.offset = 0;
+    rec.reset();
     rec.int8(r.attributes ?? 0);
     rec.varlong(timestamps[i]! - baseTimestamp);
     if (r.encoded !== undefined && r.tailStart !== undefined) {
