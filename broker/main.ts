@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `millrace` command. Subcommands: `broker` now; `storage`, `cluster`, `mirror`, `topic`,
 // `produce`, `consume` arrive with their issues.
+import "./v8-flags.js"; // first: V8 settings before the rest of the broker loads
 import { runBrokerCommand } from "./cli/broker-command.js";
 
 const USAGE = `usage: millrace <command> [options]

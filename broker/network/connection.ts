@@ -4,6 +4,7 @@
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import type { BrokerServices } from "../broker-services.js";
+import { ioBuffers } from "../buffer-pool.js";
 import { apiVersionsResponse } from "../handlers/18-api-versions.js";
 import { NO_RESPONSE, type ConnectionInfo, type RequestContext } from "../handlers/handler.js";
 import { writeApiVersionsResponse } from "../protocol/generated/api-versions-response.gen.js";
@@ -19,6 +20,12 @@ import {
 } from "./request-header.js";
 
 const API_VERSIONS_KEY = 18;
+/**
+ * Produce is the one request whose frame goes back to the pool when its handler is done: the
+ * handler awaits every append, and the logs retain what they keep. Other requests' frames may
+ * live on in state (group metadata, assignments) and are left to the garbage collector.
+ */
+const PRODUCE_KEY = 0;
 
 export class Connection {
   private readonly decoder: FrameDecoder;
@@ -82,12 +89,21 @@ export class Connection {
     }
   }
 
-  /** Writes a response's buffers as one gathered write; false when the socket wants a drain. */
+  /**
+   * Writes a response's buffers as one gathered write; false when the socket wants a drain.
+   * Pooled buffers among them (records read for Fetch) go back to the pool once the socket is
+   * done with them; after a failed write they are left to the garbage collector.
+   */
   private writeResponse(chunks: Buffer[]): boolean {
-    if (chunks.length === 1) return this.socket.write(chunks[0]!);
+    const pooled = pooledBuffersOf(chunks);
+    const done = pooled.length === 0 ? undefined : (err?: Error | null) => {
+      if (!err) for (const b of pooled) ioBuffers.release(b);
+    };
+    if (chunks.length === 1) return this.socket.write(chunks[0]!, done);
     this.socket.cork();
     let flowing = true;
-    for (const chunk of chunks) flowing = this.socket.write(chunk);
+    // Writes complete in order: the last one's callback means all of them are done.
+    chunks.forEach((chunk, i) => (flowing = this.socket.write(chunk, i === chunks.length - 1 ? done : undefined)));
     this.socket.uncork();
     return flowing;
   }
@@ -147,6 +163,8 @@ export class Connection {
       else ctx.log.error({ err }, "closing connection: handler failed");
       return "close";
     }
+    // Only after a normal return: a handler that threw may have appends still running.
+    if (apiKey === PRODUCE_KEY) ioBuffers.release(frame);
     if (response === NO_RESPONSE) return null;
     const headerVersion = responseHeaderVersion(apiKey, apiVersion, flexibleMin);
     return encodeResponse(correlationId, headerVersion, (w) => handler.writeResponse(w, apiVersion, response));
@@ -169,4 +187,17 @@ export class Connection {
 
 function waitForDrain(socket: Socket, closed: Promise<void>): Promise<void> {
   return Promise.race([new Promise<void>((resolve) => socket.once("drain", () => resolve())), closed]);
+}
+
+/** One view per distinct pooled buffer among `chunks` (a buffer is released once, however many views). */
+function pooledBuffersOf(chunks: Buffer[]): Buffer[] {
+  const seen = new Set<ArrayBufferLike>();
+  const out: Buffer[] = [];
+  for (const c of chunks) {
+    if (!seen.has(c.buffer) && ioBuffers.isPooled(c)) {
+      seen.add(c.buffer);
+      out.push(c);
+    }
+  }
+  return out;
 }

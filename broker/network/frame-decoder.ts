@@ -1,5 +1,7 @@
 // Splits a TCP byte stream into Kafka frames (int32 size prefix + body) without copying a frame
-// that arrives inside a single chunk.
+// that arrives inside a single chunk. A frame spread over several chunks is copied into a buffer
+// from the pool (see buffer-pool.ts): the caller releases it when the request is done with it.
+import { type BufferPool, ioBuffers } from "../buffer-pool.js";
 
 export class FrameTooLargeError extends Error {
   override name = "FrameTooLargeError";
@@ -15,7 +17,10 @@ export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly pool: BufferPool = ioBuffers,
+  ) {}
 
   /** Adds bytes and returns every complete frame body now available, in order. */
   push(chunk: Buffer): Buffer[] {
@@ -50,7 +55,7 @@ export class FrameDecoder {
       if (first.length === n) this.chunks.shift();
       else this.chunks[0] = first.subarray(n);
     } else {
-      out = Buffer.allocUnsafe(n);
+      out = this.pool.acquire(n);
       let copied = 0;
       while (copied < n) {
         const head = this.chunks[0]!;

@@ -57,8 +57,14 @@ export const nodeFileIo: FileIo = {
 };
 
 /** Reads exactly `length` bytes at `position`, or fewer only at end of file. */
-export async function readFully(io: FileIo, fd: number, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
+export async function readFully(
+  io: FileIo,
+  fd: number,
+  position: number,
+  length: number,
+  allocate: (size: number) => Buffer = Buffer.allocUnsafe,
+): Promise<Buffer> {
+  const buf = allocate(length);
   let got = 0;
   while (got < length) {
     const n = await io.read(fd, buf, got, length - got, position + got);

@@ -469,9 +469,10 @@ export class PartitionLog {
     if (prepared) this.producers.commit(prepared, end);
     else this.producers.mapEndOffset = end;
     this.nextOffset = end;
-    // The cache keeps the caller's bytes (no copy) and is charged for the whole ArrayBuffer
-    // they pin; only a small slice of a large frame is copied out, so the frame can go.
-    const buf = records.buffer.byteLength > Math.max(4 * records.length, PIN_LIMIT) ? copyOut(records) : records;
+    // The cache keeps the caller's bytes, never a copy, and is charged for the whole ArrayBuffer
+    // they pin (a request frame shared by the partitions it carries): its budget bounds the
+    // memory either way, and copying every produced byte once more cost more than the cache saved.
+    const buf = records;
     this.cache.add(base, end, buf);
     this.stats.appends++;
     this.stats.bytesAppended += buf.length;
@@ -997,14 +998,7 @@ export class PartitionLog {
 }
 
 const EMPTY = Buffer.alloc(0);
-/** Frames up to this size may stay pinned by the cache whatever share of them a partition holds. */
-const PIN_LIMIT = 256 * 1024;
 /** Writes issued before the first completes: keeps the disk busy while the next batch is prepared. */
 const MAX_WRITES_IN_FLIGHT = 4;
 
-function copyOut(b: Buffer): Buffer {
-  const own = Buffer.allocUnsafeSlow(b.length);
-  b.copy(own);
-  return own;
-}
 

@@ -1,6 +1,9 @@
 // The tail of the log kept in memory, one entry per append, so consumers and followers reading
 // near the end are served without touching the disk (Node has no sendfile). Entries not yet
 // written are never evicted: the cache is also how readers see data while its write is in flight.
+// Entries may be views of pooled request buffers (buffer-pool.ts): each entry holds a reference
+// until it leaves, and reads copy such bytes out instead of handing out views of them.
+import { type BufferPool, ioBuffers } from "../buffer-pool.js";
 import { BATCH, LOG_OVERHEAD, readInt64Number } from "../protocol/records.js";
 
 interface Entry {
@@ -22,7 +25,10 @@ export class RecentBatches {
   private bytes = 0;
   private writtenEnd = -1;
 
-  constructor(private budget: number) {}
+  constructor(
+    private budget: number,
+    private readonly pool: BufferPool = ioBuffers,
+  ) {}
 
   get sizeInBytes(): number {
     return this.bytes;
@@ -38,6 +44,7 @@ export class RecentBatches {
   }
 
   add(base: number, end: number, buf: Buffer): void {
+    this.pool.retain(buf);
     let last = this.head < this.entries.length ? this.entries.at(-1) : undefined;
     if (last && last.end !== base) {
       this.clear();
@@ -64,6 +71,7 @@ export class RecentBatches {
   dropBelow(offset: number): void {
     while (this.head < this.entries.length && this.entries[this.head]!.end <= offset) {
       this.bytes -= this.entries[this.head]!.charge;
+      this.pool.release(this.entries[this.head]!.buf);
       this.entries[this.head] = undefined as unknown as Entry;
       this.head++;
     }
@@ -74,6 +82,7 @@ export class RecentBatches {
   }
 
   clear(): void {
+    for (let i = this.head; i < this.entries.length; i++) this.pool.release(this.entries[i]!.buf);
     this.entries = [];
     this.head = 0;
     this.bytes = 0;
@@ -129,7 +138,9 @@ export class RecentBatches {
     }
     if (runBuf) parts.push(runBuf.subarray(runStart, runEnd));
     if (parts.length === 0) return EMPTY;
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
+    // A view of a pooled buffer must not outlive its entry: the reader gets a copy.
+    if (parts.length === 1 && !this.pool.isPooled(parts[0]!)) return parts[0]!;
+    return Buffer.concat(parts, total);
   }
 
   private evict(): void {
@@ -137,6 +148,7 @@ export class RecentBatches {
       const e = this.entries[this.head]!;
       if (e.end > this.writtenEnd) break;
       this.bytes -= e.charge;
+      this.pool.release(e.buf);
       this.entries[this.head] = undefined as unknown as Entry;
       this.head++;
     }

@@ -1,6 +1,7 @@
 // One log segment: its .log file (batches back to back) and its offset and time indexes.
 // Positions are int32 (segment.bytes is an int), offsets and timestamps JS numbers.
 import fs from "node:fs";
+import { ioBuffers } from "../buffer-pool.js";
 import { BATCH, BATCH_HEADER_SIZE, LOG_OVERHEAD, RecordBatchView, readInt64Number } from "../protocol/records.js";
 import type { FileIo } from "./file-io.js";
 import { readFully } from "./file-io.js";
@@ -15,6 +16,11 @@ const TIME_ENTRY_SIZE = 12;
 const SCAN_HEADER_BYTES = BATCH.lastOffsetDelta + 4;
 const LOCATE_CHUNK = 16 * 1024;
 const SCAN_CHUNK = 1024 * 1024;
+/**
+ * Buffers for what `read` returns (records for Fetch) come from the pool: whoever writes them out
+ * may give them back (the connection, once the response is on the socket); others just drop them.
+ */
+const readBuffer = (size: number): Buffer => ioBuffers.acquire(size);
 
 export interface SegmentOptions {
   indexIntervalBytes: number;
@@ -259,6 +265,7 @@ export class LogSegment {
   /**
    * Reads whole batches starting with the one holding `offset`: as many as fit in `maxBytes`,
    * none at or above `limitOffset`; the first one whole even if larger when `minOneMessage`.
+   * The result may be a view of a pooled buffer (see `readBuffer`).
    */
   async read(offset: number, maxBytes: number, limitOffset: number, minOneMessage: boolean): Promise<Buffer> {
     this.retain();
@@ -271,7 +278,7 @@ export class LogSegment {
       const chunk = found.chunk!;
       const chunkPos = found.chunkPos!;
       const data =
-        chunk.length - chunkPos >= want ? chunk.subarray(chunkPos, chunkPos + want) : await readFully(this.io, this.fd, start, want);
+        chunk.length - chunkPos >= want ? chunk.subarray(chunkPos, chunkPos + want) : await readFully(this.io, this.fd, start, want, readBuffer);
       let end = 0;
       while (data.length - end >= SCAN_HEADER_BYTES) {
         const size = LOG_OVERHEAD + data.readInt32BE(end + BATCH.batchLength);
@@ -279,7 +286,7 @@ export class LogSegment {
         if (end + size > data.length || end + size > maxBytes) {
           if (end === 0 && minOneMessage && size <= available) {
             if (chunk.length - chunkPos >= size) return chunk.subarray(chunkPos, chunkPos + size);
-            const whole = await readFully(this.io, this.fd, start, size);
+            const whole = await readFully(this.io, this.fd, start, size, readBuffer);
             return whole.length === size ? whole : EMPTY;
           }
           break;

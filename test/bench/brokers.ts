@@ -175,8 +175,12 @@ export async function startBenchBroker(kind: BrokerKind, opts: StartOptions): Pr
     // Kafka's test config (kafka.sh) sets group.initial.rebalance.delay.ms=0; so do we.
     const all = { "group.initial.rebalance.delay.ms": "0", ...overrides };
     Object.assign(overrides, all);
+    // BENCH_MILLRACE_NODE_FLAGS: extra node flags for experiments (e.g. --trace-gc), named so the
+    // broker does not read it as config (it reads every MILLRACE_* variable); stated in the report.
+    const extra = (process.env.BENCH_MILLRACE_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
     const args = [
       ...(opts.nodeFlags ?? []),
+      ...extra,
       MILLRACE_MAIN,
       "broker",
       "--override", `listeners=PLAINTEXT://127.0.0.1:${port}`,

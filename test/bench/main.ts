@@ -502,7 +502,7 @@ async function main(): Promise<void> {
   const md = [
     `# Millrace vs Apache Kafka 4.4.0${o.quick ? " (quick)" : ""} — ${started.toISOString()}`,
     "",
-    `Command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\` · ${o.runs} run(s) each; cells are median (min–max); ratio = Millrace median / Kafka median.`,
+    `Command: \`${process.env.BENCH_MILLRACE_NODE_FLAGS ? `BENCH_MILLRACE_NODE_FLAGS="${process.env.BENCH_MILLRACE_NODE_FLAGS}" ` : ""}npm run bench -- ${process.argv.slice(2).join(" ")}\` · ${o.runs} run(s) each; cells are median (min–max); ratio = Millrace median / Kafka median.`,
     "",
     `Machine: ${env.cpus} × ${env.cpuModel}, ${env.memGiB} GiB, Linux ${env.kernel}; Node ${env.node}; ${env.java}.`,
     `Load average (1/5/15 min) before: ${loadBefore.join(" ")}, after: ${loadAfter.join(" ")}, highest 1-min value at a session start: ${ctx.loadMax.toFixed(2)}` +
