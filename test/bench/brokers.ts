@@ -237,3 +237,16 @@ export async function createTopics(bootstrap: string, topics: { topic: string; p
     await admin.disconnect();
   }
 }
+
+/** Records the topic holds (sum of its partitions' end offsets): what a full read will see. */
+export async function storedRecords(bootstrap: string, topic: string): Promise<number> {
+  const kafka = new Kafka({ clientId: "bench-admin", brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 5 } });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -15,6 +15,7 @@ export interface MetricDef {
 export const METRICS = {
   produceMiBs: { label: "produce, max rate", unit: "MiB/s", better: "higher" },
   produceRecs: { label: "produce, max rate", unit: "records/s", better: "higher" },
+  produceLost: { label: "produce, max rate: records the client timed out (not stored)", unit: "records", better: "lower" },
   consumeMiBs: { label: "consume, recent data", unit: "MiB/s", better: "higher" },
   consumeRecs: { label: "consume, recent data", unit: "records/s", better: "higher" },
   backlogMiBs: { label: "consume, backlog (page cache dropped)", unit: "MiB/s", better: "higher" },
