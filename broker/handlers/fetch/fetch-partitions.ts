@@ -2,10 +2,11 @@
 // as Kafka's ReplicaManager.readFromLog does: only the first partition that returns data may
 // exceed the limits (by one whole batch), so a consumer can always make progress.
 //
-// When the partition limits together fit in the response limit (the usual case: 1 MiB per
-// partition, 50 MiB per response), every partition is read at once rather than one after the
-// other, and each result is then cut to what the in-order rules allow: a read returns a prefix of
-// whole batches, so cutting a larger read gives exactly the smaller one.
+// The leading partitions whose limits together fit in the response limit (all of them in the
+// usual case: 1 MiB per partition, 50 MiB per response) are read at once rather than one after
+// the other, and each result is then cut to what the in-order rules allow: a read returns a
+// prefix of whole batches, so cutting a larger read gives exactly the smaller one. The rest are
+// read in order.
 import { errorCode, type KafkaErrorName } from "../../protocol/errors.js";
 import { BATCH, LOG_OVERHEAD } from "../../protocol/records.js";
 import type { ReadResult } from "../../storage/log-types.js";
@@ -54,10 +55,14 @@ export async function readPartitions(
   const readOptions = (minOneMessage: boolean) =>
     ({ minOneMessage, upperBound: readCommitted ? "lastStable" : "highWatermark" }) as const;
   const logs = partitions.map((r) => broker.logs.getLog(r.topic, r.partition));
-  const limitsFit = partitions.reduce((sum, r) => sum + Math.max(0, r.maxBytes), 0) <= responseMaxBytes;
-  const early = limitsFit
-    ? partitions.map((r, i) => logs[i]?.read(r.fetchOffset, Math.max(0, r.maxBytes), readOptions(true)))
-    : [];
+  // Read at once the leading partitions whose limits together fit in the response limit.
+  const early: (Promise<ReadResult> | undefined)[] = [];
+  let reserved = 0;
+  for (const [i, r] of partitions.entries()) {
+    reserved += Math.max(0, r.maxBytes);
+    if (reserved > responseMaxBytes) break;
+    early.push(logs[i]?.read(r.fetchOffset, Math.max(0, r.maxBytes), readOptions(true)));
+  }
   // A read not awaited below (its partition failed a check first) must not become an unhandled rejection.
   for (const r of early) r?.catch(() => undefined);
   for (const [i, request] of partitions.entries()) {
