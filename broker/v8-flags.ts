@@ -9,6 +9,6 @@
 // ~40 full GCs for the same work (measured with --trace-gc; see test/bench/README.md).
 import { setFlagsFromString } from "node:v8";
 
-export const V8_FLAGS = ["--external-memory-accounted-in-global-limit"] as const;
+const V8_FLAGS = ["--external-memory-accounted-in-global-limit"] as const;
 
 for (const flag of V8_FLAGS) setFlagsFromString(flag);

@@ -191,13 +191,9 @@ function waitForDrain(socket: Socket, closed: Promise<void>): Promise<void> {
 
 /** One view per distinct pooled buffer among `chunks` (a buffer is released once, however many views). */
 function pooledBuffersOf(chunks: Buffer[]): Buffer[] {
-  const seen = new Set<ArrayBufferLike>();
   const out: Buffer[] = [];
   for (const c of chunks) {
-    if (!seen.has(c.buffer) && ioBuffers.isPooled(c)) {
-      seen.add(c.buffer);
-      out.push(c);
-    }
+    if (ioBuffers.isPooled(c) && !out.some((o) => o.buffer === c.buffer)) out.push(c);
   }
   return out;
 }

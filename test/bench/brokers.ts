@@ -7,7 +7,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
-import { createServer, type AddressInfo } from "node:net";
+import { tail, waitForExit } from "../kafka/kafka.js";
+import { freePort } from "../kafka/probe.js";
 
 export type BrokerKind = "kafka" | "millrace";
 export type Durability = "pagecache" | "fsync";
@@ -48,38 +49,6 @@ export interface BenchBroker {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// The root build leaves test/kafka out (test/compat type-checks it), so its three small helpers
-// are repeated here rather than imported.
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolvePort(port));
-    });
-  });
-}
-
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolveExit) => {
-    const t = setTimeout(() => resolveExit(false), timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(t);
-      resolveExit(true);
-    });
-  });
-}
-
-function tail(file: string, lines = 40): string {
-  try {
-    return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
-  } catch {
-    return `(no ${file})`;
-  }
-}
 
 /** Kafka's Java client (and ours) must not wait long on a broker that is not up yet. */
 function quietClient(bootstrap: string, clientId: string): Kafka {

@@ -89,13 +89,19 @@ export function sampleTimes(profile: CpuProfile): number[] {
   return out;
 }
 
-export function summarizeProfile(profile: CpuProfile, root?: string, window?: Window): ProfileSummary {
+/** The profile's nodes by id, and each node's parent id. */
+function indexNodes(profile: CpuProfile): { byId: Map<number, ProfileNode>; parent: Map<number, number> } {
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
   for (const n of profile.nodes) {
     byId.set(n.id, n);
     for (const c of n.children ?? []) parent.set(c, n.id);
   }
+  return { byId, parent };
+}
+
+export function summarizeProfile(profile: CpuProfile, root?: string, window?: Window): ProfileSummary {
+  const { byId, parent } = indexNodes(profile);
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
   const selfByNode = new Map<number, number>();
@@ -178,12 +184,7 @@ export function formatSummary(s: ProfileSummary, top = 25): string {
  * below it, innermost first): which callers make a hot leaf hot.
  */
 export function callersOf(profile: CpuProfile, name: string, depth = 6, window?: Window): { path: string[]; selfUs: number }[] {
-  const byId = new Map<number, ProfileNode>();
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) {
-    byId.set(n.id, n);
-    for (const c of n.children ?? []) parent.set(c, n.id);
-  }
+  const { byId, parent } = indexNodes(profile);
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
   const paths = new Map<string, { path: string[]; selfUs: number }>();

@@ -13,13 +13,7 @@
 IMAGES_DIR=$REPO_ROOT/test/images
 . "$IMAGES_DIR/versions.env"
 
-force=0
-for a in "$@"; do
-  case $a in
-    --force) force=1 ;;
-    *) die "usage: build-base-images.sh [--force]" ;;
-  esac
-done
+parse_force "$@"
 
 eval "$(bash "$TOOLS_DIR/docker.sh")"
 

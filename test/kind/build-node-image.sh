@@ -27,13 +27,7 @@ KIND_DIR=$REPO_ROOT/test/kind
 . "$KIND_DIR/versions.env"
 . "$REPO_ROOT/test/images/debian.sh"
 
-force=0
-for a in "$@"; do
-  case $a in
-    --force) force=1 ;;
-    *) die "usage: build-node-image.sh [--force]" ;;
-  esac
-done
+parse_force "$@"
 [ "$(id -u)" = 0 ] || die "build-node-image.sh needs root (chroot, the Docker socket)"
 for c in jq go gcc strip; do command -v $c >/dev/null || die "$c is needed"; done
 

@@ -13,13 +13,7 @@ KIND_DIR=$REPO_ROOT/test/kind
 . "$TOOLS_DIR/kube/versions.env" # KIND_VERSION
 . "$REPO_ROOT/test/images/debian.sh"
 
-force=0
-for a in "$@"; do
-  case $a in
-    --force) force=1 ;;
-    *) die "usage: make-base.sh [--force]" ;;
-  esac
-done
+parse_force "$@"
 [ "$(id -u)" = 0 ] || die "make-base.sh needs root (debootstrap, chroot)"
 command -v jq >/dev/null || die "jq is needed (apt-get install -y jq)"
 command -v go >/dev/null || die "go is needed to fetch sigs.k8s.io/kind@$KIND_VERSION (its base files)"

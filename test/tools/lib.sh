@@ -16,6 +16,16 @@ mkdir -p "$MILLRACE_CACHE/.locks"
 log() { printf '[millrace-tools] %s\n' "$*" >&2; }
 die() { printf '[millrace-tools] error: %s\n' "$*" >&2; exit 1; }
 emit() { printf '%s=%s\n' "$1" "$2"; }
+# parse_force ARGS...: the image builders' only option; sets force=1 for --force, 0 without it.
+parse_force() {
+  force=0
+  for a in "$@"; do
+    case $a in
+      --force) force=1 ;;
+      *) die "usage: $(basename "$0") [--force]" ;;
+    esac
+  done
+}
 
 # ensure_dir DEST BUILDER [ARGS...]
 # Runs BUILDER DEST ARGS... once per DEST. A stamp file marks a finished
