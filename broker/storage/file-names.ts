@@ -18,6 +18,11 @@ export const RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
 export const LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
 export const CLEANER_OFFSET_CHECKPOINT = "cleaner-offset-checkpoint";
 export const DELETE_DIR_SUFFIX = "-delete";
+/**
+ * The metadata quorum's log (KRaft's __cluster_metadata-0). It may sit in a topic log dir, as in
+ * Kafka, but belongs to the quorum, which opens it itself; the log manager leaves it alone.
+ */
+export const METADATA_TOPIC = "__cluster_metadata";
 
 /** 20-digit zero-padded offset, as Kafka names segments and snapshots. */
 export function offsetFileName(offset: number, suffix: string): string {

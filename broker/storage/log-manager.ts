@@ -16,6 +16,7 @@ import {
   CLEAN_SHUTDOWN_MARKER,
   DELETE_DIR_SUFFIX,
   LOG_START_OFFSET_CHECKPOINT,
+  METADATA_TOPIC,
   RECOVERY_POINT_CHECKPOINT,
 } from "./file-names.js";
 import { DEFAULT_LOG_CONFIG, type LogConfig, isCompacted } from "./log-config.js";
@@ -127,7 +128,7 @@ export class LogManager {
         continue;
       }
       const tp = splitTopicPartition(e.name);
-      if (!tp || /-(future|stray)$/.test(e.name)) continue;
+      if (!tp || tp.topic === METADATA_TOPIC || /-(future|stray)$/.test(e.name)) continue;
       toOpen.push({ name: e.name, ...tp });
     }
     for (let i = 0; i < toOpen.length; i += OPEN_CONCURRENCY) {

@@ -49,7 +49,7 @@ const USAGE = `npm run bench -- [options]
   --sizes LIST          record sizes in bytes (default 1024; e.g. 100,1024,65536)
   --partitions LIST     partition counts (default 16; e.g. 16,100)
   --matrix              sizes 100,1024,65536 × partitions 16,100
-  --latency LIST        fixed rates as % of Kafka's max rate (default 10,50,80; quick 50)
+  --latency LIST        fixed rates as % of Kafka's max rate (default 10,50,80; quick 50); "" = none
   --latency-seconds S   steady-state seconds per fixed-rate run (default 15; quick 10)
   --produce-mib N       MiB per max-rate produce run (default 2048; quick 1024)
   --backlog-mib N       backlog to consume after dropping the page cache (default 2048, --full 5120, 0 = off)

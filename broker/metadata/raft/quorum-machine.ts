@@ -1,0 +1,578 @@
+// The metadata quorum's state machine, after KRaft (KIP-595): pull-based Raft where followers
+// Fetch from the leader, the leader derives the high watermark from the offsets voters fetch at,
+// and elections use Vote, BeginQuorumEpoch and EndQuorumEpoch.
+//
+// It is pure and single-threaded: no I/O, no timers, no clock. The driver (quorum-node.ts, or the
+// simulation test) feeds it requests, responses, failures and ticks with the current time, and
+// it acts through QuorumEffects. Durability is explicit: the election state is saved through
+// effects before any vote or epoch change is answered, and only the log's flushed prefix counts
+// towards the high watermark (a follower fetches again only once what it got is flushed).
+import { RaftLog } from "./raft-log.js";
+import { dataBatch, leaderChangeBatch } from "./raft-batches.js";
+import {
+  NO_LEADER,
+  NO_VOTE,
+  type BeginEpochRequest,
+  type BeginEpochResponse,
+  type ElectionState,
+  type EndEpochRequest,
+  type EndEpochResponse,
+  type FetchRequest,
+  type FetchResponse,
+  type OffsetAndEpoch,
+  type RaftRequest,
+  type RaftResponse,
+  type VoteRequest,
+  type VoteResponse,
+} from "./raft-types.js";
+
+export interface QuorumConfig {
+  readonly nodeId: number;
+  /** Voter ids; a node not among them is an observer (it replicates but never votes or leads). */
+  readonly voters: readonly number[];
+  readonly electionTimeoutMs: number;
+  readonly fetchTimeoutMs: number;
+  readonly electionBackoffMaxMs: number;
+  readonly requestTimeoutMs: number;
+  readonly retryBackoffMs: number;
+  readonly fetchMaxBytes: number;
+}
+
+export interface QuorumEffects {
+  /** Sends a request; its answer (or failure) comes back through handleResponse (requestFailed) with the same id. */
+  send(to: number, request: RaftRequest, id: number): void;
+  /** Must be durable when it returns. */
+  saveElectionState(state: ElectionState): void;
+  /** A uniformly random number in [0, 1). */
+  random(): number;
+  /** Leadership is known to have changed (leaderId NO_LEADER: an election is on). */
+  leaderChanged?(epoch: number, leaderId: number): void;
+  highWatermarkChanged?(highWatermark: bigint): void;
+}
+
+/** What the leader knows of one replica (DescribeQuorum reports it). */
+export interface ReplicaProgress {
+  readonly nodeId: number;
+  /** The offset it last fetched at (everything before it is on its disk); -1 before its first fetch. */
+  endOffset: bigint;
+  lastFetchMs: number;
+  lastCaughtUpMs: number;
+}
+
+type Role =
+  | { name: "unattached"; electionDeadline: number }
+  | { name: "candidate"; granted: Set<number>; responded: Set<number>; electionDeadline: number; backingOffUntil?: number }
+  | { name: "follower"; fetchDeadline: number }
+  | { name: "leader"; epochStart: bigint; replicas: Map<number, ReplicaProgress>; acked: Set<number>; checkQuorumDeadline: number }
+  | { name: "resigned"; electionDeadline: number };
+
+export type RoleName = Role["name"];
+
+interface InFlight {
+  id: number;
+  kind: RaftRequest["kind"];
+  epoch: number;
+  deadline: number;
+}
+
+export class QuorumMachine {
+  private epoch: number;
+  private votedId: number;
+  private leaderId: number;
+  private role: Role;
+  private hw = 0n;
+  private readonly inFlight = new Map<number, InFlight>();
+  private nextRequestId = 1;
+  private readonly retryAt = new Map<number, number>();
+  private readonly observers = new Map<number, ReplicaProgress>();
+  /** Round-robin position when looking for the leader among the voters. */
+  private probe = 0;
+
+  constructor(
+    private readonly config: QuorumConfig,
+    readonly log: RaftLog,
+    private readonly effects: QuorumEffects,
+    saved: ElectionState,
+    now: number,
+  ) {
+    if (new Set(config.voters).size !== config.voters.length) throw new Error(`duplicate voter ids in ${config.voters.join(",")}`);
+    this.epoch = saved.epoch;
+    this.votedId = saved.votedId;
+    this.leaderId = saved.leaderId;
+    // A restarted leader does not resume leading: it waits for the next election like everyone.
+    if (this.leaderId === config.nodeId) this.leaderId = NO_LEADER;
+    this.role =
+      this.leaderId !== NO_LEADER ? { name: "follower", fetchDeadline: now + config.fetchTimeoutMs } : { name: "unattached", electionDeadline: this.electionDeadline(now) };
+    // A lone voter need not wait for anyone.
+    if (this.isVoter && this.majority === 1) this.startElection(now);
+  }
+
+  // ── Queries ─────────────────────────────────────────────────────────────────────────────────
+
+  get isVoter(): boolean {
+    return this.config.voters.includes(this.config.nodeId);
+  }
+
+  get isLeader(): boolean {
+    return this.role.name === "leader";
+  }
+
+  get roleName(): RoleName {
+    return this.role.name;
+  }
+
+  get currentEpoch(): number {
+    return this.epoch;
+  }
+
+  get currentLeader(): number {
+    return this.leaderId;
+  }
+
+  get votedFor(): number {
+    return this.votedId;
+  }
+
+  /** Offsets below this are committed. On a follower, only the part it has on disk. */
+  get highWatermark(): bigint {
+    const flushed = this.log.flushedEnd;
+    return this.hw < flushed ? this.hw : flushed;
+  }
+
+  get voters(): readonly number[] {
+    return this.config.voters;
+  }
+
+  /** The leader's view of every replica, voters first (for DescribeQuorum); empty elsewhere. */
+  replicaProgress(): { voters: ReplicaProgress[]; observers: ReplicaProgress[] } {
+    if (this.role.name !== "leader") return { voters: [], observers: [] };
+    const copy = (r: ReplicaProgress): ReplicaProgress => (r.nodeId === this.config.nodeId ? { ...r, endOffset: this.log.endOffset, lastFetchMs: -1 } : { ...r });
+    return { voters: [...this.role.replicas.values()].map(copy), observers: [...this.observers.values()].map(copy) };
+  }
+
+  /** When the machine next needs a tick (absent other input). */
+  nextDeadline(): number {
+    let next = Infinity;
+    const role = this.role;
+    if (role.name === "unattached" || role.name === "resigned") next = role.electionDeadline;
+    else if (role.name === "candidate") next = role.backingOffUntil ?? role.electionDeadline;
+    else if (role.name === "follower") next = role.fetchDeadline;
+    else next = role.checkQuorumDeadline;
+    for (const f of this.inFlight.values()) next = Math.min(next, f.deadline);
+    for (const t of this.retryAt.values()) next = Math.min(next, t);
+    return next;
+  }
+
+  // ── Writing (leader only) ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Appends one batch of record values in the current epoch; it is committed once the high
+   * watermark passes its last offset. Returns null when this node is not the leader.
+   */
+  append(values: readonly Buffer[], now: number): OffsetAndEpoch | null {
+    if (this.role.name !== "leader" || values.length === 0) return null;
+    const batch = dataBatch(this.log.endOffset, this.epoch, values, now);
+    this.log.append([batch]);
+    return { offset: batch.lastOffset, epoch: this.epoch };
+  }
+
+  /** The driver calls this when the log is durable up to `offset`. */
+  flushed(offset: bigint, now: number): void {
+    this.log.markFlushed(offset);
+    if (this.role.name === "leader") this.updateHighWatermark();
+    else this.effects.highWatermarkChanged?.(this.highWatermark);
+    this.sendWhatIsDue(now);
+  }
+
+  /** Graceful shutdown of a leader: hand over to the most caught-up voters (EndQuorumEpoch). */
+  resign(now: number): void {
+    if (this.role.name !== "leader") return;
+    const leader = this.role;
+    const successors = [...leader.replicas.values()]
+      .filter((r) => r.nodeId !== this.config.nodeId)
+      .sort((a, b) => (a.endOffset > b.endOffset ? -1 : a.endOffset < b.endOffset ? 1 : 0))
+      .map((r) => r.nodeId);
+    this.role = { name: "resigned", electionDeadline: this.electionDeadline(now) };
+    this.inFlight.clear();
+    for (const voter of successors) {
+      this.sendRequest(voter, { kind: "endEpoch", epoch: this.epoch, leaderId: this.config.nodeId, preferredSuccessors: successors }, now);
+    }
+  }
+
+  // ── Time ────────────────────────────────────────────────────────────────────────────────────
+
+  tick(now: number): void {
+    for (const [peer, f] of this.inFlight) {
+      if (now >= f.deadline) this.requestFailed(peer, f.id, now);
+    }
+    for (const [peer, t] of this.retryAt) if (now >= t) this.retryAt.delete(peer);
+    const role = this.role;
+    switch (role.name) {
+      case "unattached":
+      case "resigned":
+        if (now >= role.electionDeadline) {
+          if (this.isVoter) this.startElection(now);
+          else role.electionDeadline = now + this.config.retryBackoffMs;
+        }
+        break;
+      case "follower":
+        if (now >= role.fetchDeadline) {
+          // The leader has been silent too long: voters stand for election, observers look again.
+          if (this.isVoter) this.startElection(now);
+          else this.becomeUnattached(this.epoch, now);
+        }
+        break;
+      case "candidate":
+        if (role.backingOffUntil !== undefined) {
+          if (now >= role.backingOffUntil) this.startElection(now);
+        } else if (now >= role.electionDeadline) {
+          role.backingOffUntil = now + Math.floor(this.effects.random() * this.config.electionBackoffMaxMs);
+        }
+        break;
+      case "leader":
+        if (now >= role.checkQuorumDeadline) this.checkQuorum(now);
+        break;
+    }
+    this.sendWhatIsDue(now);
+  }
+
+  // ── Requests from peers ─────────────────────────────────────────────────────────────────────
+
+  handleRequest(from: number, request: RaftRequest, now: number): RaftResponse {
+    let response: RaftResponse;
+    switch (request.kind) {
+      case "vote":
+        response = this.onVote(request, now);
+        break;
+      case "beginEpoch":
+        response = this.onBeginEpoch(request, now);
+        break;
+      case "endEpoch":
+        response = this.onEndEpoch(request, now);
+        break;
+      case "fetch":
+        response = this.onFetch(request, now);
+        break;
+    }
+    this.sendWhatIsDue(now);
+    return response;
+  }
+
+  private onVote(req: VoteRequest, now: number): VoteResponse {
+    const reply = (granted: boolean, error: VoteResponse["error"] = "NONE"): VoteResponse => ({
+      kind: "vote",
+      error,
+      epoch: this.epoch,
+      leaderId: this.leaderId,
+      granted,
+    });
+    if (!this.config.voters.includes(req.candidateId)) return reply(false, "INCONSISTENT_VOTER_SET");
+    if (req.epoch < this.epoch) return reply(false, "FENCED_LEADER_EPOCH");
+    if (req.epoch > this.epoch) this.becomeUnattached(req.epoch, now);
+    if (!this.isVoter || this.leaderId !== NO_LEADER) return reply(false);
+    if (this.votedId !== NO_VOTE) return reply(this.votedId === req.candidateId);
+    const ours = this.log.lastOffsetAndEpoch;
+    const upToDate = req.lastEpoch > ours.epoch || (req.lastEpoch === ours.epoch && req.lastOffset >= ours.offset);
+    if (!upToDate) return reply(false);
+    this.votedId = req.candidateId;
+    this.saveElectionState();
+    // Having voted, give the candidate a full election timeout before standing ourselves.
+    this.role = { name: "unattached", electionDeadline: this.electionDeadline(now) };
+    return reply(true);
+  }
+
+  private onBeginEpoch(req: BeginEpochRequest, now: number): BeginEpochResponse {
+    if (req.epoch < this.epoch) return { kind: "beginEpoch", error: "FENCED_LEADER_EPOCH", epoch: this.epoch, leaderId: this.leaderId };
+    if (req.epoch > this.epoch || this.leaderId !== req.leaderId || this.role.name !== "follower") {
+      this.becomeFollower(req.epoch, req.leaderId, now);
+    }
+    return { kind: "beginEpoch", error: "NONE", epoch: this.epoch, leaderId: this.leaderId };
+  }
+
+  private onEndEpoch(req: EndEpochRequest, now: number): EndEpochResponse {
+    if (req.epoch < this.epoch) return { kind: "endEpoch", error: "FENCED_LEADER_EPOCH", epoch: this.epoch, leaderId: this.leaderId };
+    if (req.epoch > this.epoch || this.leaderId !== req.leaderId) this.becomeFollower(req.epoch, req.leaderId, now);
+    if (this.role.name === "follower" && this.isVoter) {
+      // The most caught-up successor stands at once; the others give it a head start.
+      const position = req.preferredSuccessors.indexOf(this.config.nodeId);
+      const delay = position < 0 ? this.randomElectionTimeout() : Math.min(this.config.electionBackoffMaxMs, position * this.config.retryBackoffMs * 2 ** position);
+      this.role.fetchDeadline = Math.min(this.role.fetchDeadline, now + delay);
+    }
+    return { kind: "endEpoch", error: "NONE", epoch: this.epoch, leaderId: this.leaderId };
+  }
+
+  private onFetch(req: FetchRequest, now: number): FetchResponse {
+    const reply = (error: FetchResponse["error"], extra: Partial<FetchResponse> = {}): FetchResponse => ({
+      kind: "fetch",
+      error,
+      epoch: this.epoch,
+      leaderId: this.leaderId,
+      highWatermark: this.highWatermark,
+      logStartOffset: this.log.startOffset,
+      batches: [],
+      ...extra,
+    });
+    if (req.epoch < this.epoch) return reply("FENCED_LEADER_EPOCH");
+    if (req.epoch > this.epoch) return reply("UNKNOWN_LEADER_EPOCH");
+    if (this.role.name !== "leader") return reply("NOT_LEADER_OR_FOLLOWER");
+    const leader = this.role;
+    if (req.fetchOffset > 0n || req.lastFetchedEpoch > 0) {
+      const ours = this.log.endOffsetForEpoch(req.lastFetchedEpoch);
+      if (ours.epoch !== req.lastFetchedEpoch || ours.offset < req.fetchOffset) return reply("NONE", { divergingEpoch: ours });
+    }
+    const isVoter = this.config.voters.includes(req.replicaId);
+    let progress = isVoter ? leader.replicas.get(req.replicaId) : this.observers.get(req.replicaId);
+    if (!progress && req.replicaId >= 0) {
+      progress = { nodeId: req.replicaId, endOffset: -1n, lastFetchMs: now, lastCaughtUpMs: -1 };
+      (isVoter ? leader.replicas : this.observers).set(req.replicaId, progress);
+    }
+    if (progress) {
+      progress.endOffset = req.fetchOffset;
+      progress.lastFetchMs = now;
+      if (req.fetchOffset >= this.log.endOffset) progress.lastCaughtUpMs = now;
+      if (isVoter) leader.acked.add(req.replicaId);
+    }
+    if (isVoter) this.updateHighWatermark();
+    return reply("NONE", { batches: this.log.read(req.fetchOffset, req.maxBytes) });
+  }
+
+  // ── Responses and failures ──────────────────────────────────────────────────────────────────
+
+  handleResponse(from: number, id: number, response: RaftResponse, now: number): void {
+    const sent = this.inFlight.get(from);
+    // A late answer to a request we gave up on, or that an earlier role sent.
+    if (!sent || sent.id !== id || sent.kind !== response.kind) return;
+    this.inFlight.delete(from);
+    if (response.epoch > this.epoch) {
+      if (response.leaderId !== NO_LEADER) this.becomeFollower(response.epoch, response.leaderId, now);
+      else this.becomeUnattached(response.epoch, now);
+    } else if (sent.epoch === this.epoch) {
+      switch (response.kind) {
+        case "vote":
+          this.onVoteResponse(from, response, now);
+          break;
+        case "beginEpoch":
+          if (this.role.name === "leader" && response.error === "NONE") this.role.acked.add(from);
+          break;
+        case "endEpoch":
+          break;
+        case "fetch":
+          this.onFetchResponse(from, response, now);
+          break;
+      }
+    }
+    this.sendWhatIsDue(now);
+  }
+
+  /** A request got no answer (connection refused or lost, or timed out). */
+  requestFailed(to: number, id: number, now: number): void {
+    if (this.inFlight.get(to)?.id !== id) return;
+    this.inFlight.delete(to);
+    this.retryAt.set(to, now + this.config.retryBackoffMs);
+    // An observer asking a dead voter for the leader tries the next one.
+    if (!this.isVoter && this.leaderId === to) this.becomeUnattached(this.epoch, now);
+  }
+
+  private onVoteResponse(from: number, response: VoteResponse, now: number): void {
+    if (this.role.name !== "candidate") return;
+    this.role.responded.add(from);
+    if (response.leaderId !== NO_LEADER && response.epoch === this.epoch) {
+      this.becomeFollower(this.epoch, response.leaderId, now);
+      return;
+    }
+    if (response.error === "NONE" && response.granted) {
+      this.role.granted.add(from);
+      if (this.role.granted.size >= this.majority) this.becomeLeader(now);
+    }
+  }
+
+  private onFetchResponse(from: number, response: FetchResponse, now: number): void {
+    if (response.error !== "NONE") {
+      // Someone who is not the leader told us who is (or that it does not know).
+      if (response.leaderId !== NO_LEADER && response.leaderId !== this.leaderId && response.epoch >= this.epoch) {
+        this.becomeFollower(response.epoch, response.leaderId, now);
+      } else {
+        this.retryAt.set(from, now + this.config.retryBackoffMs);
+      }
+      return;
+    }
+    if (this.role.name !== "follower" || from !== this.leaderId) {
+      // An observer that asked around found the leader itself.
+      if (response.leaderId !== from || response.epoch !== this.epoch) return;
+      this.becomeFollower(response.epoch, from, now);
+    }
+    if (this.role.name !== "follower") return;
+    this.role.fetchDeadline = now + this.config.fetchTimeoutMs;
+    if (response.divergingEpoch) {
+      this.truncateToDivergence(response.divergingEpoch);
+      return;
+    }
+    const batches = response.batches.filter((b) => b.baseOffset >= this.log.endOffset);
+    if (batches.length > 0 && batches[0]!.baseOffset === this.log.endOffset) this.log.append(batches);
+    if (response.highWatermark > this.hw) {
+      this.hw = response.highWatermark;
+      this.effects.highWatermarkChanged?.(this.highWatermark);
+    }
+  }
+
+  /** KRaft's rule: cut at the end of the leader's diverging epoch, or of our own largest epoch below it. */
+  private truncateToDivergence(diverging: OffsetAndEpoch): void {
+    const ours = this.log.endOffsetForEpoch(diverging.epoch);
+    let offset: bigint;
+    if (diverging.epoch === 0) offset = diverging.offset < this.log.endOffset ? diverging.offset : this.log.endOffset;
+    else if (ours.epoch === diverging.epoch) offset = ours.offset < diverging.offset ? ours.offset : diverging.offset;
+    else offset = ours.offset;
+    if (offset < 0n) offset = this.log.startOffset;
+    if (offset < this.hw) throw new Error(`raft: asked to truncate to ${offset}, below the committed ${this.hw}`);
+    this.log.truncateTo(offset);
+  }
+
+  // ── Transitions ─────────────────────────────────────────────────────────────────────────────
+
+  private startElection(now: number): void {
+    this.inFlight.clear(); // whatever the old role asked is moot
+    this.epoch += 1;
+    this.votedId = this.config.nodeId;
+    this.leaderId = NO_LEADER;
+    this.saveElectionState();
+    this.role = { name: "candidate", granted: new Set([this.config.nodeId]), responded: new Set(), electionDeadline: this.electionDeadline(now) };
+    this.effects.leaderChanged?.(this.epoch, NO_LEADER);
+    if (this.majority === 1) this.becomeLeader(now);
+  }
+
+  private becomeLeader(now: number): void {
+    this.inFlight.clear(); // whatever the old role asked is moot
+    const granted = this.role.name === "candidate" ? [...this.role.granted] : [this.config.nodeId];
+    this.leaderId = this.config.nodeId;
+    this.saveElectionState();
+    const epochStart = this.log.endOffset;
+    const replicas = new Map<number, ReplicaProgress>();
+    for (const id of this.config.voters) replicas.set(id, { nodeId: id, endOffset: -1n, lastFetchMs: -1, lastCaughtUpMs: -1 });
+    this.role = {
+      name: "leader",
+      epochStart,
+      replicas,
+      acked: new Set([this.config.nodeId]),
+      checkQuorumDeadline: now + this.checkQuorumTimeoutMs,
+    };
+    this.observers.clear();
+    this.log.append([leaderChangeBatch(epochStart, this.epoch, this.config.nodeId, this.config.voters, granted, now)]);
+    this.effects.leaderChanged?.(this.epoch, this.leaderId);
+  }
+
+  private becomeFollower(epoch: number, leaderId: number, now: number): void {
+    this.inFlight.clear(); // whatever the old role asked is moot
+    const changed = epoch !== this.epoch || leaderId !== this.leaderId;
+    if (epoch !== this.epoch) this.votedId = NO_VOTE;
+    this.epoch = epoch;
+    this.leaderId = leaderId;
+    if (changed) this.saveElectionState();
+    this.role = { name: "follower", fetchDeadline: now + this.config.fetchTimeoutMs };
+    if (changed) this.effects.leaderChanged?.(epoch, leaderId);
+  }
+
+  private becomeUnattached(epoch: number, now: number): void {
+    this.inFlight.clear(); // whatever the old role asked is moot
+    const changed = epoch !== this.epoch || this.leaderId !== NO_LEADER;
+    if (epoch !== this.epoch) this.votedId = NO_VOTE;
+    this.epoch = epoch;
+    this.leaderId = NO_LEADER;
+    if (changed) this.saveElectionState();
+    this.role = { name: "unattached", electionDeadline: this.electionDeadline(now) };
+    if (changed) this.effects.leaderChanged?.(epoch, NO_LEADER);
+  }
+
+  /** A leader that has not heard from a majority within 1.5 fetch timeouts steps down (KRaft's check-quorum). */
+  private checkQuorum(now: number): void {
+    if (this.role.name !== "leader") return;
+    const since = now - this.checkQuorumTimeoutMs;
+    let heard = 1;
+    for (const r of this.role.replicas.values()) if (r.nodeId !== this.config.nodeId && r.lastFetchMs >= since) heard++;
+    if (heard >= this.majority) this.role.checkQuorumDeadline = now + this.checkQuorumTimeoutMs;
+    else this.resign(now);
+  }
+
+  // ── Helpers ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Sends whatever the current role owes its peers and is not already in flight. */
+  private sendWhatIsDue(now: number): void {
+    const role = this.role;
+    if (role.name === "candidate" && role.backingOffUntil === undefined) {
+      const vote: VoteRequest = {
+        kind: "vote",
+        epoch: this.epoch,
+        candidateId: this.config.nodeId,
+        lastEpoch: this.log.lastEpoch,
+        lastOffset: this.log.endOffset,
+      };
+      for (const voter of this.config.voters) {
+        if (voter !== this.config.nodeId && !role.responded.has(voter)) this.sendRequest(voter, vote, now);
+      }
+    } else if (role.name === "leader") {
+      for (const voter of this.config.voters) {
+        if (!role.acked.has(voter)) this.sendRequest(voter, { kind: "beginEpoch", epoch: this.epoch, leaderId: this.config.nodeId }, now);
+      }
+    } else if (role.name === "follower") {
+      // Fetch again only once what we have is on disk: the offset we fetch at is a promise.
+      if (this.log.flushedEnd === this.log.endOffset) this.sendRequest(this.leaderId, this.fetchRequest(), now);
+    } else if (role.name === "unattached" && !this.isVoter && this.config.voters.length > 0) {
+      // An observer asks the voters in turn who leads.
+      const voter = this.config.voters[this.probe % this.config.voters.length]!;
+      if (!this.inFlight.has(voter) && !this.retryAt.has(voter)) {
+        this.probe++;
+        this.sendRequest(voter, this.fetchRequest(), now);
+      }
+    }
+  }
+
+  private fetchRequest(): FetchRequest {
+    return {
+      kind: "fetch",
+      replicaId: this.config.nodeId,
+      epoch: this.epoch,
+      fetchOffset: this.log.endOffset,
+      lastFetchedEpoch: this.log.lastEpoch,
+      maxBytes: this.config.fetchMaxBytes,
+    };
+  }
+
+  private sendRequest(to: number, request: RaftRequest, now: number): void {
+    if (to === this.config.nodeId || this.inFlight.has(to) || this.retryAt.has(to)) return;
+    const id = this.nextRequestId++;
+    this.inFlight.set(to, { id, kind: request.kind, epoch: this.epoch, deadline: now + this.config.requestTimeoutMs });
+    this.effects.send(to, request, id);
+  }
+
+  private updateHighWatermark(): void {
+    if (this.role.name !== "leader") return;
+    const self = this.role.replicas.get(this.config.nodeId)!;
+    self.endOffset = this.log.flushedEnd;
+    const offsets = [...this.role.replicas.values()].map((r) => r.endOffset).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+    const candidate = offsets[this.majority - 1]!;
+    // Only an offset past this epoch's first record may commit: earlier entries commit with it.
+    if (candidate > this.role.epochStart && candidate > this.hw) {
+      this.hw = candidate;
+      this.effects.highWatermarkChanged?.(this.highWatermark);
+    }
+  }
+
+  private saveElectionState(): void {
+    this.effects.saveElectionState({ epoch: this.epoch, votedId: this.votedId, leaderId: this.leaderId });
+  }
+
+  private get majority(): number {
+    return Math.floor(this.config.voters.length / 2) + 1;
+  }
+
+  private get checkQuorumTimeoutMs(): number {
+    return Math.floor(this.config.fetchTimeoutMs * 1.5);
+  }
+
+  private randomElectionTimeout(): number {
+    return this.config.electionTimeoutMs + Math.floor(this.effects.random() * this.config.electionTimeoutMs);
+  }
+
+  private electionDeadline(now: number): number {
+    return now + this.randomElectionTimeout();
+  }
+}

@@ -1,0 +1,340 @@
+// A deterministic simulation of a metadata quorum: QuorumMachines wired by a simulated network
+// with delays, drops, partitions and crash-restarts (losing whatever was not flushed), driven
+// by a seeded random schedule. It checks Raft's safety properties on every step: one leader per
+// epoch, committed batches never change on any node, and every new leader holds all of them.
+// Used by quorum-simulation.test.ts; a failing seed replays exactly.
+import { RaftLog } from "./raft-log.js";
+import { QuorumMachine, type QuorumConfig } from "./quorum-machine.js";
+import { NO_LEADER, NO_VOTE, type ElectionState, type RaftBatch, type RaftRequest, type RaftResponse } from "./raft-types.js";
+
+/** mulberry32: a small seeded generator, enough for schedules. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A log that counts truncations, so a flush scheduled before one is not applied after it. */
+class SimLog extends RaftLog {
+  generation = 0;
+  override truncateTo(offset: bigint): void {
+    if (offset < this.endOffset) this.generation++;
+    super.truncateTo(offset);
+  }
+}
+
+interface SimNode {
+  id: number;
+  up: boolean;
+  log: SimLog;
+  machine: QuorumMachine;
+  election: ElectionState;
+}
+
+interface Event {
+  at: number;
+  seq: number;
+  run: () => void;
+}
+
+export interface SimulationOptions {
+  seed: number;
+  voters: number;
+  observers?: number;
+  /** Simulated milliseconds of faults before everything heals. */
+  faultMs: number;
+  /** Simulated milliseconds after healing in which a record must commit everywhere. */
+  settleMs: number;
+}
+
+export interface SimulationReport {
+  seed: number;
+  committedBatches: number;
+  elections: number;
+  crashes: number;
+  partitions: number;
+  proposals: number;
+  /** Simulated ms from healing until a record proposed then is committed on every node. */
+  recoveryMs: number;
+}
+
+export class QuorumSimulation {
+  private now = 0;
+  private seq = 0;
+  private readonly queue: Event[] = [];
+  private readonly random: () => number;
+  private readonly nodes = new Map<number, SimNode>();
+  private readonly cut = new Set<string>();
+  private dropRate = 0;
+  private readonly leaders = new Map<number, number>();
+  /** Committed batches by base offset: what every node must agree on forever. */
+  private readonly committed = new Map<bigint, RaftBatch>();
+  private committedEnd = 0n;
+  private proposals = 0;
+  private stats = { elections: 0, crashes: 0, partitions: 0 };
+  private readonly config: Omit<QuorumConfig, "nodeId">;
+
+  constructor(private readonly opts: SimulationOptions) {
+    this.random = seededRandom(opts.seed);
+    const voters = Array.from({ length: opts.voters }, (_, i) => i + 1);
+    this.config = {
+      voters,
+      electionTimeoutMs: 1000,
+      fetchTimeoutMs: 2000,
+      electionBackoffMaxMs: 1000,
+      requestTimeoutMs: 500,
+      retryBackoffMs: 20,
+      fetchMaxBytes: 4096,
+    };
+    const ids = [...voters, ...Array.from({ length: opts.observers ?? 0 }, (_, i) => 100 + i)];
+    for (const id of ids) {
+      const log = new SimLog();
+      const node: SimNode = { id, up: true, log, election: { epoch: 0, votedId: NO_VOTE, leaderId: NO_LEADER }, machine: undefined! };
+      this.nodes.set(id, node);
+      node.machine = this.newMachine(node);
+    }
+  }
+
+  run(): SimulationReport {
+    for (const node of this.nodes.values()) this.scheduleTick(node);
+    this.scheduleFault(this.now + 100);
+    this.scheduleProposal(this.now + 10);
+    const faultEnd = this.opts.faultMs;
+    this.runUntil(faultEnd);
+    this.heal();
+    const healedAt = this.now;
+    // Propose after healing until a proposal commits on every node; one made by a leader that
+    // lost its epoch before committing may be truncated away, so a new leader proposes again.
+    let target: { offset: bigint; epoch: number } | undefined;
+    const deadline = healedAt + this.opts.settleMs;
+    while (this.now < deadline) {
+      this.runUntil(this.now + 50);
+      const leader = [...this.nodes.values()].find((n) => n.up && n.machine.isLeader);
+      if (leader && (target === undefined || target.epoch !== leader.machine.currentEpoch)) {
+        target = leader.machine.append([Buffer.from(`final-${this.opts.seed}`)], this.now) ?? undefined;
+        this.scheduleFlush(leader);
+      }
+      if (target !== undefined && [...this.nodes.values()].every((n) => n.machine.highWatermark > target!.offset)) {
+        return { seed: this.opts.seed, committedBatches: this.committed.size, proposals: this.proposals, recoveryMs: this.now - healedAt, ...this.stats };
+      }
+    }
+    const state = [...this.nodes.values()].map((n) => `${n.id}:${n.machine.roleName}@${n.machine.currentEpoch} hw=${n.machine.highWatermark} end=${n.log.endOffset}`);
+    throw new Error(`seed ${this.opts.seed}: no progress ${this.opts.settleMs} ms after healing (${state.join(", ")})`);
+  }
+
+  // ── Event loop ──────────────────────────────────────────────────────────────────────────────
+
+  private at(at: number, run: () => void): void {
+    const event = { at, seq: this.seq++, run };
+    // Binary insertion keeps the queue ordered by (time, sequence): deterministic.
+    let lo = 0;
+    let hi = this.queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const e = this.queue[mid]!;
+      if (e.at < at || (e.at === at && e.seq < event.seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    this.queue.splice(lo, 0, event);
+  }
+
+  private runUntil(end: number): void {
+    while (this.queue.length > 0 && this.queue[0]!.at <= end) {
+      const event = this.queue.shift()!;
+      this.now = event.at;
+      event.run();
+      this.check();
+    }
+    this.now = end;
+  }
+
+  private between(min: number, max: number): number {
+    return min + Math.floor(this.random() * (max - min + 1));
+  }
+
+  // ── Nodes ───────────────────────────────────────────────────────────────────────────────────
+
+  private newMachine(node: SimNode): QuorumMachine {
+    return new QuorumMachine({ ...this.config, nodeId: node.id }, node.log, {
+      send: (to, request, id) => this.send(node, to, request, id),
+      saveElectionState: (state) => {
+        node.election = state;
+      },
+      random: this.random,
+      leaderChanged: (epoch, leaderId) => {
+        if (leaderId !== node.id) return;
+        this.stats.elections++;
+        const known = this.leaders.get(epoch);
+        if (known !== undefined && known !== node.id) throw new Error(`seed ${this.opts.seed}: two leaders in epoch ${epoch}: ${known} and ${node.id}`);
+        this.leaders.set(epoch, node.id);
+        this.checkLeaderCompleteness(node);
+      },
+    }, node.election, this.now);
+  }
+
+  private scheduleTick(node: SimNode): void {
+    const machine = node.machine;
+    this.at(this.now + 10, () => {
+      if (!node.up || node.machine !== machine) return;
+      machine.tick(this.now);
+      this.scheduleFlush(node);
+      this.scheduleTick(node);
+    });
+  }
+
+  /** Writes reach the disk a little later, in order; a truncation in between voids the flush. */
+  private scheduleFlush(node: SimNode): void {
+    const { log, machine } = node;
+    if (log.flushedEnd === log.endOffset) return;
+    const target = log.endOffset;
+    const generation = log.generation;
+    this.at(this.now + this.between(1, 8), () => {
+      if (!node.up || node.machine !== machine || log.generation !== generation) return;
+      machine.flushed(target, this.now);
+      this.scheduleFlush(node);
+    });
+  }
+
+  private crash(node: SimNode, downMs: number): void {
+    node.up = false;
+    this.stats.crashes++;
+    this.at(this.now + downMs, () => {
+      // What survives: the election state (saved synchronously) and the flushed prefix of the log.
+      const durable = node.log.range(node.log.startOffset, node.log.flushedEnd).filter((b) => b.lastOffset < node.log.flushedEnd);
+      const log = new SimLog();
+      log.append(durable);
+      log.markFlushed(log.endOffset);
+      node.log = log;
+      node.up = true;
+      node.machine = this.newMachine(node);
+      this.scheduleTick(node);
+    });
+  }
+
+  // ── Network ─────────────────────────────────────────────────────────────────────────────────
+
+  private linkUp(a: number, b: number): boolean {
+    return !this.cut.has(`${a}-${b}`) && !this.cut.has(`${b}-${a}`);
+  }
+
+  private deliverable(from: number, to: number): boolean {
+    return this.linkUp(from, to) && this.random() >= this.dropRate;
+  }
+
+  private send(from: SimNode, to: number, request: RaftRequest, id: number): void {
+    const sender = from.machine;
+    const target = this.nodes.get(to)!;
+    if (!this.deliverable(from.id, to)) return; // lost: the sender times out
+    this.at(this.now + this.between(1, 15), () => {
+      if (!target.up || !this.linkUp(from.id, to)) return;
+      const response = target.machine.handleRequest(from.id, request, this.now);
+      this.scheduleFlush(target);
+      this.reply(target.id, from, sender, response, request, id);
+    });
+  }
+
+  private reply(from: number, to: SimNode, machine: QuorumMachine, response: RaftResponse, request: RaftRequest, id: number): void {
+    if (!this.deliverable(from, to.id)) return;
+    // An empty fetch answer waits a little, as a long poll would.
+    const idle = request.kind === "fetch" && response.kind === "fetch" && response.batches.length === 0 && !response.divergingEpoch;
+    this.at(this.now + this.between(1, 15) + (idle ? 50 : 0), () => {
+      if (!to.up || to.machine !== machine || !this.linkUp(from, to.id)) return;
+      machine.handleResponse(from, id, response, this.now);
+      this.scheduleFlush(to);
+    });
+  }
+
+  // ── Faults and load ─────────────────────────────────────────────────────────────────────────
+
+  private scheduleFault(at: number): void {
+    this.at(at, () => {
+      if (this.now >= this.opts.faultMs) return;
+      const ids = [...this.nodes.keys()];
+      const pick = ids[Math.floor(this.random() * ids.length)]!;
+      const node = this.nodes.get(pick)!;
+      const kind = this.random();
+      if (kind < 0.3) {
+        if (node.up) this.crash(node, this.between(50, 3000));
+      } else if (kind < 0.55) {
+        // Isolate one node from everyone for a while.
+        this.stats.partitions++;
+        const links = ids.filter((id) => id !== pick).map((id) => `${pick}-${id}`);
+        for (const l of links) this.cut.add(l);
+        this.at(this.now + this.between(200, 5000), () => links.forEach((l) => this.cut.delete(l)));
+      } else if (kind < 0.75) {
+        // Cut one link (asymmetric views of the cluster).
+        const other = ids.filter((id) => id !== pick)[Math.floor(this.random() * (ids.length - 1))]!;
+        this.stats.partitions++;
+        const link = `${pick}-${other}`;
+        this.cut.add(link);
+        this.at(this.now + this.between(200, 5000), () => this.cut.delete(link));
+      } else if (kind < 0.85) {
+        this.dropRate = this.random() * 0.3;
+      } else {
+        this.dropRate = 0;
+      }
+      this.scheduleFault(this.now + this.between(100, 1500));
+    });
+  }
+
+  private scheduleProposal(at: number): void {
+    this.at(at, () => {
+      if (this.now >= this.opts.faultMs) return;
+      const leader = [...this.nodes.values()].find((n) => n.up && n.machine.isLeader);
+      if (leader) {
+        const values = Array.from({ length: this.between(1, 3) }, () => Buffer.from(`r${this.proposals++}`));
+        leader.machine.append(values, this.now);
+        this.scheduleFlush(leader);
+      }
+      this.scheduleProposal(this.now + this.between(5, 60));
+    });
+  }
+
+  private heal(): void {
+    this.cut.clear();
+    this.dropRate = 0;
+  }
+
+  // ── Invariants ──────────────────────────────────────────────────────────────────────────────
+
+  /** How far each machine's committed prefix has been compared (a restarted node starts again from 0). */
+  private readonly checkedUpTo = new WeakMap<QuorumMachine, bigint>();
+
+  private check(): void {
+    for (const node of this.nodes.values()) {
+      if (!node.up) continue;
+      const hw = node.machine.highWatermark;
+      const from = this.checkedUpTo.get(node.machine) ?? node.log.startOffset;
+      if (hw <= from) continue;
+      for (const batch of node.log.range(from, hw)) {
+        if (batch.lastOffset >= hw) break;
+        const known = this.committed.get(batch.baseOffset);
+        if (!known) {
+          if (batch.baseOffset !== this.committedEnd) {
+            throw new Error(`seed ${this.opts.seed}: node ${node.id} committed a batch at ${batch.baseOffset}, after a gap from ${this.committedEnd}`);
+          }
+          this.committed.set(batch.baseOffset, batch);
+          this.committedEnd = batch.lastOffset + 1n;
+        } else if (!known.bytes.equals(batch.bytes)) {
+          throw new Error(`seed ${this.opts.seed}: node ${node.id} has a different committed batch at ${batch.baseOffset}`);
+        }
+        this.checkedUpTo.set(node.machine, batch.lastOffset + 1n);
+      }
+    }
+  }
+
+  /** Raft's leader completeness: a new leader's log holds every committed batch. */
+  private checkLeaderCompleteness(node: SimNode): void {
+    for (const [offset, batch] of this.committed) {
+      const mine = node.log.range(offset, offset + 1n)[0];
+      if (!mine || mine.baseOffset !== offset || !mine.bytes.equals(batch.bytes)) {
+        throw new Error(`seed ${this.opts.seed}: leader ${node.id} (epoch ${node.machine?.currentEpoch}) lacks committed batch at ${offset}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+// The metadata log as the quorum sees it: an in-memory list of record batches with their epochs.
+// The whole log since the latest snapshot is kept in memory (metadata is small); durability is
+// someone else's job (metadata-log-store.ts), which reports how far the log is on disk through
+// markFlushed. Offsets that are not yet flushed do not count towards the high watermark.
+import type { OffsetAndEpoch, RaftBatch } from "./raft-types.js";
+
+/** Told of every change, in order, so the log's durable copy can follow (metadata-log-store.ts). */
+export interface RaftLogListener {
+  appended(batches: readonly RaftBatch[]): void;
+  truncated(offset: bigint): void;
+}
+
+export class RaftLog {
+  private batches: RaftBatch[] = [];
+  private listener: RaftLogListener | undefined;
+  private flushed: bigint;
+  /** Epoch and end offset of what precedes the first batch (a snapshot, or nothing: 0/0). */
+  private base: OffsetAndEpoch;
+
+  constructor(base: OffsetAndEpoch = { offset: 0n, epoch: 0 }) {
+    this.base = base;
+    this.flushed = base.offset;
+  }
+
+  listen(listener: RaftLogListener): void {
+    this.listener = listener;
+  }
+
+  get startOffset(): bigint {
+    return this.base.offset;
+  }
+
+  /** The next offset to be written. */
+  get endOffset(): bigint {
+    const last = this.batches.at(-1);
+    return last ? last.lastOffset + 1n : this.base.offset;
+  }
+
+  /** How far the log is durable on this node. */
+  get flushedEnd(): bigint {
+    return this.flushed;
+  }
+
+  /** Epoch of the last batch (or of the snapshot the log starts from). */
+  get lastEpoch(): number {
+    return this.batches.at(-1)?.epoch ?? this.base.epoch;
+  }
+
+  get lastOffsetAndEpoch(): OffsetAndEpoch {
+    return { offset: this.endOffset, epoch: this.lastEpoch };
+  }
+
+  /**
+   * Where `epoch` ends in this log: the largest epoch ≤ `epoch` we have and the offset after its
+   * last batch (the start of the next epoch). An epoch below everything we have gives (-1, -1).
+   */
+  endOffsetForEpoch(epoch: number): OffsetAndEpoch {
+    for (let i = this.batches.length - 1; i >= 0; i--) {
+      const batch = this.batches[i]!;
+      // Epochs never decrease along the log, so the batch after the last one at or below `epoch` starts a later epoch.
+      if (batch.epoch <= epoch) return { epoch: batch.epoch, offset: this.batches[i + 1]?.baseOffset ?? this.endOffset };
+    }
+    if (this.base.epoch <= epoch) {
+      const next = this.batches[0];
+      return { epoch: this.base.epoch, offset: next && next.epoch > this.base.epoch ? next.baseOffset : this.endOffset };
+    }
+    return { epoch: -1, offset: -1n };
+  }
+
+  /** Batches starting at `offset` (which must be a batch boundary or the end), at least one, up to about maxBytes. */
+  read(offset: bigint, maxBytes: number): RaftBatch[] {
+    const out: RaftBatch[] = [];
+    let bytes = 0;
+    for (let i = this.indexOf(offset); i < this.batches.length; i++) {
+      const batch = this.batches[i]!;
+      if (out.length > 0 && bytes + batch.bytes.length > maxBytes) break;
+      out.push(batch);
+      bytes += batch.bytes.length;
+    }
+    return out;
+  }
+
+  /** All batches from `offset` to `end` (exclusive), for applying committed records. */
+  range(offset: bigint, end: bigint): RaftBatch[] {
+    const out: RaftBatch[] = [];
+    for (let i = this.indexOf(offset); i < this.batches.length && this.batches[i]!.baseOffset < end; i++) out.push(this.batches[i]!);
+    return out;
+  }
+
+  append(batches: readonly RaftBatch[]): void {
+    for (const batch of batches) {
+      if (batch.baseOffset !== this.endOffset) throw new Error(`raft log: batch at ${batch.baseOffset} does not follow the end ${this.endOffset}`);
+      if (batch.epoch < this.lastEpoch) throw new Error(`raft log: batch epoch ${batch.epoch} below the last epoch ${this.lastEpoch}`);
+      this.batches.push(batch);
+    }
+    if (batches.length > 0) this.listener?.appended(batches);
+  }
+
+  /** Removes everything at and after `offset` (a batch boundary at or after the start). */
+  truncateTo(offset: bigint): void {
+    if (offset < this.base.offset) throw new Error(`raft log: cannot truncate to ${offset} below the start ${this.base.offset}`);
+    const keep = this.batches.findIndex((b) => b.baseOffset >= offset);
+    if (keep >= 0) {
+      if (keep > 0 && this.batches[keep - 1]!.lastOffset >= offset) throw new Error(`raft log: ${offset} is inside a batch`);
+      this.batches.length = keep;
+      this.listener?.truncated(offset);
+    }
+    if (this.flushed > this.endOffset) this.flushed = this.endOffset;
+  }
+
+  markFlushed(offset: bigint): void {
+    const end = offset < this.endOffset ? offset : this.endOffset;
+    if (end > this.flushed) this.flushed = end;
+  }
+
+  /** Drops batches before `snapshot.offset` once a snapshot covers them. */
+  dropPrefix(snapshot: OffsetAndEpoch): void {
+    this.batches = this.batches.filter((b) => b.baseOffset >= snapshot.offset);
+    this.base = snapshot;
+    if (this.flushed < snapshot.offset) this.flushed = snapshot.offset;
+  }
+
+  /** Replaces the whole log with the state a snapshot describes (a follower that fell too far behind). */
+  resetTo(snapshot: OffsetAndEpoch): void {
+    this.batches = [];
+    this.base = snapshot;
+    this.flushed = snapshot.offset;
+  }
+
+  private indexOf(offset: bigint): number {
+    // Binary search for the first batch whose last offset is ≥ offset.
+    let lo = 0;
+    let hi = this.batches.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.batches[mid]!.lastOffset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
