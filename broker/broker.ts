@@ -13,6 +13,7 @@ import { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js";
 import { HandlerRegistry } from "./handlers/registry.js";
 import { ensureMetaProperties } from "./metadata/meta-properties.js";
 import { MetadataStore } from "./metadata/metadata-store.js";
+import { quorumOptionsFrom } from "./metadata/quorum-options.js";
 import { Listener } from "./network/listener.js";
 import type { LogManager } from "./storage/index.js";
 import { openTopicLogs } from "./topics/open-topic-logs.js";
@@ -46,8 +47,7 @@ export class Broker {
     const started = Date.now();
     for (const dir of config.logDirs) mkdirSync(dir, { recursive: true });
     const clusterId = ensureMetaProperties(config.logDirs, config.nodeId);
-    const metadataDir = config.metadataLogDir ?? config.logDirs[0]!;
-    const metadata = MetadataStore.open(metadataDir, config.nodeId, log.child({ component: "metadata" }));
+    const metadata = await MetadataStore.open(quorumOptionsFrom(config, clusterId, log.child({ component: "metadata" })));
     const { logs, topics } = await openTopicLogs(config, metadata, log, {
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
       flushCheckIntervalMs: flushCheckIntervalMs(config),
@@ -93,7 +93,7 @@ export class Broker {
     await Promise.all(this.listeners.map((l) => l.close()));
     await this.groups.close();
     await this.logs.close();
-    this.metadata.close();
+    await this.metadata.close();
     this.log.info("broker stopped");
   }
 }

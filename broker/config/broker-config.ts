@@ -56,6 +56,11 @@ export interface BrokerConfig {
   /** True when no quorum is configured and this node is its own single-voter quorum. */
   readonly singleNodeQuorum: boolean;
   readonly brokerRack: string | null;
+  readonly controllerQuorumElectionTimeoutMs: number;
+  readonly controllerQuorumFetchTimeoutMs: number;
+  readonly controllerQuorumElectionBackoffMaxMs: number;
+  readonly controllerQuorumRequestTimeoutMs: number;
+  readonly controllerQuorumRetryBackoffMs: number;
   readonly logDirs: readonly string[];
   readonly metadataLogDir: string;
 
@@ -469,6 +474,11 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
     controllerQuorumBootstrapServers: bootstrap,
     singleNodeQuorum,
     brokerRack: a.str("broker.rack"),
+    controllerQuorumElectionTimeoutMs: a.int("controller.quorum.election.timeout.ms"),
+    controllerQuorumFetchTimeoutMs: a.int("controller.quorum.fetch.timeout.ms"),
+    controllerQuorumElectionBackoffMaxMs: a.int("controller.quorum.election.backoff.max.ms"),
+    controllerQuorumRequestTimeoutMs: a.int("controller.quorum.request.timeout.ms"),
+    controllerQuorumRetryBackoffMs: a.int("controller.quorum.retry.backoff.ms"),
     logDirs,
     metadataLogDir,
 

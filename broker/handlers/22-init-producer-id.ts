@@ -36,10 +36,10 @@ interface IdBlock {
 const blocks = new WeakMap<MetadataStore, IdBlock>();
 
 /** The next producer id, reserving a new block in the metadata journal when the current one is used up. */
-export function nextProducerId(metadata: MetadataStore): bigint {
+export async function nextProducerId(metadata: MetadataStore): Promise<bigint> {
   let block = blocks.get(metadata);
   if (!block || block.next >= block.end) {
-    const { firstId, size } = metadata.allocateProducerIdBlock();
+    const { firstId, size } = await metadata.allocateProducerIdBlock();
     block = { next: firstId, end: firstId + size };
     blocks.set(metadata, block);
   }
@@ -56,7 +56,7 @@ export const initProducerIdHandler = defineHandler({
   maxVersion: 5,
   readRequest: readInitProducerIdRequest,
   writeResponse: writeInitProducerIdResponse,
-  handle(request, ctx): InitProducerIdResponse {
+  async handle(request, ctx): Promise<InitProducerIdResponse> {
     const { transactionalId, producerId, producerEpoch } = request;
     if ((producerId === NO_PRODUCER_ID) !== (producerEpoch === NO_PRODUCER_EPOCH)) return failure("INVALID_REQUEST");
     if (transactionalId !== null) {
@@ -64,6 +64,6 @@ export const initProducerIdHandler = defineHandler({
       ctx.log.debug({ transactionalId }, "transactional producer refused: transactions are not supported");
       return failure("TRANSACTIONAL_ID_AUTHORIZATION_FAILED");
     }
-    return { throttleTimeMs: 0, errorCode: 0, producerId: nextProducerId(ctx.broker.metadata), producerEpoch: 0 };
+    return { throttleTimeMs: 0, errorCode: 0, producerId: await nextProducerId(ctx.broker.metadata), producerEpoch: 0 };
   },
 });

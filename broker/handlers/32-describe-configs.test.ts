@@ -78,7 +78,7 @@ describe("DescribeConfigs", () => {
   });
 
   it("shows dynamic broker configs stored in metadata (the cluster default resource lists only those)", async () => {
-    broker.services.metadata.alterBrokerConfigs("", new Map([["log.retention.ms", "7200000"]]));
+    await broker.services.metadata.alterBrokerConfigs("", new Map([["log.retention.ms", "7200000"]]));
     const [cluster, node] = await describeConfigs(4, req([
       { resourceType: BROKER, resourceName: "" },
       { resourceType: BROKER, resourceName: String(broker.services.nodeId), configurationKeys: ["log.retention.ms"] },

@@ -30,7 +30,7 @@ function response(resource: AlterConfigsResource, error: KafkaErrorName, message
   return { errorCode: errorCode(error), errorMessage: message, resourceType: resource.resourceType, resourceName: resource.resourceName };
 }
 
-function alterResource(resource: AlterConfigsResource, validateOnly: boolean, ctx: RequestContext): AlterConfigsResourceResponse {
+async function alterResource(resource: AlterConfigsResource, validateOnly: boolean, ctx: RequestContext): Promise<AlterConfigsResourceResponse> {
   const { broker } = ctx;
   const names = resource.configs.map((c) => c.name);
   if (new Set(names).size !== names.length) return response(resource, "INVALID_REQUEST", "Error due to duplicate config keys");
@@ -47,7 +47,7 @@ function alterResource(resource: AlterConfigsResource, validateOnly: boolean, ct
       if (!next.ok) return response(resource, next.error.error, next.error.message);
       const topic = broker.metadata.topic(resource.resourceName);
       if (!topic) return response(resource, "UNKNOWN_TOPIC_OR_PARTITION", `The topic '${resource.resourceName}' does not exist.`);
-      if (!validateOnly) storeTopicConfigs(broker, topic, next.value);
+      if (!validateOnly) await storeTopicConfigs(broker, topic, next.value);
       return response(resource, "NONE");
     }
     case ConfigResourceType.BROKER: {
@@ -56,7 +56,7 @@ function alterResource(resource: AlterConfigsResource, validateOnly: boolean, ct
       const ops = [...requested].map(([name, value]) => ({ name, op: "SET" as const, value }));
       const next = alterBrokerConfigs(new Map(), ops, { perBroker: resource.resourceName !== "", broker: currentBrokerConfig(broker) });
       if (!next.ok) return response(resource, next.error.error, next.error.message);
-      if (!validateOnly) storeBrokerConfigs(broker, resource.resourceName, next.value);
+      if (!validateOnly) await storeBrokerConfigs(broker, resource.resourceName, next.value);
       return response(resource, "NONE");
     }
     case ConfigResourceType.BROKER_LOGGER:
@@ -74,17 +74,19 @@ export const alterConfigsHandler = defineHandler({
   maxVersion: 2,
   readRequest: readAlterConfigsRequest,
   writeResponse: writeAlterConfigsResponse,
-  handle(request, ctx): AlterConfigsResponse {
+  async handle(request, ctx): Promise<AlterConfigsResponse> {
     const key = (r: AlterConfigsResource) => `${r.resourceType}:${r.resourceName}`;
     const count = new Map<string, number>();
     for (const r of request.resources) count.set(key(r), (count.get(key(r)) ?? 0) + 1);
+    // One resource at a time, in request order: each change is committed before the next is checked.
+    const responses: AlterConfigsResourceResponse[] = [];
+    for (const r of request.resources) {
+      const duplicate = (count.get(key(r)) ?? 0) > 1;
+      responses.push(duplicate ? response(r, "INVALID_REQUEST", "Each resource must appear at most once.") : await alterResource(r, request.validateOnly, ctx));
+    }
     return {
       throttleTimeMs: 0,
-      responses: request.resources.map((r) =>
-        (count.get(key(r)) ?? 0) > 1
-          ? response(r, "INVALID_REQUEST", "Each resource must appear at most once.")
-          : alterResource(r, request.validateOnly, ctx),
-      ),
+      responses,
     };
   },
 });

@@ -36,7 +36,7 @@ function response(resource: AlterConfigsResource, error: KafkaErrorName, message
   return { errorCode: errorCode(error), errorMessage: message, resourceType: resource.resourceType, resourceName: resource.resourceName };
 }
 
-function alterResource(resource: AlterConfigsResource, validateOnly: boolean, ctx: RequestContext): AlterConfigsResourceResponse {
+async function alterResource(resource: AlterConfigsResource, validateOnly: boolean, ctx: RequestContext): Promise<AlterConfigsResourceResponse> {
   const { broker } = ctx;
   const ops: AlterConfigOp[] = resource.configs.map((c) => ({ name: c.name, op: c.configOperation, value: c.value }));
   switch (resource.resourceType) {
@@ -49,7 +49,7 @@ function alterResource(resource: AlterConfigsResource, validateOnly: boolean, ct
       const next = alterTopicConfigs(topic?.configs ?? new Map(), ops, currentBrokerConfig(broker));
       if (!next.ok) return response(resource, next.error.error, next.error.message);
       if (!topic) return response(resource, "UNKNOWN_TOPIC_OR_PARTITION", `The topic '${resource.resourceName}' does not exist.`);
-      if (!validateOnly) storeTopicConfigs(broker, topic, next.value);
+      if (!validateOnly) await storeTopicConfigs(broker, topic, next.value);
       return response(resource, "NONE");
     }
     case ConfigResourceType.BROKER: {
@@ -60,7 +60,7 @@ function alterResource(resource: AlterConfigsResource, validateOnly: boolean, ct
         broker: currentBrokerConfig(broker),
       });
       if (!next.ok) return response(resource, next.error.error, next.error.message);
-      if (!validateOnly) storeBrokerConfigs(broker, resource.resourceName, next.value);
+      if (!validateOnly) await storeBrokerConfigs(broker, resource.resourceName, next.value);
       return response(resource, "NONE");
     }
     case ConfigResourceType.BROKER_LOGGER:
@@ -78,17 +78,19 @@ export const incrementalAlterConfigsHandler = defineHandler({
   maxVersion: 1,
   readRequest: readIncrementalAlterConfigsRequest,
   writeResponse: writeIncrementalAlterConfigsResponse,
-  handle(request, ctx): IncrementalAlterConfigsResponse {
+  async handle(request, ctx): Promise<IncrementalAlterConfigsResponse> {
     const key = (r: AlterConfigsResource) => `${r.resourceType}:${r.resourceName}`;
     const count = new Map<string, number>();
     for (const r of request.resources) count.set(key(r), (count.get(key(r)) ?? 0) + 1);
+    // One resource at a time, in request order: each change is committed before the next is checked.
+    const responses: AlterConfigsResourceResponse[] = [];
+    for (const r of request.resources) {
+      const duplicate = (count.get(key(r)) ?? 0) > 1;
+      responses.push(duplicate ? response(r, "INVALID_REQUEST", "Each resource must appear at most once.") : await alterResource(r, request.validateOnly, ctx));
+    }
     return {
       throttleTimeMs: 0,
-      responses: request.resources.map((r) =>
-        (count.get(key(r)) ?? 0) > 1
-          ? response(r, "INVALID_REQUEST", "Each resource must appear at most once.")
-          : alterResource(r, request.validateOnly, ctx),
-      ),
+      responses,
     };
   },
 });

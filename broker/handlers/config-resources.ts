@@ -49,18 +49,18 @@ export function configChanges(current: ReadonlyMap<string, string>, next: Readon
 }
 
 /** Makes `next` the topic's override set: durable in metadata first, then applied to its logs. */
-export function storeTopicConfigs(broker: BrokerServices, topic: TopicImage, next: ReadonlyMap<string, string>): void {
+export async function storeTopicConfigs(broker: BrokerServices, topic: TopicImage, next: ReadonlyMap<string, string>): Promise<void> {
   const changes = configChanges(topic.configs, next);
   if (changes.size === 0) return;
-  broker.metadata.alterTopicConfigs(topic, changes);
+  await broker.metadata.alterTopicConfigs(topic, changes);
   broker.topics.applyConfigs(topic);
 }
 
 /** Makes `next` the dynamic config set of a broker resource ("" or this node's id). */
-export function storeBrokerConfigs(broker: BrokerServices, resourceName: string, next: ReadonlyMap<string, string>): void {
+export async function storeBrokerConfigs(broker: BrokerServices, resourceName: string, next: ReadonlyMap<string, string>): Promise<void> {
   const changes = configChanges(dynamicBrokerConfigs(broker, resourceName), next);
   if (changes.size === 0) return;
-  broker.metadata.alterBrokerConfigs(brokerResourceKey(resourceName, broker.nodeId), changes);
+  await broker.metadata.alterBrokerConfigs(brokerResourceKey(resourceName, broker.nodeId), changes);
   // Broker keys such as log.retention.ms are the defaults of every topic without its own override.
   broker.topics.applyAllConfigs();
 }

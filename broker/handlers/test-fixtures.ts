@@ -2,12 +2,13 @@
 // TopicManager over them and a BrokerConfig built from the same layers the CLI builds, so
 // handlers run against the real services. Only what does not exist yet is faked (the group
 // coordinator). Not a test itself: tests import it.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import type { BrokerServices } from "../broker-services.js";
 import { buildBrokerConfig, type BrokerConfig, type StaticEntry } from "../config/index.js";
+import { quorumOptionsFrom } from "../metadata/quorum-options.js";
 import { MetadataStore } from "../metadata/metadata-store.js";
 import type { TopicImage } from "../metadata/metadata-image.js";
 import { Reader, Writer } from "../protocol/primitives.js";
@@ -16,6 +17,8 @@ import { openTopicLogs } from "../topics/open-topic-logs.js";
 import { FetchSessionCache } from "./fetch/fetch-session-cache.js";
 import type { ApiHandler, ConnectionInfo, RequestContext } from "./handler.js";
 import { HandlerRegistry } from "./registry.js";
+
+const TEST_CLUSTER_ID = "test-cluster-id-0000000";
 
 export interface TestBrokerOptions {
   /** Static broker configs (as server.properties keys), on top of the test defaults. */
@@ -71,8 +74,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
     listeners: "PLAINTEXT://127.0.0.1:9092",
     ...options.config,
   });
-  mkdirSync(join(dir, "metadata"), { recursive: true });
-  const metadata = MetadataStore.open(join(dir, "metadata"), nodeId, log);
+  const metadata = await MetadataStore.open(quorumOptionsFrom(config, options.clusterId ?? TEST_CLUSTER_ID, log));
   const { logs, topics } = await openTopicLogs(config, metadata, log, { startTimers: false });
   const handlers = new HandlerRegistry();
   for (const h of options.handlers ?? []) handlers.register(h);
@@ -80,7 +82,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
     handlers,
     config,
     nodeId,
-    clusterId: options.clusterId ?? "test-cluster-id-0000000",
+    clusterId: options.clusterId ?? TEST_CLUSTER_ID,
     metadata,
     topics,
     logs,
@@ -98,7 +100,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
     if (closed) return;
     closed = true;
     await logs.close();
-    metadata.close();
+    await metadata.close();
     if (removeDir) rmSync(dir, { recursive: true, force: true });
   };
 

@@ -1,27 +1,47 @@
-import { appendFileSync, mkdtempSync, statSync, truncateSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { METADATA_JOURNAL_FILE, MetadataStore } from "./metadata-store.js";
+import type { Uuid } from "../protocol/primitives.js";
+import { MetadataJournal } from "./metadata-journal.js";
+import { encodeMetadataRecord } from "./metadata-records.js";
+import { METADATA_JOURNAL_FILE, MetadataStore, TopicExistsError } from "./metadata-store.js";
 import { ensureMetaProperties, readMetaProperties } from "./meta-properties.js";
 import { invalidTopicNameReason } from "./topic-names.js";
 
 const log = pino({ level: "silent" });
 
-describe("MetadataStore", () => {
-  it("rebuilds topics, partitions, configs and producer-id blocks by replaying its journal", () => {
-    const dir = mkdtempSync(join(tmpdir(), "millrace-meta-"));
-    const store = MetadataStore.open(dir, 1, log);
-    const orders = store.createTopic("orders", 3, new Map([["retention.ms", "1000"]]));
-    store.createPartitions(orders, 5);
-    store.alterTopicConfigs(orders, new Map([["retention.ms", null], ["cleanup.policy", "compact"]]));
-    const gone = store.createTopic("gone", 1, new Map());
-    store.deleteTopic(gone);
-    const first = store.allocateProducerIdBlock();
-    store.close();
+/** A single-node quorum in `dir`, as a broker with no quorum configured runs it. */
+function open(dir: string): Promise<MetadataStore> {
+  return MetadataStore.open({
+    nodeId: 1,
+    clusterId: "metadata-store-test",
+    metadataDir: dir,
+    voters: new Map([[1, null]]),
+    electionTimeoutMs: 1000,
+    fetchTimeoutMs: 2000,
+    electionBackoffMaxMs: 1000,
+    requestTimeoutMs: 2000,
+    retryBackoffMs: 20,
+    logger: log,
+  });
+}
 
-    const reopened = MetadataStore.open(dir, 1, log);
+describe("MetadataStore", () => {
+  it("rebuilds topics, partitions, configs and producer-id blocks by replaying the metadata log", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "millrace-meta-"));
+    const store = await open(dir);
+    const orders = await store.createTopic("orders", 3, new Map([["retention.ms", "1000"]]));
+    await store.createPartitions(orders, 5);
+    await store.alterTopicConfigs(orders, new Map([["retention.ms", null], ["cleanup.policy", "compact"]]));
+    const gone = await store.createTopic("gone", 1, new Map());
+    await store.deleteTopic(gone);
+    const first = await store.allocateProducerIdBlock();
+    await store.close();
+    expect(existsSync(join(dir, "__cluster_metadata-0", "quorum-state"))).toBe(true);
+
+    const reopened = await open(dir);
     const topic = reopened.topic("orders")!;
     expect(topic.topicId).toBe(orders.topicId);
     expect(topic.partitions.map((p) => [p.partition, p.leader, p.replicas, p.isr])).toEqual(
@@ -30,41 +50,44 @@ describe("MetadataStore", () => {
     expect([...topic.configs]).toEqual([["cleanup.policy", "compact"]]);
     expect(reopened.topic("gone")).toBeUndefined();
     expect(reopened.topicById(gone.topicId)).toBeUndefined();
-    expect(reopened.allocateProducerIdBlock().firstId).toBe(first.firstId + first.size);
-    reopened.close();
+    expect((await reopened.allocateProducerIdBlock()).firstId).toBe(first.firstId + first.size);
+    // Each start is a new election: the epoch only grows.
+    expect(reopened.quorum.epoch).toBe(2);
+    await reopened.close();
   });
 
-  it("cuts a torn tail written by a crash and keeps every complete record", () => {
+  it("runs concurrent operations one at a time, each validated against the ones before", async () => {
     const dir = mkdtempSync(join(tmpdir(), "millrace-meta-"));
-    const store = MetadataStore.open(dir, 1, log);
-    store.createTopic("a", 1, new Map());
-    store.close();
-    const path = join(dir, METADATA_JOURNAL_FILE);
-    const intact = statSync(path).size;
-    // A record header promising more bytes than follow, as a crash mid-append leaves it.
-    appendFileSync(path, Buffer.from([0, 0, 1, 0, 1, 2, 3, 4, 9, 9]));
-    const reopened = MetadataStore.open(dir, 1, log);
-    expect(reopened.topic("a")).toBeDefined();
-    expect(statSync(path).size).toBe(intact);
-    reopened.createTopic("b", 1, new Map());
-    reopened.close();
-    const again = MetadataStore.open(dir, 1, log);
-    expect([...again.image.topicsByName.keys()].sort()).toEqual(["a", "b"]);
-    again.close();
+    const store = await open(dir);
+    const results = await Promise.allSettled([store.createTopic("t", 1, new Map()), store.createTopic("t", 2, new Map())]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(TopicExistsError);
+    expect(store.topic("t")!.partitions).toHaveLength(1);
+    await store.close();
   });
 
-  it("drops a record whose checksum does not match", () => {
+  it("imports the journal of an earlier version once, keeping every record", async () => {
     const dir = mkdtempSync(join(tmpdir(), "millrace-meta-"));
-    const store = MetadataStore.open(dir, 1, log);
-    store.createTopic("a", 1, new Map());
-    store.close();
-    const path = join(dir, METADATA_JOURNAL_FILE);
-    truncateSync(path, statSync(path).size - 1);
-    appendFileSync(path, Buffer.from([0xff]));
-    const reopened = MetadataStore.open(dir, 1, log);
-    // The topic record precedes the corrupted partition record; the partition is lost with it.
-    expect(reopened.topic("a")?.partitions.length ?? 0).toBe(0);
-    reopened.close();
+    const { journal } = MetadataJournal.open(join(dir, METADATA_JOURNAL_FILE), log);
+    journal.append([
+      encodeMetadataRecord({ type: "topic", record: { name: "legacy", topicId: "AAAAAAAAAAAAAAAAAAAAEQ" as Uuid } }),
+      encodeMetadataRecord({
+        type: "partition",
+        record: {
+          partitionId: 0, topicId: "AAAAAAAAAAAAAAAAAAAAEQ" as Uuid, replicas: [1], isr: [1], removingReplicas: [], addingReplicas: [],
+          leader: 1, leaderRecoveryState: 0, leaderEpoch: 0, partitionEpoch: 0, directories: [], eligibleLeaderReplicas: null, lastKnownElr: null,
+        },
+      }),
+    ]);
+    journal.close();
+    const store = await open(dir);
+    expect(store.topic("legacy")?.partitions).toHaveLength(1);
+    expect(existsSync(join(dir, METADATA_JOURNAL_FILE))).toBe(false);
+    expect(existsSync(join(dir, `${METADATA_JOURNAL_FILE}.imported`))).toBe(true);
+    await store.close();
+    const reopened = await open(dir);
+    expect(reopened.topic("legacy")?.topicId).toBe("AAAAAAAAAAAAAAAAAAAAEQ");
+    await reopened.close();
   });
 });
 

@@ -1,6 +1,9 @@
 // Changes to cluster metadata: each operation validates against the image, turns into metadata
-// records, makes them durable in the journal, then applies them. Readers use `image`.
-// Single node for now: this node leads every partition with itself as the only replica.
+// records and appends them to the metadata quorum's log; once committed, the records reach the
+// image through the same path every node uses (QuorumNode.onCommitted), so a leader's image and
+// a follower's are built alike. Operations run one at a time, each seeing its predecessors' effects.
+// Readers use `image`. Placement is still single-node: this node leads every partition.
+import { existsSync, renameSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -8,34 +11,74 @@ import { ZERO_UUID, uuidFromBytes, type Uuid } from "../protocol/primitives.js";
 import { MetadataJournal } from "./metadata-journal.js";
 import { CONFIG_RESOURCE_BROKER, CONFIG_RESOURCE_TOPIC, MetadataImage, type TopicImage } from "./metadata-image.js";
 import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from "./metadata-records.js";
+import { batchValues } from "./raft/raft-batches.js";
+import { QuorumNode, type QuorumNodeOptions } from "./raft/quorum-node.js";
 
+/** The metadata file of versions before the quorum; imported once into the quorum's log. */
 export const METADATA_JOURNAL_FILE = "__cluster_metadata.journal";
 
 /** Producer ids are handed out in blocks, as KRaft's AllocateProducerIds does. */
 const PRODUCER_ID_BLOCK = 1000n;
 
+/** How long start-up waits for the quorum to elect a leader and this node to catch up. */
+const CATCH_UP_TIMEOUT_MS = 120_000;
+
+export class TopicExistsError extends Error {}
+
 export class MetadataStore {
   readonly image = new MetadataImage();
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly journal: MetadataJournal,
+    readonly quorum: QuorumNode,
     private readonly nodeId: number,
   ) {}
 
-  static open(metadataDir: string, nodeId: number, log: Logger): MetadataStore {
-    const { journal, records } = MetadataJournal.open(join(metadataDir, METADATA_JOURNAL_FILE), log);
-    const store = new MetadataStore(journal, nodeId);
-    for (const bytes of records) {
-      const record = decodeMetadataRecord(bytes);
-      if (record) store.image.apply(record);
-    }
-    log.info({ records: records.length, topics: store.image.topicsByName.size }, "metadata replayed");
+  static async open(opts: QuorumNodeOptions): Promise<MetadataStore> {
+    const log = opts.logger;
+    const quorum = await QuorumNode.start(opts);
+    const store = new MetadataStore(quorum, opts.nodeId);
+    let applied = 0;
+    quorum.onCommitted((batches) => {
+      for (const batch of batches) {
+        for (const bytes of batchValues(batch)) {
+          const record = decodeMetadataRecord(bytes);
+          if (record) store.image.apply(record);
+          applied++;
+        }
+      }
+    });
+    await quorum.caughtUp(CATCH_UP_TIMEOUT_MS);
+    await store.importJournal(opts.metadataDir, log);
+    log.info({ records: applied, topics: store.image.topicsByName.size, epoch: quorum.epoch, leaderId: quorum.leaderId }, "metadata replayed");
     return store;
   }
 
-  private commit(records: MetadataRecord[]): void {
-    this.journal.append(records.map(encodeMetadataRecord));
-    for (const record of records) this.image.apply(record);
+  /** Brings the records of a pre-quorum journal into the log, once; the journal is then set aside. */
+  private async importJournal(metadataDir: string, log: Logger): Promise<void> {
+    const path = join(metadataDir, METADATA_JOURNAL_FILE);
+    if (!existsSync(path)) return;
+    const { journal, records } = MetadataJournal.open(path, log);
+    journal.close();
+    if (records.length > 0) {
+      if (!this.quorum.isLeader || this.quorum.voterIds.length !== 1) {
+        throw new Error(`${path}: a metadata journal from an earlier version can only be imported by a single-node quorum`);
+      }
+      await this.quorum.append(records);
+    }
+    renameSync(path, `${path}.imported`);
+    log.info({ path, records: records.length }, "metadata journal imported into the metadata log");
+  }
+
+  /** Runs an operation after the ones before it: it validates and builds records against their results. */
+  private serialized<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op, op);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commit(records: MetadataRecord[]): Promise<void> {
+    if (records.length > 0) await this.quorum.append(records.map(encodeMetadataRecord));
   }
 
   topic(name: string): TopicImage | undefined {
@@ -47,56 +90,65 @@ export class MetadataStore {
   }
 
   /** Creates a topic; the caller has validated name, partition count and configs. */
-  createTopic(name: string, partitions: number, configs: Map<string, string>): TopicImage {
-    if (this.image.topicsByName.has(name)) throw new Error(`topic ${name} exists`);
-    const topicId = newTopicId(this.image);
-    const records: MetadataRecord[] = [{ type: "topic", record: { name, topicId } }];
-    for (const [key, value] of configs) {
-      records.push({ type: "config", record: { resourceType: CONFIG_RESOURCE_TOPIC, resourceName: name, name: key, value } });
-    }
-    for (let p = 0; p < partitions; p++) records.push(this.partitionRecord(topicId, p));
-    this.commit(records);
-    return this.image.topicsById.get(topicId)!;
+  createTopic(name: string, partitions: number, configs: Map<string, string>): Promise<TopicImage> {
+    return this.serialized(async () => {
+      if (this.image.topicsByName.has(name)) throw new TopicExistsError(`Topic '${name}' already exists.`);
+      const topicId = newTopicId(this.image);
+      const records: MetadataRecord[] = [{ type: "topic", record: { name, topicId } }];
+      for (const [key, value] of configs) {
+        records.push({ type: "config", record: { resourceType: CONFIG_RESOURCE_TOPIC, resourceName: name, name: key, value } });
+      }
+      for (let p = 0; p < partitions; p++) records.push(this.partitionRecord(topicId, p));
+      await this.commit(records);
+      return this.image.topicsById.get(topicId)!;
+    });
   }
 
   /** Grows a topic to `total` partitions. */
-  createPartitions(topic: TopicImage, total: number): void {
-    const records: MetadataRecord[] = [];
-    for (let p = topic.partitions.length; p < total; p++) records.push(this.partitionRecord(topic.topicId, p));
-    this.commit(records);
+  createPartitions(topic: TopicImage, total: number): Promise<void> {
+    return this.serialized(async () => {
+      const records: MetadataRecord[] = [];
+      for (let p = topic.partitions.length; p < total; p++) records.push(this.partitionRecord(topic.topicId, p));
+      await this.commit(records);
+    });
   }
 
-  deleteTopic(topic: TopicImage): void {
-    this.commit([{ type: "removeTopic", record: { topicId: topic.topicId } }]);
+  deleteTopic(topic: TopicImage): Promise<void> {
+    return this.serialized(async () => {
+      if (!this.image.topicsById.has(topic.topicId)) return;
+      await this.commit([{ type: "removeTopic", record: { topicId: topic.topicId } }]);
+    });
   }
 
   /** Sets (value) or removes (null) topic config overrides. */
-  alterTopicConfigs(topic: TopicImage, changes: Map<string, string | null>): void {
-    this.commit(
+  alterTopicConfigs(topic: TopicImage, changes: Map<string, string | null>): Promise<void> {
+    return this.serialized(() => this.commit(
       [...changes].map(([key, value]) => ({
         type: "config" as const,
         record: { resourceType: CONFIG_RESOURCE_TOPIC, resourceName: topic.name, name: key, value },
       })),
-    );
+    ));
   }
 
   /** Sets or removes dynamic broker configs; resource "" is the cluster-wide default. */
-  alterBrokerConfigs(resourceName: string, changes: Map<string, string | null>): void {
-    this.commit(
+  alterBrokerConfigs(resourceName: string, changes: Map<string, string | null>): Promise<void> {
+    return this.serialized(() => this.commit(
       [...changes].map(([key, value]) => ({
         type: "config" as const,
         record: { resourceType: CONFIG_RESOURCE_BROKER, resourceName, name: key, value },
       })),
-    );
+    ));
   }
 
   /** Reserves a block of producer ids and returns its first id. */
-  allocateProducerIdBlock(): { firstId: bigint; size: bigint } {
-    const firstId = this.image.nextProducerId;
-    this.commit([
-      { type: "producerIds", record: { brokerId: this.nodeId, brokerEpoch: -1n, nextProducerId: firstId + PRODUCER_ID_BLOCK } },
-    ]);
-    return { firstId, size: PRODUCER_ID_BLOCK };
+  allocateProducerIdBlock(): Promise<{ firstId: bigint; size: bigint }> {
+    return this.serialized(async () => {
+      const firstId = this.image.nextProducerId;
+      await this.commit([
+        { type: "producerIds", record: { brokerId: this.nodeId, brokerEpoch: -1n, nextProducerId: firstId + PRODUCER_ID_BLOCK } },
+      ]);
+      return { firstId, size: PRODUCER_ID_BLOCK };
+    });
   }
 
   private partitionRecord(topicId: Uuid, partitionId: number): MetadataRecord {
@@ -120,8 +172,9 @@ export class MetadataStore {
     };
   }
 
-  close(): void {
-    this.journal.close();
+  async close(): Promise<void> {
+    await this.queue;
+    await this.quorum.close();
   }
 }
 

@@ -1,5 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startTestBroker, type TestBroker } from "../handlers/test-fixtures.js";
+
+/** For vi.waitFor: throws (so it retries) until the topic is in the metadata image. */
+function committed<T>(topic: T | undefined): T {
+  if (topic === undefined) throw new Error("topic not committed yet");
+  return topic;
+}
 
 describe("TopicManager with many partitions", () => {
   let broker: TestBroker;
@@ -26,8 +32,9 @@ describe("TopicManager with many partitions", () => {
   it("stops creating the logs of a topic deleted meanwhile", async () => {
     const { topics, metadata, logs } = broker.services;
     const creating = topics.createTopic("doomed", 200, new Map());
-    await new Promise((resolve) => setImmediate(resolve));
-    await topics.deleteTopic(metadata.topic("doomed")!);
+    // Deleted as soon as the topic is committed, while its logs are still being created.
+    const topic = await vi.waitFor(() => committed(metadata.topic("doomed")), { timeout: 5000, interval: 1 });
+    await topics.deleteTopic(topic);
     await creating;
     const left = Array.from({ length: 200 }, (_, p) => logs.getLog("doomed", p)).filter(Boolean);
     expect(left).toEqual([]);
@@ -44,8 +51,9 @@ describe("TopicManager ordering of log work per topic name", () => {
   it("lets a topic be created, deleted and created again at once without stray logs", async () => {
     const { topics, metadata, logs } = broker.services;
     const first = topics.createTopic("again", 100, new Map());
-    await new Promise((resolve) => setImmediate(resolve));
-    const deleted = topics.deleteTopic(metadata.topic("again")!);
+    const topic = await vi.waitFor(() => committed(metadata.topic("again")), { timeout: 5000, interval: 1 });
+    const deleted = topics.deleteTopic(topic);
+    await vi.waitFor(() => expect(metadata.topic("again")).toBeUndefined(), { timeout: 5000, interval: 1 });
     const second = topics.createTopic("again", 3, new Map());
     await Promise.all([first, deleted]);
     const recreated = await second;

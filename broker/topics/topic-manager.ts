@@ -1,7 +1,7 @@
 // Creating, growing and deleting topics: the metadata change first (durable), then the logs.
 // On start-up `reconcileLogs` makes the log directories match the metadata image.
 import type { Logger } from "pino";
-import type { MetadataStore } from "../metadata/metadata-store.js";
+import { TopicExistsError, type MetadataStore } from "../metadata/metadata-store.js";
 import type { TopicImage } from "../metadata/metadata-image.js";
 import { invalidTopicNameReason } from "../metadata/topic-names.js";
 import type { KafkaErrorName } from "../protocol/errors.js";
@@ -57,7 +57,14 @@ export class TopicManager {
     const configProblem = this.opts.validateConfigs(configs);
     if (configProblem) return { ok: false, error: "INVALID_CONFIG", message: configProblem };
     if (validateOnly) return { ok: true, value: null };
-    const topic = metadata.createTopic(name, partitions, configs);
+    let topic: TopicImage;
+    try {
+      topic = await metadata.createTopic(name, partitions, configs);
+    } catch (err) {
+      // Another request created it between our check and our turn in the metadata queue.
+      if (err instanceof TopicExistsError) return { ok: false, error: "TOPIC_ALREADY_EXISTS", message: err.message };
+      throw err;
+    }
     await this.serialized(name, () => this.createLogs(topic, 0));
     log.info({ topic: name, topicId: topic.topicId, partitions }, "topic created");
     return { ok: true, value: topic };
@@ -77,14 +84,14 @@ export class TopicManager {
       };
     }
     if (validateOnly) return { ok: true, value: null };
-    this.opts.metadata.createPartitions(topic, total);
+    await this.opts.metadata.createPartitions(topic, total);
     await this.serialized(topic.name, () => this.createLogs(topic, current));
     this.opts.log.info({ topic: topic.name, from: current, to: total }, "partitions added");
     return { ok: true, value: null };
   }
 
   async deleteTopic(topic: TopicImage): Promise<void> {
-    this.opts.metadata.deleteTopic(topic);
+    await this.opts.metadata.deleteTopic(topic);
     await this.serialized(topic.name, () => this.deleteLogs(topic));
     this.opts.log.info({ topic: topic.name, topicId: topic.topicId }, "topic deleted");
   }

@@ -1,0 +1,325 @@
+// Runs a QuorumMachine for real: the metadata log on disk, the quorum-state file, timers, the
+// transport to other voters, long-polled fetches from followers, and the two things the rest of
+// the node wants from the quorum: "append these records and tell me when they are committed"
+// (the active controller) and "here are the newly committed batches, in order" (everyone's image).
+import { EventEmitter } from "node:events";
+import type { Logger } from "pino";
+import type { HostPort } from "../../config/listeners.js";
+import { isControlBatch } from "./raft-batches.js";
+import { MetadataLogStore } from "./metadata-log-store.js";
+import { QuorumMachine, type QuorumConfig, type ReplicaProgress } from "./quorum-machine.js";
+import { QuorumStateFile } from "./quorum-state-file.js";
+import { QuorumTransport } from "./quorum-transport.js";
+import type { FetchRequest, FetchResponse, RaftBatch, RaftRequest, RaftResponse } from "./raft-types.js";
+
+export interface QuorumNodeOptions {
+  nodeId: number;
+  clusterId: string;
+  metadataDir: string;
+  /** Voter ids and where they listen; a single-node quorum lists only this node. */
+  voters: ReadonlyMap<number, HostPort | null>;
+  electionTimeoutMs: number;
+  fetchTimeoutMs: number;
+  electionBackoffMaxMs: number;
+  requestTimeoutMs: number;
+  retryBackoffMs: number;
+  logger: Logger;
+}
+
+/** How long a leader holds a follower's fetch that has nothing new (Kafka uses 500 ms). */
+const FETCH_MAX_WAIT_MS = 500;
+const FETCH_MAX_BYTES = 8 * 1024 * 1024;
+
+export class NotLeaderError extends Error {
+  constructor(readonly leaderId: number) {
+    super(leaderId >= 0 ? `not the quorum leader (node ${leaderId} is)` : "not the quorum leader (an election is on)");
+  }
+}
+
+interface PendingAppend {
+  lastOffset: bigint;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export class QuorumNode {
+  private machine!: QuorumMachine;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly pending: PendingAppend[] = [];
+  private readonly waiters = new Set<() => void>();
+  private readonly events = new EventEmitter();
+  /** Batches before this offset have been handed to committed-batch listeners. */
+  private appliedEnd: bigint;
+  private closed = false;
+
+  private constructor(
+    private readonly opts: QuorumNodeOptions,
+    private readonly store: MetadataLogStore,
+    private readonly transport: QuorumTransport,
+  ) {
+    this.appliedEnd = store.log.startOffset;
+  }
+
+  static async start(opts: QuorumNodeOptions): Promise<QuorumNode> {
+    const log = opts.logger;
+    let node: QuorumNode | undefined;
+    const store = await MetadataLogStore.open(opts.metadataDir, log, (offset) => node?.onFlushed(offset));
+    const endpoints = new Map<number, HostPort>();
+    for (const [id, endpoint] of opts.voters) if (endpoint) endpoints.set(id, endpoint);
+    const transport = new QuorumTransport({
+      nodeId: opts.nodeId,
+      clusterId: opts.clusterId,
+      endpoints,
+      requestTimeoutMs: opts.requestTimeoutMs,
+      fetchMaxWaitMs: FETCH_MAX_WAIT_MS,
+      logger: log,
+    });
+    node = new QuorumNode(opts, store, transport);
+    node.init();
+    return node;
+  }
+
+  private init(): void {
+    const stateFile = new QuorumStateFile(this.store.dir);
+    const config: QuorumConfig = {
+      nodeId: this.opts.nodeId,
+      voters: [...this.opts.voters.keys()],
+      electionTimeoutMs: this.opts.electionTimeoutMs,
+      fetchTimeoutMs: this.opts.fetchTimeoutMs,
+      electionBackoffMaxMs: this.opts.electionBackoffMaxMs,
+      requestTimeoutMs: this.opts.requestTimeoutMs,
+      retryBackoffMs: this.opts.retryBackoffMs,
+      fetchMaxBytes: FETCH_MAX_BYTES,
+    };
+    const log = this.opts.logger;
+    this.machine = new QuorumMachine(
+      config,
+      this.store.log,
+      {
+        send: (to, request, id) => this.send(to, request, id),
+        saveElectionState: (state) => stateFile.write(state),
+        random: Math.random,
+        leaderChanged: (epoch, leaderId) => {
+          log.info({ epoch, leaderId, role: this.machine?.roleName ?? "leader" }, "metadata quorum leader changed");
+          // Queued so listeners see a fully constructed node even for the lone voter's first election.
+          queueMicrotask(() => this.onLeaderChanged(epoch, leaderId));
+        },
+        highWatermarkChanged: () => queueMicrotask(() => this.onHighWatermark()),
+      },
+      stateFile.read(),
+      Date.now(),
+    );
+    this.afterInput();
+  }
+
+  // ── What the node asks of the quorum ────────────────────────────────────────────────────────
+
+  get nodeId(): number {
+    return this.opts.nodeId;
+  }
+
+  get isLeader(): boolean {
+    return this.machine.isLeader;
+  }
+
+  get leaderId(): number {
+    return this.machine.currentLeader;
+  }
+
+  get epoch(): number {
+    return this.machine.currentEpoch;
+  }
+
+  get highWatermark(): bigint {
+    return this.machine.highWatermark;
+  }
+
+  get voterIds(): readonly number[] {
+    return this.machine.voters;
+  }
+
+  get logEndOffset(): bigint {
+    return this.store.log.endOffset;
+  }
+
+  replicaProgress(): { voters: ReplicaProgress[]; observers: ReplicaProgress[] } {
+    return this.machine.replicaProgress();
+  }
+
+  /** Appends records as the leader; resolves once they are committed (and applied by listeners). */
+  append(values: readonly Buffer[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("metadata quorum closed"));
+    const written = this.machine.append(values, Date.now());
+    if (!written) return Promise.reject(new NotLeaderError(this.machine.currentLeader));
+    this.wakeFetchers();
+    this.afterInput();
+    return new Promise((resolve, reject) => this.pending.push({ lastOffset: written.offset, resolve, reject }));
+  }
+
+  /** Every committed data batch, once, in order — from the start of the log on. */
+  onCommitted(listener: (batches: readonly RaftBatch[]) => void): void {
+    this.events.on("committed", listener);
+  }
+
+  onLeaderChange(listener: (epoch: number, leaderId: number) => void): void {
+    this.events.on("leader", listener);
+  }
+
+  /** Resolves once everything committed when this was called has been handed to listeners. */
+  async caughtUp(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    // A fresh node knows no high watermark until the quorum has a leader; wait for one first.
+    await this.until(() => this.machine.highWatermark > 0n, deadline, "a committed metadata offset");
+    const target = this.machine.highWatermark;
+    await this.until(() => this.appliedEnd >= target, deadline, `metadata applied up to ${target}`);
+  }
+
+  // ── Requests from peers (handlers) ──────────────────────────────────────────────────────────
+
+  handle(from: number, request: Exclude<RaftRequest, FetchRequest>): RaftResponse {
+    const response = this.machine.handleRequest(from, request, Date.now());
+    this.afterInput();
+    return response;
+  }
+
+  /** A follower's fetch: answered at once when there is news, else held up to maxWaitMs for some. */
+  async fetch(request: FetchRequest, maxWaitMs: number): Promise<FetchResponse> {
+    const deadline = Date.now() + maxWaitMs;
+    const answer = () => {
+      const response = this.machine.handleRequest(request.replicaId, request, Date.now()) as FetchResponse;
+      this.afterInput();
+      return response;
+    };
+    const first = answer();
+    for (let response = first; ; response = answer()) {
+      // News: records, an error or divergence, or a new high watermark (which the follower learns here).
+      const news =
+        response.error !== "NONE" || response.batches.length > 0 || response.divergingEpoch !== undefined || response.highWatermark !== first.highWatermark;
+      const remaining = deadline - Date.now();
+      if (news || remaining <= 0 || this.closed) return response;
+      await this.nextChange(remaining);
+    }
+  }
+
+  /** Clean shutdown: a leader hands over first (EndQuorumEpoch), then the log is drained and closed. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.machine.isLeader && this.machine.voters.length > 1) {
+      this.machine.resign(Date.now());
+      this.afterInput();
+      // Give the EndQuorumEpoch requests a moment to leave; the successors do not need our answer.
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.transport.close();
+    this.wakeFetchers();
+    for (const p of this.pending.splice(0)) p.reject(new Error("metadata quorum closed"));
+    await this.store.close();
+  }
+
+  // ── Internals ───────────────────────────────────────────────────────────────────────────────
+
+  private send(to: number, request: RaftRequest, id: number): void {
+    this.transport.send(to, request).then(
+      (response) => {
+        if (this.closed) return;
+        this.machine.handleResponse(to, id, response, Date.now());
+        this.afterInput();
+      },
+      (err: Error) => {
+        if (this.closed) return;
+        this.opts.logger.debug({ peer: to, kind: request.kind, err: err.message }, "quorum request failed");
+        this.machine.requestFailed(to, id, Date.now());
+        this.afterInput();
+      },
+    );
+  }
+
+  private onFlushed(offset: bigint): void {
+    if (this.closed) return;
+    this.machine.flushed(offset, Date.now());
+    this.afterInput();
+  }
+
+  private onHighWatermark(): void {
+    const hw = this.machine.highWatermark;
+    if (hw > this.appliedEnd) {
+      const batches = this.store.log.range(this.appliedEnd, hw).filter((b) => b.lastOffset < hw);
+      if (batches.length > 0) {
+        this.appliedEnd = batches.at(-1)!.lastOffset + 1n;
+        const data = batches.filter((b) => !isControlBatch(b));
+        if (data.length > 0) this.events.emit("committed", data);
+      }
+    }
+    // Listeners have applied everything up to the high watermark: now the writers may hear of it.
+    const done = this.pending.filter((p) => p.lastOffset < hw);
+    if (done.length > 0) {
+      this.pending.splice(0, done.length);
+      for (const p of done) p.resolve();
+    }
+    this.wakeFetchers();
+  }
+
+  private onLeaderChanged(epoch: number, leaderId: number): void {
+    if (leaderId !== this.opts.nodeId) {
+      // What we appended as leader may or may not commit later; the writers must not wait for it.
+      for (const p of this.pending.splice(0)) p.reject(new NotLeaderError(leaderId));
+    }
+    this.wakeFetchers();
+    this.events.emit("leader", epoch, leaderId);
+  }
+
+  /** Resolves at the next append, high watermark or leader change, or after timeoutMs. */
+  private nextChange(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      this.waiters.add(wake);
+    });
+  }
+
+  private wakeFetchers(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const w of waiters) w();
+  }
+
+  /** Runs the machine's timers: one timeout, always set for its next deadline. */
+  private afterInput(): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    const delay = Math.max(0, Math.min(this.machine.nextDeadline() - Date.now(), 60_000));
+    this.timer = setTimeout(() => {
+      this.machine.tick(Date.now());
+      this.afterInput();
+    }, delay);
+  }
+
+  private until(condition: () => boolean, deadline: number, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (condition()) {
+          this.events.off("committed", check);
+          this.events.off("leader", check);
+          clearInterval(poll);
+          resolve();
+        } else if (Date.now() >= deadline) {
+          this.events.off("committed", check);
+          this.events.off("leader", check);
+          clearInterval(poll);
+          reject(new Error(`metadata quorum: timed out waiting for ${what}`));
+        }
+      };
+      // Events cover most changes; the interval covers the rest (and the deadline).
+      const poll = setInterval(check, 20);
+      this.events.on("committed", check);
+      this.events.on("leader", check);
+      check();
+    });
+  }
+}
