@@ -9,6 +9,7 @@ import { GroupCoordinator } from "./coordinator/group/group-coordinator.js";
 import { groupCoordinatorConfigFrom } from "./coordinator/group/group-config.js";
 import { topicsFromImage } from "./coordinator/group/group-topics.js";
 import { registerAllHandlers } from "./handlers/all-handlers.js";
+import { registerControllerHandlers } from "./handlers/controller/controller-handlers.js";
 import { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js";
 import { HandlerRegistry } from "./handlers/registry.js";
 import { ensureMetaProperties } from "./metadata/meta-properties.js";
@@ -26,6 +27,36 @@ import { OffsetsTopicLog } from "./topics/offsets-topic-log.js";
  */
 function flushCheckIntervalMs(config: BrokerConfig): number {
   return Math.max(10, Math.min(config.logFlushSchedulerIntervalMs, config.logFlushIntervalMs, 1_000));
+}
+
+/** The part of the broker a controller listener needs; the rest fails loudly if a handler reaches for it. */
+async function startControllerListeners(
+  config: BrokerConfig,
+  base: { clusterId: string; metadata: MetadataStore; boundPorts: Map<string, number>; log: Logger },
+): Promise<Listener[]> {
+  const specs = config.listeners.filter((spec) => config.controllerListenerNames.includes(spec.name));
+  if (specs.length === 0) return [];
+  const handlers = new HandlerRegistry();
+  registerControllerHandlers(handlers);
+  const notOnControllerListener = (what: string) =>
+    new Proxy({}, { get: (_, p) => { throw new Error(`${what}.${String(p)} is not available on a controller listener`); } });
+  const services: BrokerServices = {
+    handlers,
+    config,
+    nodeId: config.nodeId,
+    clusterId: base.clusterId,
+    metadata: base.metadata,
+    topics: notOnControllerListener("topics") as BrokerServices["topics"],
+    logs: notOnControllerListener("logs") as BrokerServices["logs"],
+    groups: notOnControllerListener("groups") as BrokerServices["groups"],
+    fetchSessions: notOnControllerListener("fetchSessions") as BrokerServices["fetchSessions"],
+    boundPorts: base.boundPorts,
+    log: base.log,
+    now: Date.now,
+  };
+  const listeners = specs.map((spec) => new Listener(spec, services, base.log));
+  for (const listener of listeners) base.boundPorts.set(listener.spec.name, await listener.listen());
+  return listeners;
 }
 
 export class Broker {
@@ -46,8 +77,13 @@ export class Broker {
   static async start(config: BrokerConfig, log: Logger): Promise<Broker> {
     const started = Date.now();
     for (const dir of config.logDirs) mkdirSync(dir, { recursive: true });
-    const clusterId = ensureMetaProperties(config.logDirs, config.nodeId);
+    const dirs = [...new Set([...config.logDirs, config.metadataLogDir])];
+    const clusterId = ensureMetaProperties(dirs, config.nodeId, { autoFormat: config.singleNodeQuorum });
     const metadata = await MetadataStore.open(quorumOptionsFrom(config, clusterId, log.child({ component: "metadata" })));
+    const boundPorts = new Map<string, number>();
+    // Controller listeners come up first: the quorum elects its leader and replicates over them.
+    const controllerListeners = await startControllerListeners(config, { clusterId, metadata, boundPorts, log });
+    await metadata.ready();
     const { logs, topics } = await openTopicLogs(config, metadata, log, {
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
       flushCheckIntervalMs: flushCheckIntervalMs(config),
@@ -65,7 +101,6 @@ export class Broker {
     });
     const handlers = new HandlerRegistry();
     registerAllHandlers(handlers);
-    const boundPorts = new Map<string, number>();
     const services: BrokerServices = {
       handlers,
       config,
@@ -81,8 +116,9 @@ export class Broker {
       now: Date.now,
     };
     await groups.start();
-    const listeners = config.listeners.map((spec) => new Listener(spec, services, log));
-    for (const listener of listeners) boundPorts.set(listener.spec.name, await listener.listen());
+    const brokerListeners = config.listeners.filter((spec) => !config.controllerListenerNames.includes(spec.name)).map((spec) => new Listener(spec, services, log));
+    for (const listener of brokerListeners) boundPorts.set(listener.spec.name, await listener.listen());
+    const listeners = [...controllerListeners, ...brokerListeners];
     log.info({ nodeId: config.nodeId, clusterId, startupMs: Date.now() - started }, "broker started");
     return new Broker(services, listeners, logs, metadata, groups, log);
   }

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// The `millrace` command. Subcommands: `broker` now; `storage`, `cluster`, `mirror`, `topic`,
+// The `millrace` command. Subcommands: `broker`, `storage`; `cluster`, `mirror`, `topic`,
 // `produce`, `consume` arrive with their issues.
 import "./v8-flags.js"; // first: V8 settings before the rest of the broker loads
 import { runBrokerCommand } from "./cli/broker-command.js";
+import { runStorageCommand } from "./cli/storage-command.js";
 
 const USAGE = `usage: millrace <command> [options]
 
 commands:
   broker [--config server.properties] [--override key=value]...
          run a broker (with no options: PLAINTEXT://127.0.0.1:9092, data in ./data)
+  storage random-uuid | format --cluster-id ID [--config server.properties] [--override key=value]...
+         prepare the directories of a multi-node cluster's node (like kafka-storage)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -16,6 +19,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "broker":
       return runBrokerCommand(rest);
+    case "storage":
+      return runStorageCommand(rest);
     case undefined:
     case "-h":
     case "--help":

@@ -26,6 +26,7 @@ import { createPartitionsHandler } from "./37-create-partitions.js";
 import { deleteGroupsHandler } from "./42-delete-groups.js";
 import { incrementalAlterConfigsHandler } from "./44-incremental-alter-configs.js";
 import { offsetDeleteHandler } from "./47-offset-delete.js";
+import { describeQuorumHandler } from "./55-describe-quorum.js";
 import { describeClusterHandler } from "./60-describe-cluster.js";
 import { consumerGroupHeartbeatHandler } from "./68-consumer-group-heartbeat.js";
 import { consumerGroupDescribeHandler } from "./69-consumer-group-describe.js";
@@ -59,6 +60,7 @@ const ALL_HANDLERS: ApiHandler<any, any>[] = [
   deleteGroupsHandler,
   incrementalAlterConfigsHandler,
   offsetDeleteHandler,
+  describeQuorumHandler,
   describeClusterHandler,
   consumerGroupHeartbeatHandler,
   consumerGroupDescribeHandler,

@@ -74,7 +74,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
     listeners: "PLAINTEXT://127.0.0.1:9092",
     ...options.config,
   });
-  const metadata = await MetadataStore.open(quorumOptionsFrom(config, options.clusterId ?? TEST_CLUSTER_ID, log));
+  const metadata = await MetadataStore.openReady(quorumOptionsFrom(config, options.clusterId ?? TEST_CLUSTER_ID, log));
   const { logs, topics } = await openTopicLogs(config, metadata, log, { startTimers: false });
   const handlers = new HandlerRegistry();
   for (const h of options.handlers ?? []) handlers.register(h);

@@ -50,10 +50,11 @@ export function newClusterId(): string {
 
 /**
  * Makes every log dir carry the same cluster id and this node id. A fresh single-node broker
- * formats itself (Kafka needs `kafka-storage format` first; we do it implicitly for dev use).
- * A directory from another cluster or node stops start-up.
+ * formats itself (Kafka needs `kafka-storage format` first; we do it implicitly for dev use); the
+ * nodes of a multi-node quorum must share one cluster id, so their directories must have been
+ * formatted (`millrace storage format`). A directory from another cluster or node stops start-up.
  */
-export function ensureMetaProperties(dirs: readonly string[], nodeId: number): string {
+export function ensureMetaProperties(dirs: readonly string[], nodeId: number, opts: { autoFormat: boolean } = { autoFormat: true }): string {
   const existing = dirs.map((dir) => ({ dir, meta: readMetaProperties(dir) }));
   const clusterIds = new Set(existing.flatMap((e) => (e.meta ? [e.meta.clusterId] : [])));
   if (clusterIds.size > 1) throw new Error(`log dirs belong to different clusters: ${[...clusterIds].join(", ")}`);
@@ -62,9 +63,20 @@ export function ensureMetaProperties(dirs: readonly string[], nodeId: number): s
       throw new Error(`${e.dir} belongs to node ${e.meta.nodeId}, but node.id is ${nodeId}`);
     }
   }
-  const clusterId = [...clusterIds][0] ?? newClusterId();
-  for (const e of existing) {
-    if (!e.meta) writeMetaProperties(e.dir, { clusterId, nodeId, directoryId: uuidFromBytes(randomBytes(16)) });
+  const unformatted = existing.filter((e) => !e.meta).map((e) => e.dir);
+  if (unformatted.length > 0 && !opts.autoFormat) {
+    throw new Error(
+      `${unformatted.join(", ")}: not formatted. A node of a multi-node quorum needs the cluster's id: ` +
+        "run `millrace storage format --cluster-id <id>` with this node's configuration first " +
+        "(`millrace storage random-uuid` makes an id; use the same one on every node)",
+    );
   }
+  const clusterId = [...clusterIds][0] ?? newClusterId();
+  formatDirs(unformatted, clusterId, nodeId);
   return clusterId;
+}
+
+/** Writes meta.properties into each directory (created if missing). */
+export function formatDirs(dirs: readonly string[], clusterId: string, nodeId: number): void {
+  for (const dir of dirs) writeMetaProperties(dir, { clusterId, nodeId, directoryId: uuidFromBytes(randomBytes(16)) });
 }

@@ -14,7 +14,7 @@ const log = pino({ level: "silent" });
 
 /** A single-node quorum in `dir`, as a broker with no quorum configured runs it. */
 function open(dir: string): Promise<MetadataStore> {
-  return MetadataStore.open({
+  return MetadataStore.openReady({
     nodeId: 1,
     clusterId: "metadata-store-test",
     metadataDir: dir,

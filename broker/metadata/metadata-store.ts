@@ -48,9 +48,24 @@ export class MetadataStore {
         }
       }
     });
-    await quorum.caughtUp(CATCH_UP_TIMEOUT_MS);
-    await store.importJournal(opts.metadataDir, log);
-    log.info({ records: applied, topics: store.image.topicsByName.size, epoch: quorum.epoch, leaderId: quorum.leaderId }, "metadata replayed");
+    store.ready = async () => {
+      await quorum.caughtUp(CATCH_UP_TIMEOUT_MS);
+      await store.importJournal(opts.metadataDir, log);
+      log.info({ records: applied, topics: store.image.topicsByName.size, epoch: quorum.epoch, leaderId: quorum.leaderId }, "metadata replayed");
+    };
+    return store;
+  }
+
+  /**
+   * Resolves once the quorum has a leader and this node's image holds everything committed
+   * (the controller listeners must be up meanwhile: the quorum elects its leader over them).
+   */
+  ready: () => Promise<void> = () => Promise.resolve();
+
+  /** open() and ready() in one, for nodes that need no listener to reach their quorum. */
+  static async openReady(opts: QuorumNodeOptions): Promise<MetadataStore> {
+    const store = await MetadataStore.open(opts);
+    await store.ready();
     return store;
   }
 

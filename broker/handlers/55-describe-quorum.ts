@@ -1,0 +1,58 @@
+// DescribeQuorum: v0–v2 (KIP-595; v1 adds fetch and caught-up timestamps, KIP-836; v2 directory
+// ids and the voters' endpoints, KIP-853) — what `kafka-metadata-quorum describe` shows. Only
+// the quorum leader knows every replica's progress, so, as in Kafka, other nodes answer
+// NOT_LEADER_OR_FOLLOWER (forwarding from brokers to the leader is still to come).
+import { errorCode } from "../protocol/errors.js";
+import { describeQuorumRequestMeta, readDescribeQuorumRequest } from "../protocol/generated/describe-quorum-request.gen.js";
+import { writeDescribeQuorumResponse, type DescribeQuorumResponse, type ReplicaState } from "../protocol/generated/describe-quorum-response.gen.js";
+import { ZERO_UUID } from "../protocol/primitives.js";
+import type { ReplicaProgress } from "../metadata/raft/quorum-machine.js";
+import { METADATA_TOPIC } from "../storage/file-names.js";
+import { defineHandler } from "./handler.js";
+
+function replicaState(r: ReplicaProgress): ReplicaState {
+  return {
+    replicaId: r.nodeId,
+    replicaDirectoryId: ZERO_UUID,
+    logEndOffset: r.endOffset,
+    lastFetchTimestamp: BigInt(r.lastFetchMs),
+    lastCaughtUpTimestamp: BigInt(r.lastCaughtUpMs),
+  };
+}
+
+export const describeQuorumHandler = defineHandler({
+  meta: describeQuorumRequestMeta,
+  minVersion: 0,
+  maxVersion: 2,
+  readRequest: readDescribeQuorumRequest,
+  writeResponse: writeDescribeQuorumResponse,
+  handle(request, ctx): DescribeQuorumResponse {
+    const quorum = ctx.broker.metadata.quorum;
+    const partition = request.topics.length === 1 && request.topics[0]!.topicName === METADATA_TOPIC ? request.topics[0]!.partitions : [];
+    if (partition.length !== 1 || partition[0]!.partitionIndex !== 0) {
+      return { errorCode: errorCode("INVALID_REQUEST"), errorMessage: "DescribeQuorum is for __cluster_metadata-0 only", topics: [], nodes: [] };
+    }
+    const base = { partitionIndex: 0, leaderId: quorum.leaderId, leaderEpoch: quorum.epoch, highWatermark: quorum.highWatermark };
+    if (!quorum.isLeader) {
+      return {
+        errorCode: 0,
+        errorMessage: null,
+        topics: [{ topicName: METADATA_TOPIC, partitions: [{ ...base, errorCode: errorCode("NOT_LEADER_OR_FOLLOWER"), errorMessage: null, currentVoters: [], observers: [] }] }],
+        nodes: [],
+      };
+    }
+    const { voters, observers } = quorum.replicaProgress();
+    if (ctx.apiVersion === 0) for (const r of [...voters, ...observers]) Object.assign(r, { lastFetchMs: -1, lastCaughtUpMs: -1 });
+    return {
+      errorCode: 0,
+      errorMessage: null,
+      topics: [
+        {
+          topicName: METADATA_TOPIC,
+          partitions: [{ ...base, errorCode: 0, errorMessage: null, currentVoters: voters.map(replicaState), observers: observers.map(replicaState) }],
+        },
+      ],
+      nodes: [],
+    };
+  },
+});

@@ -1,0 +1,129 @@
+// Three `millrace broker` processes forming a metadata quorum over their CONTROLLER listeners:
+// they elect a leader, replicate the metadata log (a topic created on the leader shows up in
+// every node's metadata), elect a new leader after the old one is killed, and a restarted node
+// catches up. DescribeQuorum is read with our own client, as kafka-metadata-quorum would.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Kafka, logLevel } from "kafkajs";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { apiCall, KafkaConnection } from "../../broker/client/kafka-connection.js";
+import { describeQuorumRequestMeta, writeDescribeQuorumRequest } from "../../broker/protocol/generated/describe-quorum-request.gen.js";
+import { readDescribeQuorumResponse, type DescribeQuorumResponse } from "../../broker/protocol/generated/describe-quorum-response.gen.js";
+import { freePort } from "../kafka/probe.js";
+import { BROKER_MAIN, startBroker, type BrokerProcess } from "./broker-process.js";
+
+const DESCRIBE_QUORUM = apiCall(describeQuorumRequestMeta, 2, writeDescribeQuorumRequest, readDescribeQuorumResponse);
+
+interface Node {
+  id: number;
+  dataDir: string;
+  port: number;
+  controllerPort: number;
+  process?: BrokerProcess;
+}
+
+async function describeQuorum(node: Node): Promise<DescribeQuorumResponse["topics"][number]["partitions"][number] | undefined> {
+  let conn: KafkaConnection | undefined;
+  try {
+    conn = await KafkaConnection.connect("127.0.0.1", node.controllerPort, { clientId: "quorum-test", timeoutMs: 2000 });
+    const res = await conn.send(DESCRIBE_QUORUM, { topics: [{ topicName: "__cluster_metadata", partitions: [{ partitionIndex: 0 }] }] }, 5000);
+    return res.topics[0]?.partitions[0];
+  } catch {
+    return undefined; // down or not listening yet
+  } finally {
+    conn?.close();
+  }
+}
+
+/** The node that answers DescribeQuorum as leader, once exactly one does. */
+async function leaderOf(nodes: Node[]): Promise<{ node: Node; epoch: number; voters: number }> {
+  return vi.waitFor(
+    async () => {
+      const answers = await Promise.all(nodes.filter((n) => n.process).map(async (n) => ({ n, d: await describeQuorum(n) })));
+      const leaders = answers.filter((a) => a.d?.errorCode === 0 && a.d.leaderId === a.n.id);
+      if (leaders.length !== 1) throw new Error(`no single leader yet: ${JSON.stringify(answers.map((a) => [a.n.id, a.d?.errorCode, a.d?.leaderId]))}`);
+      const d = leaders[0]!.d!;
+      return { node: leaders[0]!.n, epoch: d.leaderEpoch, voters: d.currentVoters.length };
+    },
+    { timeout: 30_000, interval: 100 },
+  );
+}
+
+async function topicNames(node: Node): Promise<string[]> {
+  const admin = new Kafka({ brokers: [`127.0.0.1:${node.port}`], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  await admin.connect();
+  try {
+    return (await admin.listTopics()).sort();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe("metadata quorum of three processes", () => {
+  const nodes: Node[] = [];
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.process?.kill()));
+  });
+
+  function start(node: Node, voters: string): Promise<BrokerProcess> {
+    return startBroker({
+      dataDir: node.dataDir,
+      startTimeoutMs: 60_000,
+      overrides: [
+        `node.id=${node.id}`,
+        `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+        "controller.listener.names=CONTROLLER",
+        `controller.quorum.voters=${voters}`,
+      ],
+    });
+  }
+
+  it("elects one leader, replicates metadata, survives the leader's kill -9 and lets a restarted node catch up", async () => {
+    for (const id of [1, 2, 3]) {
+      nodes.push({ id, dataDir: mkdtempSync(join(tmpdir(), `millrace-quorum-${id}-`)), port: await freePort(), controllerPort: await freePort() });
+    }
+    const voters = nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
+    const clusterId = spawnSync(process.execPath, [BROKER_MAIN, "storage", "random-uuid"], { encoding: "utf8" }).stdout.trim();
+    for (const n of nodes) {
+      const format = spawnSync(
+        process.execPath,
+        [BROKER_MAIN, "storage", "format", "--cluster-id", clusterId, "--override", `node.id=${n.id}`, "--override", `log.dirs=${n.dataDir}`,
+          "--override", `listeners=PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}`,
+          "--override", "controller.listener.names=CONTROLLER", "--override", `controller.quorum.voters=${voters}`],
+        { encoding: "utf8" },
+      );
+      expect(format.status, format.stderr).toBe(0);
+    }
+    // A node only reports "started" once the quorum has a leader, so all three start together.
+    const started = await Promise.all(nodes.map((n) => start(n, voters)));
+    started.forEach((p, i) => (nodes[i]!.process = p));
+
+    const first = await leaderOf(nodes);
+    expect(first.voters).toBe(3);
+    const admin = new Kafka({ brokers: [`127.0.0.1:${first.node.port}`], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: "before-kill", numPartitions: 2 }] });
+    await admin.disconnect();
+    for (const n of nodes) await vi.waitFor(async () => expect(await topicNames(n)).toContain("before-kill"), { timeout: 10_000, interval: 100 });
+
+    await first.node.process!.kill();
+    first.node.process = undefined;
+    const second = await leaderOf(nodes);
+    expect(second.node.id).not.toBe(first.node.id);
+    expect(second.epoch).toBeGreaterThan(first.epoch);
+    const admin2 = new Kafka({ brokers: [`127.0.0.1:${second.node.port}`], logLevel: logLevel.NOTHING }).admin();
+    await admin2.connect();
+    await admin2.createTopics({ topics: [{ topic: "after-kill", numPartitions: 1 }] });
+    await admin2.disconnect();
+
+    first.node.process = await start(first.node, voters);
+    await vi.waitFor(async () => expect(await topicNames(first.node)).toEqual(expect.arrayContaining(["after-kill", "before-kill"])), {
+      timeout: 15_000,
+      interval: 100,
+    });
+    const after = await leaderOf(nodes);
+    expect(after.voters).toBe(3);
+  }, 180_000);
+});
