@@ -126,6 +126,8 @@ export class Broker {
   /** Clean shutdown: stop accepting, close connections, stop groups, flush and close logs. */
   async stop(): Promise<void> {
     this.log.info("broker stopping");
+    // First, while the listeners still serve: a quorum leader hands over so a successor is elected at once.
+    await this.metadata.quorum.handOver();
     await Promise.all(this.listeners.map((l) => l.close()));
     await this.groups.close();
     await this.logs.close();

@@ -29,38 +29,42 @@ export class MetadataStore {
   readonly image = new MetadataImage();
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** Metadata records applied to the image since start-up (replay included). */
+  private applied = 0;
+
   private constructor(
     readonly quorum: QuorumNode,
-    private readonly nodeId: number,
-  ) {}
-
-  static async open(opts: QuorumNodeOptions): Promise<MetadataStore> {
-    const log = opts.logger;
-    const quorum = await QuorumNode.start(opts);
-    const store = new MetadataStore(quorum, opts.nodeId);
-    let applied = 0;
+    private readonly opts: QuorumNodeOptions,
+  ) {
     quorum.onCommitted((batches) => {
       for (const batch of batches) {
         for (const bytes of batchValues(batch)) {
           const record = decodeMetadataRecord(bytes);
-          if (record) store.image.apply(record);
-          applied++;
+          if (record) this.image.apply(record);
+          this.applied++;
         }
       }
     });
-    store.ready = async () => {
-      await quorum.caughtUp(CATCH_UP_TIMEOUT_MS);
-      await store.importJournal(opts.metadataDir, log);
-      log.info({ records: applied, topics: store.image.topicsByName.size, epoch: quorum.epoch, leaderId: quorum.leaderId }, "metadata replayed");
-    };
-    return store;
+  }
+
+  /** Starts this node's quorum member; the image fills as records commit (see ready()). */
+  static async open(opts: QuorumNodeOptions): Promise<MetadataStore> {
+    return new MetadataStore(await QuorumNode.start(opts), opts);
   }
 
   /**
    * Resolves once the quorum has a leader and this node's image holds everything committed
    * (the controller listeners must be up meanwhile: the quorum elects its leader over them).
    */
-  ready: () => Promise<void> = () => Promise.resolve();
+  async ready(): Promise<void> {
+    const { quorum, opts } = this;
+    await quorum.caughtUp(CATCH_UP_TIMEOUT_MS);
+    await this.importJournal(opts.metadataDir, opts.logger);
+    opts.logger.info(
+      { records: this.applied, topics: this.image.topicsByName.size, epoch: quorum.epoch, leaderId: quorum.leaderId },
+      "metadata replayed",
+    );
+  }
 
   /** open() and ready() in one, for nodes that need no listener to reach their quorum. */
   static async openReady(opts: QuorumNodeOptions): Promise<MetadataStore> {
@@ -160,7 +164,7 @@ export class MetadataStore {
     return this.serialized(async () => {
       const firstId = this.image.nextProducerId;
       await this.commit([
-        { type: "producerIds", record: { brokerId: this.nodeId, brokerEpoch: -1n, nextProducerId: firstId + PRODUCER_ID_BLOCK } },
+        { type: "producerIds", record: { brokerId: this.opts.nodeId, brokerEpoch: -1n, nextProducerId: firstId + PRODUCER_ID_BLOCK } },
       ]);
       return { firstId, size: PRODUCER_ID_BLOCK };
     });
@@ -172,11 +176,11 @@ export class MetadataStore {
       record: {
         partitionId,
         topicId,
-        replicas: [this.nodeId],
-        isr: [this.nodeId],
+        replicas: [this.opts.nodeId],
+        isr: [this.opts.nodeId],
         removingReplicas: [],
         addingReplicas: [],
-        leader: this.nodeId,
+        leader: this.opts.nodeId,
         leaderRecoveryState: 0,
         leaderEpoch: 0,
         partitionEpoch: 0,

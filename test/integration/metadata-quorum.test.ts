@@ -1,7 +1,7 @@
 // Three `millrace broker` processes forming a metadata quorum over their CONTROLLER listeners:
 // they elect a leader, replicate the metadata log (a topic created on the leader shows up in
 // every node's metadata), elect a new leader after the old one is killed, and a restarted node
-// catches up. DescribeQuorum is read with our own client, as kafka-metadata-quorum would.
+// catches up, and a cleanly stopped leader hands over. DescribeQuorum is read with our own client, as kafka-metadata-quorum would.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -125,5 +125,11 @@ describe("metadata quorum of three processes", () => {
     });
     const after = await leaderOf(nodes);
     expect(after.voters).toBe(3);
+
+    // A clean stop of the leader hands over (EndQuorumEpoch) and exits 0.
+    expect(await after.node.process!.stop()).toBe(0);
+    after.node.process = undefined;
+    const handedOver = await leaderOf(nodes);
+    expect(handedOver.epoch).toBeGreaterThan(after.epoch);
   }, 180_000);
 });
