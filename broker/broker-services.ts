@@ -8,14 +8,17 @@ import type { LogManager } from "./storage/index.js";
 import type { GroupCoordinator } from "./coordinator/group/group-coordinator.js";
 import type { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js";
 import type { TopicManager } from "./topics/topic-manager.js";
+import type { ClusterController } from "./metadata/controller/cluster-controller.js";
 
 export interface BrokerServices {
   readonly handlers: HandlerRegistry;
   readonly config: BrokerConfig;
   readonly nodeId: number;
   readonly clusterId: string;
-  /** Topics, partitions, configs and producer-id blocks: the broker's metadata image and its journal. */
+  /** Topics, partitions, configs, brokers and producer-id blocks: the metadata image and its writes through the quorum. */
   readonly metadata: MetadataStore;
+  /** This node's controller (registrations, heartbeats), when it has the controller role. */
+  readonly controller: ClusterController | null;
   readonly topics: TopicManager;
   readonly logs: LogManager;
   readonly groups: GroupCoordinator;

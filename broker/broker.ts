@@ -15,6 +15,10 @@ import { HandlerRegistry } from "./handlers/registry.js";
 import { ensureMetaProperties } from "./metadata/meta-properties.js";
 import { MetadataStore } from "./metadata/metadata-store.js";
 import { quorumOptionsFrom } from "./metadata/quorum-options.js";
+import { BrokerLifecycle } from "./metadata/broker-lifecycle.js";
+import { ClusterController } from "./metadata/controller/cluster-controller.js";
+import { ControllerChannel } from "./metadata/controller/controller-channel.js";
+import { registeredEndpoints } from "./metadata/broker-endpoints.js";
 import { Listener } from "./network/listener.js";
 import type { LogManager } from "./storage/index.js";
 import { openTopicLogs } from "./topics/open-topic-logs.js";
@@ -29,10 +33,15 @@ function flushCheckIntervalMs(config: BrokerConfig): number {
   return Math.max(10, Math.min(config.logFlushSchedulerIntervalMs, config.logFlushIntervalMs, 1_000));
 }
 
+/** How long start-up waits for the controller to unfence this broker. */
+const UNFENCE_TIMEOUT_MS = 120_000;
+/** How long a clean stop waits for the controller to grant the controlled shutdown. */
+const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 10_000;
+
 /** The part of the broker a controller listener needs; the rest fails loudly if a handler reaches for it. */
 async function startControllerListeners(
   config: BrokerConfig,
-  base: { clusterId: string; metadata: MetadataStore; boundPorts: Map<string, number>; log: Logger },
+  base: { clusterId: string; metadata: MetadataStore; controller: ClusterController | null; boundPorts: Map<string, number>; log: Logger },
 ): Promise<Listener[]> {
   const specs = config.listeners.filter((spec) => config.controllerListenerNames.includes(spec.name));
   if (specs.length === 0) return [];
@@ -46,6 +55,7 @@ async function startControllerListeners(
     nodeId: config.nodeId,
     clusterId: base.clusterId,
     metadata: base.metadata,
+    controller: base.controller,
     topics: notOnControllerListener("topics") as BrokerServices["topics"],
     logs: notOnControllerListener("logs") as BrokerServices["logs"],
     groups: notOnControllerListener("groups") as BrokerServices["groups"],
@@ -65,6 +75,8 @@ export class Broker {
     private readonly listeners: Listener[],
     private readonly logs: LogManager,
     private readonly metadata: MetadataStore,
+    private readonly controller: ClusterController | null,
+    private readonly lifecycle: BrokerLifecycle,
     private readonly groups: GroupCoordinator,
     private readonly log: Logger,
   ) {}
@@ -82,7 +94,11 @@ export class Broker {
     const metadata = await MetadataStore.open(quorumOptionsFrom(config, clusterId, log.child({ component: "metadata" })));
     const boundPorts = new Map<string, number>();
     // Controller listeners come up first: the quorum elects its leader and replicates over them.
-    const controllerListeners = await startControllerListeners(config, { clusterId, metadata, boundPorts, log });
+    const controller = config.processRoles.includes("controller")
+      ? new ClusterController({ clusterId, sessionTimeoutMs: config.brokerSessionTimeoutMs, metadata, logger: log.child({ component: "controller" }) })
+      : null;
+    controller?.start();
+    const controllerListeners = await startControllerListeners(config, { clusterId, metadata, controller, boundPorts, log });
     await metadata.ready();
     const { logs, topics } = await openTopicLogs(config, metadata, log, {
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
@@ -107,6 +123,7 @@ export class Broker {
       nodeId: config.nodeId,
       clusterId,
       metadata,
+      controller,
       topics,
       logs,
       groups,
@@ -119,14 +136,37 @@ export class Broker {
     const brokerListeners = config.listeners.filter((spec) => !config.controllerListenerNames.includes(spec.name)).map((spec) => new Listener(spec, services, log));
     for (const listener of brokerListeners) boundPorts.set(listener.spec.name, await listener.listen());
     const listeners = [...controllerListeners, ...brokerListeners];
-    log.info({ nodeId: config.nodeId, clusterId, startupMs: Date.now() - started }, "broker started");
-    return new Broker(services, listeners, logs, metadata, groups, log);
+    const lifecycle = new BrokerLifecycle({
+      nodeId: config.nodeId,
+      clusterId,
+      rack: config.brokerRack,
+      metadata,
+      channel: new ControllerChannel({
+        nodeId: config.nodeId,
+        quorum: metadata.quorum,
+        local: controller,
+        voters: new Map(config.controllerQuorumVoters.map((v) => [v.id, { host: v.host, port: v.port }])),
+        requestTimeoutMs: config.controllerQuorumRequestTimeoutMs,
+        logger: log,
+      }),
+      endpoints: () => registeredEndpoints(config, boundPorts),
+      heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+      retryBackoffMs: Math.max(config.controllerQuorumRetryBackoffMs, 50),
+      logger: log.child({ component: "broker-lifecycle" }),
+    });
+    // Like Kafka, a broker counts as started once the controller has unfenced it.
+    await lifecycle.start(UNFENCE_TIMEOUT_MS);
+    log.info({ nodeId: config.nodeId, clusterId, brokerEpoch: lifecycle.brokerEpoch, startupMs: Date.now() - started }, "broker started");
+    return new Broker(services, listeners, logs, metadata, controller, lifecycle, groups, log);
   }
 
   /** Clean shutdown: stop accepting, close connections, stop groups, flush and close logs. */
   async stop(): Promise<void> {
     this.log.info("broker stopping");
-    // First, while the listeners still serve: a quorum leader hands over so a successor is elected at once.
+    // First, while the listeners still serve: controlled shutdown with the controller, then a
+    // quorum leader hands over so a successor is elected at once.
+    await this.lifecycle.shutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
+    this.controller?.stop();
     await this.metadata.quorum.handOver();
     await Promise.all(this.listeners.map((l) => l.close()));
     await this.groups.close();

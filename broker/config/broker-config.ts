@@ -61,6 +61,8 @@ export interface BrokerConfig {
   readonly controllerQuorumElectionBackoffMaxMs: number;
   readonly controllerQuorumRequestTimeoutMs: number;
   readonly controllerQuorumRetryBackoffMs: number;
+  readonly brokerHeartbeatIntervalMs: number;
+  readonly brokerSessionTimeoutMs: number;
   readonly logDirs: readonly string[];
   readonly metadataLogDir: string;
 
@@ -479,6 +481,8 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
     controllerQuorumElectionBackoffMaxMs: a.int("controller.quorum.election.backoff.max.ms"),
     controllerQuorumRequestTimeoutMs: a.int("controller.quorum.request.timeout.ms"),
     controllerQuorumRetryBackoffMs: a.int("controller.quorum.retry.backoff.ms"),
+    brokerHeartbeatIntervalMs: a.int("broker.heartbeat.interval.ms"),
+    brokerSessionTimeoutMs: a.int("broker.session.timeout.ms"),
     logDirs,
     metadataLogDir,
 

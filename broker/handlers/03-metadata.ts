@@ -1,4 +1,4 @@
-// Metadata: v0–v12. Brokers (this node, advertised on the listener the request came in on),
+// Metadata: v0–v12. Brokers (the registered, unfenced ones, on the listener the request came in on),
 // cluster id (v2+), controller id (v1+), topics with partitions, leader epochs (v7+) and topic
 // ids (v10+). A null topic list (v1+; an empty list in v0) means every topic. Unknown topics are
 // created when auto.create.topics.enable is set and the client allows it (v4+; always allowed
@@ -14,7 +14,7 @@ import { ZERO_UUID } from "../protocol/primitives.js";
 import type { TopicImage } from "../metadata/metadata-image.js";
 import { invalidTopicNameReason, isInternalTopic } from "../metadata/topic-names.js";
 import { defineHandler, type RequestContext } from "./handler.js";
-import { advertisedEndpoint } from "./advertised-endpoint.js";
+import { aliveBrokers } from "./advertised-endpoint.js";
 
 /** Kafka sends this for authorized-operations fields that were not requested. */
 const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
@@ -73,7 +73,7 @@ export const metadataHandler = defineHandler({
   writeResponse: writeMetadataResponse,
   async handle(request, ctx): Promise<MetadataResponse> {
     const { broker, apiVersion } = ctx;
-    const endpoint = advertisedEndpoint(ctx);
+    const alive = aliveBrokers(ctx);
     const allTopics = request.topics === null || (apiVersion === 0 && request.topics.length === 0);
     const allowAutoCreate = apiVersion < 4 || request.allowAutoTopicCreation;
     const topics: MetadataResponseTopic[] = [];
@@ -91,9 +91,10 @@ export const metadataHandler = defineHandler({
     }
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId: broker.nodeId, host: endpoint.host, port: endpoint.port, rack: broker.config.brokerRack }],
+      brokers: alive.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
       clusterId: broker.clusterId,
-      controllerId: broker.nodeId,
+      // KRaft brokers do not expose the controller; like Kafka, name an alive broker instead.
+      controllerId: alive[0]?.id ?? -1,
       topics,
       clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
     };

@@ -1,6 +1,6 @@
 // DescribeCluster: v0–v1 (Java's admin client since 2.8 and franz-go; v1 adds the endpoint type,
-// KIP-919). Answers with this broker (advertised on the listener the request came in on, as
-// Metadata does), the cluster id, and itself as controller. v1 asks for broker (1) or controller
+// KIP-919). Answers with the registered, unfenced brokers (on the listener the request came in on,
+// as Metadata does), the cluster id, and an alive broker as controller (KRaft hides the controller). v1 asks for broker (1) or controller
 // (2) endpoints: brokers answer only for brokers — a controller request is MISMATCHED_ENDPOINT_TYPE,
 // an unknown type UNSUPPORTED_ENDPOINT_TYPE (INVALID_REQUEST in v0), with Kafka's messages.
 // Authorized operations, when asked for, are every cluster operation: there is no authorizer,
@@ -8,7 +8,7 @@
 import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
 import { describeClusterRequestMeta, readDescribeClusterRequest } from "../protocol/generated/describe-cluster-request.gen.js";
 import { writeDescribeClusterResponse, type DescribeClusterResponse } from "../protocol/generated/describe-cluster-response.gen.js";
-import { advertisedEndpoint } from "./advertised-endpoint.js";
+import { aliveBrokers } from "./advertised-endpoint.js";
 import { defineHandler } from "./handler.js";
 
 const ENDPOINT_TYPE_BROKER = 1;
@@ -67,15 +67,15 @@ export const describeClusterHandler = defineHandler({
         broker.clusterId,
       );
     }
-    const endpoint = advertisedEndpoint(ctx);
+    const alive = aliveBrokers(ctx);
     return {
       throttleTimeMs: 0,
       errorCode: 0,
       errorMessage: null,
       endpointType: ENDPOINT_TYPE_BROKER,
       clusterId: broker.clusterId,
-      controllerId: broker.nodeId,
-      brokers: [{ brokerId: broker.nodeId, host: endpoint.host, port: endpoint.port, rack: broker.config.brokerRack }],
+      controllerId: alive[0]?.id ?? -1,
+      brokers: alive.map((b) => ({ brokerId: b.id, host: b.host, port: b.port, rack: b.rack })),
       clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
     };
   },

@@ -9,6 +9,9 @@ import { pino, type Logger } from "pino";
 import type { BrokerServices } from "../broker-services.js";
 import { buildBrokerConfig, type BrokerConfig, type StaticEntry } from "../config/index.js";
 import { quorumOptionsFrom } from "../metadata/quorum-options.js";
+import { registeredEndpoints } from "../metadata/broker-endpoints.js";
+import { uuidFromBytes } from "../protocol/primitives.js";
+import { randomBytes } from "node:crypto";
 import { MetadataStore } from "../metadata/metadata-store.js";
 import type { TopicImage } from "../metadata/metadata-image.js";
 import { Reader, Writer } from "../protocol/primitives.js";
@@ -75,6 +78,14 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
     ...options.config,
   });
   const metadata = await MetadataStore.openReady(quorumOptionsFrom(config, options.clusterId ?? TEST_CLUSTER_ID, log));
+  // What a real broker's lifecycle does at start-up: register with the controller and be unfenced.
+  const brokerEpoch = await metadata.registerBroker({
+    id: nodeId,
+    incarnationId: uuidFromBytes(randomBytes(16)),
+    endpoints: registeredEndpoints(config, new Map()),
+    rack: config.brokerRack,
+  });
+  await metadata.setBrokerFenced(nodeId, brokerEpoch, false);
   const { logs, topics } = await openTopicLogs(config, metadata, log, { startTimers: false });
   const handlers = new HandlerRegistry();
   for (const h of options.handlers ?? []) handlers.register(h);
@@ -84,6 +95,8 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
     nodeId,
     clusterId: options.clusterId ?? TEST_CLUSTER_ID,
     metadata,
+    // Handler tests run no controller: the broker registered itself directly above.
+    controller: null,
     topics,
     logs,
     // The group coordinator is not part of these tests; a handler that reaches for it fails loudly.

@@ -20,6 +20,25 @@ export interface TopicImage {
   readonly configs: Map<string, string>;
 }
 
+export interface BrokerEndpoint {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly securityProtocol: number;
+}
+
+/** A registered broker, as the controller recorded it (RegisterBrokerRecord and later changes). */
+export interface BrokerRegistration {
+  readonly id: number;
+  /** The offset of its RegisterBrokerRecord: a new registration (restart) gets a new epoch. */
+  readonly epoch: bigint;
+  readonly incarnationId: Uuid;
+  readonly endpoints: readonly BrokerEndpoint[];
+  readonly rack: string | null;
+  fenced: boolean;
+  inControlledShutdown: boolean;
+}
+
 /** ConfigRecord resource types, as in Kafka's ConfigResource.Type. */
 export const CONFIG_RESOURCE_TOPIC = 2;
 export const CONFIG_RESOURCE_BROKER = 4;
@@ -30,6 +49,7 @@ export class MetadataImage {
   /** Dynamic broker configs: the key "" holds cluster-wide defaults, a node id its own. */
   readonly brokerConfigs = new Map<string, Map<string, string>>();
   nextProducerId = 0n;
+  readonly brokers = new Map<number, BrokerRegistration>();
 
   apply(entry: MetadataRecord): void {
     switch (entry.type) {
@@ -84,6 +104,40 @@ export class MetadataImage {
       case "producerIds":
         this.nextProducerId = entry.record.nextProducerId;
         return;
+      case "registerBroker": {
+        const r = entry.record;
+        this.brokers.set(r.brokerId, {
+          id: r.brokerId,
+          epoch: r.brokerEpoch,
+          incarnationId: r.incarnationId,
+          endpoints: r.endPoints.map((e) => ({ name: e.name, host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
+          rack: r.rack,
+          fenced: r.fenced,
+          inControlledShutdown: r.inControlledShutdown,
+        });
+        return;
+      }
+      case "unregisterBroker": {
+        const b = this.brokers.get(entry.record.brokerId);
+        if (b && b.epoch === entry.record.brokerEpoch) this.brokers.delete(b.id);
+        return;
+      }
+      case "fenceBroker":
+      case "unfenceBroker": {
+        const b = this.brokers.get(entry.record.id);
+        if (b && b.epoch === entry.record.epoch) b.fenced = entry.type === "fenceBroker";
+        return;
+      }
+      case "brokerRegistrationChange": {
+        const r = entry.record;
+        const b = this.brokers.get(r.brokerId);
+        if (!b || b.epoch !== r.brokerEpoch) return;
+        // Kafka's change codes: fenced 1 = fence, -1 = unfence, 0 = unchanged; inControlledShutdown 1 = entered.
+        if (r.fenced === 1) b.fenced = true;
+        else if (r.fenced === -1) b.fenced = false;
+        if (r.inControlledShutdown === 1) b.inControlledShutdown = true;
+        return;
+      }
     }
   }
 

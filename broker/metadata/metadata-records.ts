@@ -8,6 +8,11 @@ import * as PartitionChangeRecordCodec from "../protocol/generated/metadata/part
 import * as ProducerIdsRecordCodec from "../protocol/generated/metadata/producer-ids-record.gen.js";
 import * as RemoveTopicRecordCodec from "../protocol/generated/metadata/remove-topic-record.gen.js";
 import * as TopicRecordCodec from "../protocol/generated/metadata/topic-record.gen.js";
+import * as RegisterBrokerRecordCodec from "../protocol/generated/metadata/register-broker-record.gen.js";
+import * as UnregisterBrokerRecordCodec from "../protocol/generated/metadata/unregister-broker-record.gen.js";
+import * as FenceBrokerRecordCodec from "../protocol/generated/metadata/fence-broker-record.gen.js";
+import * as UnfenceBrokerRecordCodec from "../protocol/generated/metadata/unfence-broker-record.gen.js";
+import * as BrokerRegistrationChangeRecordCodec from "../protocol/generated/metadata/broker-registration-change-record.gen.js";
 
 const FRAME_VERSION = 1;
 
@@ -17,7 +22,12 @@ export type MetadataRecord =
   | { type: "partitionChange"; record: PartitionChangeRecordCodec.PartitionChangeRecord }
   | { type: "config"; record: ConfigRecordCodec.ConfigRecord }
   | { type: "removeTopic"; record: RemoveTopicRecordCodec.RemoveTopicRecord }
-  | { type: "producerIds"; record: ProducerIdsRecordCodec.ProducerIdsRecord };
+  | { type: "producerIds"; record: ProducerIdsRecordCodec.ProducerIdsRecord }
+  | { type: "registerBroker"; record: RegisterBrokerRecordCodec.RegisterBrokerRecord }
+  | { type: "unregisterBroker"; record: UnregisterBrokerRecordCodec.UnregisterBrokerRecord }
+  | { type: "fenceBroker"; record: FenceBrokerRecordCodec.FenceBrokerRecord }
+  | { type: "unfenceBroker"; record: UnfenceBrokerRecordCodec.UnfenceBrokerRecord }
+  | { type: "brokerRegistrationChange"; record: BrokerRegistrationChangeRecordCodec.BrokerRegistrationChangeRecord };
 
 interface Codec<T> {
   apiKey: number;
@@ -26,7 +36,7 @@ interface Codec<T> {
   write: (w: Writer, v: number, o: T) => void;
 }
 
-// The version we write of each record type (the newest our single-node image needs).
+// The version we write of each record type (the newest our image needs).
 const CODECS: { [K in MetadataRecord["type"]]: Codec<Extract<MetadataRecord, { type: K }>["record"]> } = {
   topic: { apiKey: 2, version: 0, read: TopicRecordCodec.readTopicRecord, write: TopicRecordCodec.writeTopicRecord },
   partition: { apiKey: 3, version: 0, read: PartitionRecordCodec.readPartitionRecord, write: PartitionRecordCodec.writePartitionRecord },
@@ -43,6 +53,31 @@ const CODECS: { [K in MetadataRecord["type"]]: Codec<Extract<MetadataRecord, { t
     version: 0,
     read: ProducerIdsRecordCodec.readProducerIdsRecord,
     write: ProducerIdsRecordCodec.writeProducerIdsRecord,
+  },
+  registerBroker: {
+    apiKey: 0,
+    version: 3,
+    read: RegisterBrokerRecordCodec.readRegisterBrokerRecord,
+    write: RegisterBrokerRecordCodec.writeRegisterBrokerRecord,
+  },
+  unregisterBroker: {
+    apiKey: 1,
+    version: 0,
+    read: UnregisterBrokerRecordCodec.readUnregisterBrokerRecord,
+    write: UnregisterBrokerRecordCodec.writeUnregisterBrokerRecord,
+  },
+  fenceBroker: { apiKey: 7, version: 0, read: FenceBrokerRecordCodec.readFenceBrokerRecord, write: FenceBrokerRecordCodec.writeFenceBrokerRecord },
+  unfenceBroker: {
+    apiKey: 8,
+    version: 0,
+    read: UnfenceBrokerRecordCodec.readUnfenceBrokerRecord,
+    write: UnfenceBrokerRecordCodec.writeUnfenceBrokerRecord,
+  },
+  brokerRegistrationChange: {
+    apiKey: 17,
+    version: 2,
+    read: BrokerRegistrationChangeRecordCodec.readBrokerRegistrationChangeRecord,
+    write: BrokerRegistrationChangeRecordCodec.writeBrokerRegistrationChangeRecord,
   },
 };
 

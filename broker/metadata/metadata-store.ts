@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { ZERO_UUID, uuidFromBytes, type Uuid } from "../protocol/primitives.js";
 import { MetadataJournal } from "./metadata-journal.js";
-import { CONFIG_RESOURCE_BROKER, CONFIG_RESOURCE_TOPIC, MetadataImage, type TopicImage } from "./metadata-image.js";
+import { CONFIG_RESOURCE_BROKER, CONFIG_RESOURCE_TOPIC, MetadataImage, type BrokerRegistration, type TopicImage } from "./metadata-image.js";
 import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from "./metadata-records.js";
 import { batchValues } from "./raft/raft-batches.js";
 import { QuorumNode, type QuorumNodeOptions } from "./raft/quorum-node.js";
@@ -100,6 +100,11 @@ export class MetadataStore {
     if (records.length > 0) await this.quorum.append(records.map(encodeMetadataRecord));
   }
 
+  /** The last metadata log offset this node's image includes (Kafka's currentMetadataOffset); -1 before any. */
+  get appliedOffset(): bigint {
+    return this.quorum.appliedEnd - 1n;
+  }
+
   topic(name: string): TopicImage | undefined {
     return this.image.topicsByName.get(name);
   }
@@ -167,6 +172,55 @@ export class MetadataStore {
         { type: "producerIds", record: { brokerId: this.opts.nodeId, brokerEpoch: -1n, nextProducerId: firstId + PRODUCER_ID_BLOCK } },
       ]);
       return { firstId, size: PRODUCER_ID_BLOCK };
+    });
+  }
+
+  /**
+   * Registers a broker (fenced until it has caught up). Its epoch is the offset of its
+   * RegisterBrokerRecord, as in Kafka: the record is the first of the batch appended next.
+   * A retry of the same incarnation gets the registration it already has.
+   */
+  registerBroker(registration: Omit<BrokerRegistration, "epoch" | "fenced" | "inControlledShutdown">): Promise<bigint> {
+    return this.serialized(async () => {
+      const existing = this.image.brokers.get(registration.id);
+      if (existing && existing.incarnationId === registration.incarnationId && !existing.inControlledShutdown) return existing.epoch;
+      const epoch = this.quorum.logEndOffset;
+      await this.commit([
+        {
+          type: "registerBroker",
+          record: {
+            brokerId: registration.id,
+            isMigratingZkBroker: false,
+            incarnationId: registration.incarnationId,
+            brokerEpoch: epoch,
+            endPoints: registration.endpoints.map((e) => ({ ...e })),
+            features: [],
+            rack: registration.rack,
+            fenced: true,
+            inControlledShutdown: false,
+            logDirs: [],
+          },
+        },
+      ]);
+      return epoch;
+    });
+  }
+
+  /** Fences (true) or unfences (false) a broker's current registration; a stale epoch does nothing. */
+  setBrokerFenced(id: number, epoch: bigint, fenced: boolean): Promise<void> {
+    return this.serialized(async () => {
+      const b = this.image.brokers.get(id);
+      if (!b || b.epoch !== epoch || b.fenced === fenced) return;
+      await this.commit([{ type: fenced ? "fenceBroker" : "unfenceBroker", record: { id, epoch } }]);
+    });
+  }
+
+  /** A broker shutting down cleanly: fenced and marked in controlled shutdown. */
+  brokerShuttingDown(id: number, epoch: bigint): Promise<void> {
+    return this.serialized(async () => {
+      const b = this.image.brokers.get(id);
+      if (!b || b.epoch !== epoch || b.inControlledShutdown) return;
+      await this.commit([{ type: "brokerRegistrationChange", record: { brokerId: id, brokerEpoch: epoch, fenced: 1, inControlledShutdown: 1, logDirs: [] } }]);
     });
   }
 

@@ -1,7 +1,8 @@
 // Three `millrace broker` processes forming a metadata quorum over their CONTROLLER listeners:
 // they elect a leader, replicate the metadata log (a topic created on the leader shows up in
 // every node's metadata), elect a new leader after the old one is killed, and a restarted node
-// catches up, and a cleanly stopped leader hands over. DescribeQuorum is read with our own client, as kafka-metadata-quorum would.
+// catches up, and a cleanly stopped leader hands over. Brokers register with their racks, are
+// fenced when silent past broker.session.timeout.ms and unfenced again after a restart. DescribeQuorum is read with our own client, as kafka-metadata-quorum would.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,9 +12,13 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { apiCall, KafkaConnection } from "../../broker/client/kafka-connection.js";
 import { describeQuorumRequestMeta, writeDescribeQuorumRequest } from "../../broker/protocol/generated/describe-quorum-request.gen.js";
 import { readDescribeQuorumResponse, type DescribeQuorumResponse } from "../../broker/protocol/generated/describe-quorum-response.gen.js";
+import { defaultMetadataRequest, metadataRequestMeta, writeMetadataRequest } from "../../broker/protocol/generated/metadata-request.gen.js";
+import { readMetadataResponse } from "../../broker/protocol/generated/metadata-response.gen.js";
 import { freePort } from "../kafka/probe.js";
 import { BROKER_MAIN, startBroker, type BrokerProcess } from "./broker-process.js";
 
+const RACKS = ["a", "b", "c"];
+const METADATA = apiCall(metadataRequestMeta, 12, writeMetadataRequest, readMetadataResponse);
 const DESCRIBE_QUORUM = apiCall(describeQuorumRequestMeta, 2, writeDescribeQuorumRequest, readDescribeQuorumResponse);
 
 interface Node {
@@ -51,6 +56,17 @@ async function leaderOf(nodes: Node[]): Promise<{ node: Node; epoch: number; vot
   );
 }
 
+/** The brokers a node's Metadata (v12) lists: id and rack. */
+async function brokersSeenBy(node: Node): Promise<[number, string | null][]> {
+  const conn = await KafkaConnection.connect("127.0.0.1", node.port, { clientId: "quorum-test", timeoutMs: 2000 });
+  try {
+    const res = await conn.send(METADATA, { ...defaultMetadataRequest(), topics: [], allowAutoTopicCreation: false }, 5000);
+    return res.brokers.map((b) => [b.nodeId, b.rack] as [number, string | null]).sort((a, b) => a[0] - b[0]);
+  } finally {
+    conn.close();
+  }
+}
+
 async function topicNames(node: Node): Promise<string[]> {
   const admin = new Kafka({ brokers: [`127.0.0.1:${node.port}`], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
   await admin.connect();
@@ -76,6 +92,10 @@ describe("metadata quorum of three processes", () => {
         `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
         "controller.listener.names=CONTROLLER",
         `controller.quorum.voters=${voters}`,
+        `broker.rack=${RACKS[node.id - 1]}`,
+        // Short sessions so a killed broker is fenced within the test's patience.
+        "broker.heartbeat.interval.ms=200",
+        "broker.session.timeout.ms=2000",
       ],
     });
   }
@@ -102,6 +122,11 @@ describe("metadata quorum of three processes", () => {
 
     const first = await leaderOf(nodes);
     expect(first.voters).toBe(3);
+    // Every broker registered with its rack and was unfenced; every node's metadata lists all three.
+    // (Each node learns of the others' unfencing as it replicates the metadata log: shortly.)
+    for (const n of nodes) {
+      await vi.waitFor(async () => expect(await brokersSeenBy(n)).toEqual([[1, "a"], [2, "b"], [3, "c"]]), { timeout: 10_000, interval: 100 });
+    }
     const admin = new Kafka({ brokers: [`127.0.0.1:${first.node.port}`], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: "before-kill", numPartitions: 2 }] });
@@ -111,6 +136,9 @@ describe("metadata quorum of three processes", () => {
     await first.node.process!.kill();
     first.node.process = undefined;
     const second = await leaderOf(nodes);
+    // The killed broker's session lapses: it is fenced and leaves the metadata.
+    const survivor = nodes.find((n) => n.process)!;
+    await vi.waitFor(async () => expect((await brokersSeenBy(survivor)).map(([id]) => id)).not.toContain(first.node.id), { timeout: 15_000, interval: 200 });
     expect(second.node.id).not.toBe(first.node.id);
     expect(second.epoch).toBeGreaterThan(first.epoch);
     const admin2 = new Kafka({ brokers: [`127.0.0.1:${second.node.port}`], logLevel: logLevel.NOTHING }).admin();
@@ -119,6 +147,8 @@ describe("metadata quorum of three processes", () => {
     await admin2.disconnect();
 
     first.node.process = await start(first.node, voters);
+    // Restarted, it registers again (a new incarnation) and is unfenced once caught up.
+    await vi.waitFor(async () => expect((await brokersSeenBy(survivor)).map(([id]) => id)).toEqual([1, 2, 3]), { timeout: 15_000, interval: 200 });
     await vi.waitFor(async () => expect(await topicNames(first.node)).toEqual(expect.arrayContaining(["after-kill", "before-kill"])), {
       timeout: 15_000,
       interval: 100,

@@ -1,5 +1,6 @@
 // What a controller listener serves: the metadata quorum's APIs (Vote, BeginQuorumEpoch,
-// EndQuorumEpoch, Fetch of the metadata log, DescribeQuorum) and ApiVersions, which is derived
+// EndQuorumEpoch, Fetch of the metadata log, DescribeQuorum), broker registration and
+// heartbeats, and ApiVersions, which is derived
 // from this table — so, as in Kafka, a controller listener advertises only controller APIs.
 import { apiVersionsHandler } from "../18-api-versions.js";
 import { describeQuorumHandler } from "../55-describe-quorum.js";
@@ -9,6 +10,8 @@ import { metadataFetchHandler } from "./01-metadata-fetch.js";
 import { voteHandler } from "./52-vote.js";
 import { beginQuorumEpochHandler } from "./53-begin-quorum-epoch.js";
 import { endQuorumEpochHandler } from "./54-end-quorum-epoch.js";
+import { brokerRegistrationHandler } from "./62-broker-registration.js";
+import { brokerHeartbeatHandler } from "./63-broker-heartbeat.js";
 
 const CONTROLLER_HANDLERS: ApiHandler<any, any>[] = [
   metadataFetchHandler,
@@ -17,6 +20,8 @@ const CONTROLLER_HANDLERS: ApiHandler<any, any>[] = [
   beginQuorumEpochHandler,
   endQuorumEpochHandler,
   describeQuorumHandler,
+  brokerRegistrationHandler,
+  brokerHeartbeatHandler,
 ];
 
 export function registerControllerHandlers(registry: HandlerRegistry): void {

@@ -53,7 +53,7 @@ export class QuorumNode {
   private readonly sending = new Set<Promise<RaftResponse>>();
   private readonly events = new EventEmitter();
   /** Batches before this offset have been handed to committed-batch listeners. */
-  private appliedEnd: bigint;
+  private applied: bigint;
   private closed = false;
 
   private constructor(
@@ -61,7 +61,7 @@ export class QuorumNode {
     private readonly store: MetadataLogStore,
     private readonly transport: QuorumTransport,
   ) {
-    this.appliedEnd = store.log.startOffset;
+    this.applied = store.log.startOffset;
   }
 
   static async start(opts: QuorumNodeOptions): Promise<QuorumNode> {
@@ -142,6 +142,11 @@ export class QuorumNode {
     return this.machine.voters;
   }
 
+  /** Batches before this offset have been applied by every committed-batch listener. */
+  get appliedEnd(): bigint {
+    return this.applied;
+  }
+
   get logEndOffset(): bigint {
     return this.store.log.endOffset;
   }
@@ -175,7 +180,7 @@ export class QuorumNode {
     // A fresh node knows no high watermark until the quorum has a leader; wait for one first.
     await this.until(() => this.machine.highWatermark > 0n, deadline, "a committed metadata offset");
     const target = this.machine.highWatermark;
-    await this.until(() => this.appliedEnd >= target, deadline, `metadata applied up to ${target}`);
+    await this.until(() => this.applied >= target, deadline, `metadata applied up to ${target}`);
   }
 
   // ── Requests from peers (handlers) ──────────────────────────────────────────────────────────
@@ -262,10 +267,10 @@ export class QuorumNode {
 
   private onHighWatermark(): void {
     const hw = this.machine.highWatermark;
-    if (hw > this.appliedEnd) {
-      const batches = this.store.log.range(this.appliedEnd, hw).filter((b) => b.lastOffset < hw);
+    if (hw > this.applied) {
+      const batches = this.store.log.range(this.applied, hw).filter((b) => b.lastOffset < hw);
       if (batches.length > 0) {
-        this.appliedEnd = batches.at(-1)!.lastOffset + 1n;
+        this.applied = batches.at(-1)!.lastOffset + 1n;
         const data = batches.filter((b) => !isControlBatch(b));
         if (data.length > 0) this.events.emit("committed", data);
       }

@@ -1,0 +1,147 @@
+// The active controller's view of brokers (Kafka's ClusterControlManager and BrokerHeartbeatManager):
+// BrokerRegistration records a broker fenced; heartbeats keep its session alive and unfence it
+// once it has replayed the metadata log up to its own registration; a broker silent for
+// broker.session.timeout.ms is fenced; a broker asking to shut down is fenced and let go.
+// Only the quorum leader acts; elsewhere every request is NOT_CONTROLLER.
+import type { Logger } from "pino";
+import type { KafkaErrorName } from "../../protocol/errors.js";
+import type { Uuid } from "../../protocol/primitives.js";
+import type { BrokerEndpoint } from "../metadata-image.js";
+import type { MetadataStore } from "../metadata-store.js";
+import { NotLeaderError } from "../raft/quorum-node.js";
+
+export interface RegistrationRequest {
+  brokerId: number;
+  clusterId: string;
+  incarnationId: Uuid;
+  endpoints: readonly BrokerEndpoint[];
+  rack: string | null;
+}
+
+export type RegistrationResult = { error: "NONE"; brokerEpoch: bigint } | { error: KafkaErrorName; brokerEpoch: -1n };
+
+export interface HeartbeatRequest {
+  brokerId: number;
+  brokerEpoch: bigint;
+  currentMetadataOffset: bigint;
+  wantFence: boolean;
+  wantShutDown: boolean;
+}
+
+export interface HeartbeatResult {
+  error: KafkaErrorName;
+  isCaughtUp: boolean;
+  isFenced: boolean;
+  shouldShutDown: boolean;
+}
+
+export interface ClusterControllerOptions {
+  clusterId: string;
+  sessionTimeoutMs: number;
+  metadata: MetadataStore;
+  logger: Logger;
+  now?: () => number;
+}
+
+export class ClusterController {
+  /** When each broker was last heard from, on this controller (reset when it becomes active). */
+  private readonly lastContact = new Map<number, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ClusterControllerOptions) {
+    this.now = opts.now ?? Date.now;
+    opts.metadata.quorum.onLeaderChange((_epoch, leaderId) => {
+      // A new active controller gives every broker a full session before fencing anyone.
+      if (leaderId === opts.metadata.quorum.nodeId) for (const id of opts.metadata.image.brokers.keys()) this.lastContact.set(id, this.now());
+    });
+  }
+
+  get active(): boolean {
+    return this.opts.metadata.quorum.isLeader;
+  }
+
+  /** Checks sessions a few times per timeout. */
+  start(): void {
+    const every = Math.max(50, Math.floor(this.opts.sessionTimeoutMs / 4));
+    this.timer = setInterval(() => void this.fenceExpired(), every);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async register(req: RegistrationRequest): Promise<RegistrationResult> {
+    if (!this.active) return { error: "NOT_CONTROLLER", brokerEpoch: -1n };
+    if (req.clusterId !== this.opts.clusterId) return { error: "INCONSISTENT_CLUSTER_ID", brokerEpoch: -1n };
+    const { metadata } = this.opts;
+    const existing = metadata.image.brokers.get(req.brokerId);
+    // Another live process with this id (not a restart of a fenced or departed one) is refused.
+    if (existing && existing.incarnationId !== req.incarnationId && !existing.fenced && this.sessionAlive(req.brokerId)) {
+      return { error: "DUPLICATE_BROKER_REGISTRATION", brokerEpoch: -1n };
+    }
+    try {
+      const brokerEpoch = await metadata.registerBroker({
+        id: req.brokerId,
+        incarnationId: req.incarnationId,
+        endpoints: req.endpoints,
+        rack: req.rack,
+      });
+      this.lastContact.set(req.brokerId, this.now());
+      this.opts.logger.info({ brokerId: req.brokerId, brokerEpoch, rack: req.rack }, "broker registered");
+      return { error: "NONE", brokerEpoch };
+    } catch (err) {
+      if (err instanceof NotLeaderError) return { error: "NOT_CONTROLLER", brokerEpoch: -1n };
+      throw err;
+    }
+  }
+
+  async heartbeat(req: HeartbeatRequest): Promise<HeartbeatResult> {
+    const refused = (error: KafkaErrorName): HeartbeatResult => ({ error, isCaughtUp: false, isFenced: true, shouldShutDown: false });
+    if (!this.active) return refused("NOT_CONTROLLER");
+    const { metadata } = this.opts;
+    const b = metadata.image.brokers.get(req.brokerId);
+    if (!b || b.epoch !== req.brokerEpoch) return refused("STALE_BROKER_EPOCH");
+    this.lastContact.set(req.brokerId, this.now());
+    const isCaughtUp = req.currentMetadataOffset >= b.epoch;
+    try {
+      if (req.wantShutDown) {
+        // Controlled shutdown: nothing to move yet (no replication), so the broker may go at once.
+        await metadata.brokerShuttingDown(b.id, b.epoch);
+        return { error: "NONE", isCaughtUp, isFenced: true, shouldShutDown: true };
+      }
+      if (req.wantFence) await metadata.setBrokerFenced(b.id, b.epoch, true);
+      else if (b.fenced && isCaughtUp) {
+        await metadata.setBrokerFenced(b.id, b.epoch, false);
+        this.opts.logger.info({ brokerId: b.id, brokerEpoch: b.epoch }, "broker unfenced");
+      }
+      return { error: "NONE", isCaughtUp, isFenced: metadata.image.brokers.get(b.id)?.fenced ?? true, shouldShutDown: false };
+    } catch (err) {
+      if (err instanceof NotLeaderError) return refused("NOT_CONTROLLER");
+      throw err;
+    }
+  }
+
+  private sessionAlive(brokerId: number): boolean {
+    const last = this.lastContact.get(brokerId);
+    return last !== undefined && this.now() - last < this.opts.sessionTimeoutMs;
+  }
+
+  /** Fences every unfenced broker whose session has lapsed. */
+  async fenceExpired(): Promise<void> {
+    if (!this.active) return;
+    const { metadata } = this.opts;
+    for (const b of metadata.image.brokers.values()) {
+      if (b.fenced) continue;
+      if (!this.lastContact.has(b.id)) this.lastContact.set(b.id, this.now());
+      if (this.sessionAlive(b.id)) continue;
+      this.opts.logger.warn({ brokerId: b.id, brokerEpoch: b.epoch, sessionTimeoutMs: this.opts.sessionTimeoutMs }, "broker session expired; fencing it");
+      try {
+        await metadata.setBrokerFenced(b.id, b.epoch, true);
+      } catch (err) {
+        if (!(err instanceof NotLeaderError)) throw err;
+      }
+    }
+  }
+}
