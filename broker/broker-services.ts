@@ -9,6 +9,7 @@ import type { GroupCoordinator } from "./coordinator/group/group-coordinator.js"
 import type { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js";
 import type { TopicManager } from "./topics/topic-manager.js";
 import type { ClusterController } from "./metadata/controller/cluster-controller.js";
+import type { ControllerForwarder } from "./handlers/controller-forwarding.js";
 
 export interface BrokerServices {
   readonly handlers: HandlerRegistry;
@@ -19,6 +20,8 @@ export interface BrokerServices {
   readonly metadata: MetadataStore;
   /** This node's controller (registrations, heartbeats), when it has the controller role. */
   readonly controller: ClusterController | null;
+  /** Sends metadata-changing requests to the active controller when this node is not it (null: never needed). */
+  readonly forwarder: ControllerForwarder | null;
   readonly topics: TopicManager;
   readonly logs: LogManager;
   readonly groups: GroupCoordinator;

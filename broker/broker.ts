@@ -18,6 +18,7 @@ import { quorumOptionsFrom } from "./metadata/quorum-options.js";
 import { BrokerLifecycle } from "./metadata/broker-lifecycle.js";
 import { ClusterController } from "./metadata/controller/cluster-controller.js";
 import { ControllerChannel } from "./metadata/controller/controller-channel.js";
+import { ControllerForwarder } from "./handlers/controller-forwarding.js";
 import { registeredEndpoints } from "./metadata/broker-endpoints.js";
 import { Listener } from "./network/listener.js";
 import type { LogManager } from "./storage/index.js";
@@ -56,6 +57,7 @@ async function startControllerListeners(
     clusterId: base.clusterId,
     metadata: base.metadata,
     controller: base.controller,
+    forwarder: null,
     topics: notOnControllerListener("topics") as BrokerServices["topics"],
     logs: notOnControllerListener("logs") as BrokerServices["logs"],
     groups: notOnControllerListener("groups") as BrokerServices["groups"],
@@ -124,6 +126,7 @@ export class Broker {
       clusterId,
       metadata,
       controller,
+      forwarder: config.singleNodeQuorum ? null : new ControllerForwarder(config.nodeId, metadata, config.interBrokerListenerName),
       topics,
       logs,
       groups,
@@ -169,6 +172,7 @@ export class Broker {
     this.controller?.stop();
     await this.metadata.quorum.handOver();
     await Promise.all(this.listeners.map((l) => l.close()));
+    this.services.forwarder?.close();
     await this.groups.close();
     await this.logs.close();
     await this.metadata.close();

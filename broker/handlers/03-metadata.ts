@@ -57,7 +57,11 @@ async function topicByName(name: string, allowAutoCreate: boolean, ctx: RequestC
   if (!allowAutoCreate || !broker.config.autoCreateTopicsEnable || isInternalTopic(name)) {
     return errorTopic(name, ZERO_UUID, "UNKNOWN_TOPIC_OR_PARTITION");
   }
-  const created = await broker.topics.createTopic(name, broker.config.numPartitions, new Map());
+  const created = await broker.topics.createTopic(
+    name,
+    { partitions: broker.config.numPartitions, replicationFactor: broker.config.defaultReplicationFactor },
+    new Map(),
+  );
   if (created.ok && created.value) return topicMetadata(created.value);
   // Lost a race with another creator: answer with what exists now.
   const now = broker.metadata.topic(name);

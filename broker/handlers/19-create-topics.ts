@@ -15,13 +15,15 @@
 // exist).
 import { describeTopicConfigs, validateTopicConfig } from "../config/index.js";
 import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
-import { createTopicsRequestMeta, readCreateTopicsRequest, type CreatableTopic } from "../protocol/generated/create-topics-request.gen.js";
+import { createTopicsRequestMeta, readCreateTopicsRequest, type CreatableTopic, writeCreateTopicsRequest } from "../protocol/generated/create-topics-request.gen.js";
 import {
   writeCreateTopicsResponse,
   type CreatableTopicResult,
   type CreateTopicsResponse,
+  readCreateTopicsResponse,
 } from "../protocol/generated/create-topics-response.gen.js";
 import { ZERO_UUID } from "../protocol/primitives.js";
+import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { currentBrokerConfig } from "./config-resources.js";
 import { manualAssignmentError, replicationFactorError } from "./placement.js";
@@ -42,11 +44,12 @@ function failure(name: string, error: KafkaErrorName, message: string | null = n
   };
 }
 
-type Layout = { ok: true; partitions: number; replicationFactor: number } | { ok: false; error: KafkaErrorName; message: string };
+type Layout =
+  | { ok: true; partitions: number; replicationFactor: number; assignment: number[][] | null }
+  | { ok: false; error: KafkaErrorName; message: string };
 
 /** The partition count and replication factor the topic would get, or why it cannot be placed. */
-function layout(t: CreatableTopic, defaults: { numPartitions: number; replicationFactor: number }, nodeId: number): Layout {
-  const brokers = [nodeId];
+function layout(t: CreatableTopic, defaults: { numPartitions: number; replicationFactor: number }, brokers: readonly number[]): Layout {
   if (t.assignments.length > 0) {
     if (t.replicationFactor !== -1) {
       return { ok: false, error: "INVALID_REQUEST", message: "A manual partition assignment was specified, but replication factor was not set to -1." };
@@ -70,7 +73,8 @@ function layout(t: CreatableTopic, defaults: { numPartitions: number; replicatio
         return { ok: false, error: "INVALID_REPLICA_ASSIGNMENT", message: "partitions should be a consecutive 0-based integer sequence" };
       }
     }
-    return { ok: true, partitions: seen.size, replicationFactor: replicationFactor ?? 1 };
+    const assignment = [...t.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex).map((a) => a.brokerIds);
+    return { ok: true, partitions: seen.size, replicationFactor: replicationFactor ?? 1, assignment };
   }
   if (t.replicationFactor < -1 || t.replicationFactor === 0) {
     return { ok: false, error: "INVALID_REPLICATION_FACTOR", message: "Replication factor must be larger than 0, or -1 to use the default value." };
@@ -82,7 +86,7 @@ function layout(t: CreatableTopic, defaults: { numPartitions: number; replicatio
   const replicationFactor = t.replicationFactor === -1 ? defaults.replicationFactor : t.replicationFactor;
   const problem = replicationFactorError(replicationFactor, brokers);
   if (problem) return { ok: false, error: "INVALID_REPLICATION_FACTOR", message: problem };
-  return { ok: true, partitions, replicationFactor };
+  return { ok: true, partitions, replicationFactor, assignment: null };
 }
 
 /** Partitions a request would create, as Kafka counts them before looking at anything else. */
@@ -99,7 +103,7 @@ function requestedPartitions(topics: CreatableTopic[], defaultPartitions: number
 async function createTopic(t: CreatableTopic, validateOnly: boolean, ctx: RequestContext): Promise<CreatableTopicResult> {
   const { broker } = ctx;
   // Name, existence and collision first, with nothing else that could fail.
-  const named = await broker.topics.createTopic(t.name, 1, new Map(), true);
+  const named = await broker.topics.createTopic(t.name, { assignment: [[broker.nodeId]] }, new Map(), true);
   if (!named.ok) return failure(t.name, named.error, named.message);
 
   const nulls = t.configs.filter((c) => c.value === null).map((c) => c.name);
@@ -109,10 +113,12 @@ async function createTopic(t: CreatableTopic, validateOnly: boolean, ctx: Reques
   const valid = validateTopicConfig(configs, brokerConfig);
   if (!valid.ok) return failure(t.name, valid.error.error, valid.error.message);
 
-  const placed = layout(t, { numPartitions: brokerConfig.numPartitions, replicationFactor: brokerConfig.defaultReplicationFactor }, broker.nodeId);
+  const usable = broker.metadata.usableBrokers().map((b) => b.id);
+  const placed = layout(t, { numPartitions: brokerConfig.numPartitions, replicationFactor: brokerConfig.defaultReplicationFactor }, usable);
   if (!placed.ok) return failure(t.name, placed.error, placed.message);
 
-  const created = await broker.topics.createTopic(t.name, placed.partitions, configs, validateOnly);
+  const topicLayout = placed.assignment ? { assignment: placed.assignment } : { partitions: placed.partitions, replicationFactor: placed.replicationFactor };
+  const created = await broker.topics.createTopic(t.name, topicLayout, configs, validateOnly);
   if (!created.ok) return failure(t.name, created.error, created.message);
 
   const described = describeTopicConfigs(configs, brokerConfig);
@@ -136,7 +142,7 @@ async function createTopic(t: CreatableTopic, validateOnly: boolean, ctx: Reques
   };
 }
 
-export const createTopicsHandler = defineHandler({
+const localCreateTopicsHandler = defineHandler({
   meta: createTopicsRequestMeta,
   minVersion: 2,
   maxVersion: 7,
@@ -161,4 +167,11 @@ export const createTopicsHandler = defineHandler({
     }
     return { throttleTimeMs: 0, topics: results };
   },
+});
+
+/** Off the quorum leader, the request goes to the active controller (controller-forwarding.ts). */
+export const createTopicsHandler = forwardedToController(localCreateTopicsHandler, {
+  writeRequest: writeCreateTopicsRequest,
+  readResponse: readCreateTopicsResponse,
+  refused: (request) => ({ throttleTimeMs: 0, topics: request.topics.map((t) => failure(t.name, "NOT_CONTROLLER")) }),
 });

@@ -11,15 +11,17 @@
 // Results keep request order (Kafka shuffles them to hide which topics exist from unauthorized
 // callers; without an authorizer there is nothing to hide).
 import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
-import { deleteTopicsRequestMeta, readDeleteTopicsRequest } from "../protocol/generated/delete-topics-request.gen.js";
+import { deleteTopicsRequestMeta, readDeleteTopicsRequest, writeDeleteTopicsRequest } from "../protocol/generated/delete-topics-request.gen.js";
 import {
   writeDeleteTopicsResponse,
   type DeletableTopicResult,
   type DeleteTopicsResponse,
+  readDeleteTopicsResponse,
 } from "../protocol/generated/delete-topics-response.gen.js";
 import { ZERO_UUID, type Uuid } from "../protocol/primitives.js";
 import type { TopicImage } from "../metadata/metadata-image.js";
 import { isInternalTopic } from "../metadata/topic-names.js";
+import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 
 const TOPIC_IDS_VERSION = 6;
@@ -46,7 +48,7 @@ async function deleteOne(ctx: RequestContext, topic: TopicImage): Promise<Deleta
   return result(topic.name, topic.topicId, "NONE");
 }
 
-export const deleteTopicsHandler = defineHandler({
+const localDeleteTopicsHandler = defineHandler({
   meta: deleteTopicsRequestMeta,
   minVersion: 1,
   maxVersion: 6,
@@ -113,4 +115,16 @@ export const deleteTopicsHandler = defineHandler({
     }
     return { throttleTimeMs: 0, responses };
   },
+});
+
+/** Off the quorum leader, the request goes to the active controller (controller-forwarding.ts). */
+export const deleteTopicsHandler = forwardedToController(localDeleteTopicsHandler, {
+  writeRequest: writeDeleteTopicsRequest,
+  readResponse: readDeleteTopicsResponse,
+  refused: (request, version) => ({
+    throttleTimeMs: 0,
+    responses: (version >= TOPIC_IDS_VERSION ? request.topics : request.topicNames.map((name) => ({ name, topicId: ZERO_UUID }))).map((t) =>
+      result(t.name, t.topicId, "NOT_CONTROLLER"),
+    ),
+  }),
 });

@@ -10,13 +10,15 @@
 // an unknown resource type is UNSUPPORTED_VERSION, as Kafka answers.
 import { alterBrokerConfigs, checkBrokerResourceName, replaceTopicConfigs } from "../config/index.js";
 import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
-import { alterConfigsRequestMeta, readAlterConfigsRequest, type AlterConfigsResource } from "../protocol/generated/alter-configs-request.gen.js";
+import { alterConfigsRequestMeta, readAlterConfigsRequest, type AlterConfigsResource, writeAlterConfigsRequest } from "../protocol/generated/alter-configs-request.gen.js";
 import {
   writeAlterConfigsResponse,
   type AlterConfigsResourceResponse,
   type AlterConfigsResponse,
+  readAlterConfigsResponse,
 } from "../protocol/generated/alter-configs-response.gen.js";
 import { invalidTopicNameReason } from "../metadata/topic-names.js";
+import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import {
   ConfigResourceType,
@@ -68,7 +70,7 @@ async function alterResource(resource: AlterConfigsResource, validateOnly: boole
   }
 }
 
-export const alterConfigsHandler = defineHandler({
+const localAlterConfigsHandler = defineHandler({
   meta: alterConfigsRequestMeta,
   minVersion: 0,
   maxVersion: 2,
@@ -89,4 +91,11 @@ export const alterConfigsHandler = defineHandler({
       responses,
     };
   },
+});
+
+/** Off the quorum leader, the request goes to the active controller (controller-forwarding.ts). */
+export const alterConfigsHandler = forwardedToController(localAlterConfigsHandler, {
+  writeRequest: writeAlterConfigsRequest,
+  readResponse: readAlterConfigsResponse,
+  refused: (request) => ({ throttleTimeMs: 0, responses: request.resources.map((r) => response(r, "NOT_CONTROLLER")) }),
 });

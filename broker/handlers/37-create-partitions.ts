@@ -13,14 +13,16 @@
 // hashing over the partition count of __consumer_offsets, so growing it would move groups away
 // from their committed offsets. (Kafka does not guard this; nothing legitimate needs it.)
 import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
-import { createPartitionsRequestMeta, readCreatePartitionsRequest, type CreatePartitionsTopic } from "../protocol/generated/create-partitions-request.gen.js";
+import { createPartitionsRequestMeta, readCreatePartitionsRequest, type CreatePartitionsTopic, writeCreatePartitionsRequest } from "../protocol/generated/create-partitions-request.gen.js";
 import {
   writeCreatePartitionsResponse,
   type CreatePartitionsResponse,
   type CreatePartitionsTopicResult,
+  readCreatePartitionsResponse,
 } from "../protocol/generated/create-partitions-response.gen.js";
 import { isInternalTopic } from "../metadata/topic-names.js";
 import { MAX_PARTITIONS_PER_REQUEST } from "./19-create-topics.js";
+import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { manualAssignmentError } from "./placement.js";
 
@@ -39,7 +41,7 @@ async function createPartitions(t: CreatePartitionsTopic, validateOnly: boolean,
       `Cannot add partitions to internal topic ${t.name}: its partition count decides where each group's offsets live.`,
     );
   }
-  const checked = await broker.topics.createPartitions(topic, t.count, true);
+  const checked = await broker.topics.createPartitions(topic, t.count, t.assignments?.map((a) => a.brokerIds) ?? null, true);
   if (!checked.ok) return result(t.name, checked.error, checked.message);
   if (t.assignments !== null) {
     const additional = t.count - topic.partitions.length;
@@ -52,12 +54,12 @@ async function createPartitions(t: CreatePartitionsTopic, validateOnly: boolean,
     }
     const replicationFactor = topic.partitions[0]?.replicas.length ?? 1;
     for (const a of t.assignments) {
-      const problem = manualAssignmentError(a.brokerIds, replicationFactor, [broker.nodeId]);
+      const problem = manualAssignmentError(a.brokerIds, replicationFactor, broker.metadata.usableBrokers().map((b) => b.id));
       if (problem) return result(t.name, "INVALID_REPLICA_ASSIGNMENT", problem);
     }
   }
   if (validateOnly) return result(t.name, "NONE");
-  const created = await broker.topics.createPartitions(topic, t.count);
+  const created = await broker.topics.createPartitions(topic, t.count, t.assignments?.map((a) => a.brokerIds) ?? null);
   return created.ok ? result(t.name, "NONE") : result(t.name, created.error, created.message);
 }
 
@@ -71,7 +73,7 @@ function additionalPartitions(topics: CreatePartitionsTopic[], counts: Map<strin
   return total;
 }
 
-export const createPartitionsHandler = defineHandler({
+const localCreatePartitionsHandler = defineHandler({
   meta: createPartitionsRequestMeta,
   minVersion: 0,
   maxVersion: 3,
@@ -93,4 +95,11 @@ export const createPartitionsHandler = defineHandler({
     }
     return { throttleTimeMs: 0, results };
   },
+});
+
+/** Off the quorum leader, the request goes to the active controller (controller-forwarding.ts). */
+export const createPartitionsHandler = forwardedToController(localCreatePartitionsHandler, {
+  writeRequest: writeCreatePartitionsRequest,
+  readResponse: readCreatePartitionsResponse,
+  refused: (request) => ({ throttleTimeMs: 0, results: request.topics.map((t) => result(t.name, "NOT_CONTROLLER")) }),
 });

@@ -14,14 +14,17 @@ import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
 import {
   incrementalAlterConfigsRequestMeta,
   readIncrementalAlterConfigsRequest,
+  writeIncrementalAlterConfigsRequest,
   type AlterConfigsResource,
 } from "../protocol/generated/incremental-alter-configs-request.gen.js";
 import {
+  readIncrementalAlterConfigsResponse,
   writeIncrementalAlterConfigsResponse,
   type AlterConfigsResourceResponse,
   type IncrementalAlterConfigsResponse,
 } from "../protocol/generated/incremental-alter-configs-response.gen.js";
 import { invalidTopicNameReason } from "../metadata/topic-names.js";
+import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import {
   ConfigResourceType,
@@ -72,7 +75,7 @@ async function alterResource(resource: AlterConfigsResource, validateOnly: boole
   }
 }
 
-export const incrementalAlterConfigsHandler = defineHandler({
+const localIncrementalAlterConfigsHandler = defineHandler({
   meta: incrementalAlterConfigsRequestMeta,
   minVersion: 0,
   maxVersion: 1,
@@ -93,4 +96,11 @@ export const incrementalAlterConfigsHandler = defineHandler({
       responses,
     };
   },
+});
+
+/** Off the quorum leader, the request goes to the active controller (controller-forwarding.ts). */
+export const incrementalAlterConfigsHandler = forwardedToController(localIncrementalAlterConfigsHandler, {
+  writeRequest: writeIncrementalAlterConfigsRequest,
+  readResponse: readIncrementalAlterConfigsResponse,
+  refused: (request) => ({ throttleTimeMs: 0, responses: request.resources.map((r) => response(r, "NOT_CONTROLLER")) }),
 });

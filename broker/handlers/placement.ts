@@ -1,7 +1,6 @@
 // Replica placement checks for CreateTopics and CreatePartitions, with the messages of KRaft's
-// StripedReplicaPlacer and ReplicationControlManager.validateManualPartitionAssignment. The
-// registered brokers are this node alone until replication lands; then these checks move to the
-// controller's placer.
+// StripedReplicaPlacer and ReplicationControlManager.validateManualPartitionAssignment, against
+// the registered, unfenced brokers (the placer itself: metadata/controller/replica-placer.ts).
 
 /** Why `replicationFactor` replicas cannot be placed on `brokers`, or null when they can. */
 export function replicationFactorError(replicationFactor: number, brokers: readonly number[]): string | null {

@@ -97,6 +97,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
     metadata,
     // Handler tests run no controller: the broker registered itself directly above.
     controller: null,
+    forwarder: null,
     topics,
     logs,
     // The group coordinator is not part of these tests; a handler that reaches for it fails loudly.
@@ -135,7 +136,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
       };
     },
     async createTopic(name, partitions = 1, configs = {}) {
-      const created = await topics.createTopic(name, partitions, new Map(Object.entries(configs)));
+      const created = await topics.createTopic(name, { partitions, replicationFactor: 1 }, new Map(Object.entries(configs)));
       if (!created.ok || !created.value) throw new Error(`createTopic ${name}: ${created.ok ? "validate only" : created.message}`);
       return created.value;
     },

@@ -32,10 +32,10 @@ describe("MetadataStore", () => {
   it("rebuilds topics, partitions, configs and producer-id blocks by replaying the metadata log", async () => {
     const dir = mkdtempSync(join(tmpdir(), "millrace-meta-"));
     const store = await open(dir);
-    const orders = await store.createTopic("orders", 3, new Map([["retention.ms", "1000"]]));
-    await store.createPartitions(orders, 5);
+    const orders = await store.createTopic("orders", [[1], [1], [1]], new Map([["retention.ms", "1000"]]));
+    await store.createPartitions(orders, [[1], [1]]);
     await store.alterTopicConfigs(orders, new Map([["retention.ms", null], ["cleanup.policy", "compact"]]));
-    const gone = await store.createTopic("gone", 1, new Map());
+    const gone = await store.createTopic("gone", [[1]], new Map());
     await store.deleteTopic(gone);
     const first = await store.allocateProducerIdBlock();
     await store.close();
@@ -59,7 +59,7 @@ describe("MetadataStore", () => {
   it("runs concurrent operations one at a time, each validated against the ones before", async () => {
     const dir = mkdtempSync(join(tmpdir(), "millrace-meta-"));
     const store = await open(dir);
-    const results = await Promise.allSettled([store.createTopic("t", 1, new Map()), store.createTopic("t", 2, new Map())]);
+    const results = await Promise.allSettled([store.createTopic("t", [[1]], new Map()), store.createTopic("t", [[1], [1]], new Map())]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(TopicExistsError);
     expect(store.topic("t")!.partitions).toHaveLength(1);

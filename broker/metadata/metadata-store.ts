@@ -2,7 +2,7 @@
 // records and appends them to the metadata quorum's log; once committed, the records reach the
 // image through the same path every node uses (QuorumNode.onCommitted), so a leader's image and
 // a follower's are built alike. Operations run one at a time, each seeing its predecessors' effects.
-// Readers use `image`. Placement is still single-node: this node leads every partition.
+// Readers use `image`. Where replicas go is decided by the caller (controller/replica-placer.ts).
 import { existsSync, renameSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -113,8 +113,8 @@ export class MetadataStore {
     return this.image.topicsById.get(topicId);
   }
 
-  /** Creates a topic; the caller has validated name, partition count and configs. */
-  createTopic(name: string, partitions: number, configs: Map<string, string>): Promise<TopicImage> {
+  /** Creates a topic with these replica lists (leader first); the caller has validated everything. */
+  createTopic(name: string, assignment: readonly (readonly number[])[], configs: Map<string, string>): Promise<TopicImage> {
     return this.serialized(async () => {
       if (this.image.topicsByName.has(name)) throw new TopicExistsError(`Topic '${name}' already exists.`);
       const topicId = newTopicId(this.image);
@@ -122,19 +122,29 @@ export class MetadataStore {
       for (const [key, value] of configs) {
         records.push({ type: "config", record: { resourceType: CONFIG_RESOURCE_TOPIC, resourceName: name, name: key, value } });
       }
-      for (let p = 0; p < partitions; p++) records.push(this.partitionRecord(topicId, p));
+      assignment.forEach((replicas, p) => records.push(this.partitionRecord(topicId, p, replicas)));
       await this.commit(records);
       return this.image.topicsById.get(topicId)!;
     });
   }
 
   /** Grows a topic to `total` partitions. */
-  createPartitions(topic: TopicImage, total: number): Promise<void> {
+  /** Adds partitions after the existing ones, with these replica lists. */
+  createPartitions(topic: TopicImage, assignment: readonly (readonly number[])[]): Promise<void> {
     return this.serialized(async () => {
-      const records: MetadataRecord[] = [];
-      for (let p = topic.partitions.length; p < total; p++) records.push(this.partitionRecord(topic.topicId, p));
-      await this.commit(records);
+      const first = topic.partitions.length;
+      await this.commit(assignment.map((replicas, i) => this.partitionRecord(topic.topicId, first + i, replicas)));
     });
+  }
+
+  /** Registered, unfenced brokers: where new replicas may go. */
+  usableBrokers(): { id: number; rack: string | null }[] {
+    return [...this.image.brokers.values()].filter((b) => !b.fenced && !b.inControlledShutdown).map((b) => ({ id: b.id, rack: b.rack }));
+  }
+
+  /** Calls `listener` after each committed batch has been applied to the image. */
+  onApplied(listener: () => void): void {
+    this.quorum.onCommitted(() => listener());
   }
 
   deleteTopic(topic: TopicImage): Promise<void> {
@@ -224,17 +234,17 @@ export class MetadataStore {
     });
   }
 
-  private partitionRecord(topicId: Uuid, partitionId: number): MetadataRecord {
+  private partitionRecord(topicId: Uuid, partitionId: number, replicas: readonly number[]): MetadataRecord {
     return {
       type: "partition",
       record: {
         partitionId,
         topicId,
-        replicas: [this.opts.nodeId],
-        isr: [this.opts.nodeId],
+        replicas: [...replicas],
+        isr: [...replicas],
         removingReplicas: [],
         addingReplicas: [],
-        leader: this.opts.nodeId,
+        leader: replicas[0]!,
         leaderRecoveryState: 0,
         leaderEpoch: 0,
         partitionEpoch: 0,

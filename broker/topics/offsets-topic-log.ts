@@ -30,7 +30,11 @@ export class OffsetsTopicLog implements CoordinatorLog {
         ["compression.type", "producer"],
         ["segment.bytes", String(this.config.offsetsTopicSegmentBytes)],
       ]);
-      const created = await this.topics.createTopic(OFFSETS_TOPIC, this.config.offsetsTopicNumPartitions, configs);
+      const created = await this.topics.createTopic(
+        OFFSETS_TOPIC,
+        { partitions: this.config.offsetsTopicNumPartitions, replicationFactor: this.config.offsetsTopicReplicationFactor },
+        configs,
+      );
       if (!created.ok && created.error !== "TOPIC_ALREADY_EXISTS") {
         throw new Error(`cannot create ${OFFSETS_TOPIC}: ${created.message}`);
       }

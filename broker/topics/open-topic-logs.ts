@@ -30,12 +30,13 @@ export async function openTopicLogs(
     logger: log.child({ component: "storage" }),
   });
   const topics = new TopicManager({
+    nodeId: config.nodeId,
     metadata,
     logs,
     logConfigFor: (overrides) => logConfigFor(current(), overrides),
     validateConfigs: (overrides) => validateTopicOverrides(current(), overrides),
     log: log.child({ component: "topics" }),
   });
-  await topics.reconcileLogs();
+  await topics.reconciled();
   return { logs, topics };
 }

@@ -22,7 +22,7 @@ describe("TopicManager with many partitions", () => {
       if (running) setImmediate(spin);
     };
     setImmediate(spin);
-    await broker.services.topics.createTopic("wide", 160, new Map());
+    await broker.services.topics.createTopic("wide", { partitions: 160, replicationFactor: 1 }, new Map());
     running = false;
     // One turn per LOGS_PER_YIELD logs at least; without yielding there was none.
     expect(turns).toBeGreaterThanOrEqual(160 / 16);
@@ -31,7 +31,7 @@ describe("TopicManager with many partitions", () => {
 
   it("stops creating the logs of a topic deleted meanwhile", async () => {
     const { topics, metadata, logs } = broker.services;
-    const creating = topics.createTopic("doomed", 200, new Map());
+    const creating = topics.createTopic("doomed", { partitions: 200, replicationFactor: 1 }, new Map());
     // Deleted as soon as the topic is committed, while its logs are still being created.
     const topic = await vi.waitFor(() => committed(metadata.topic("doomed")), { timeout: 5000, interval: 1 });
     await topics.deleteTopic(topic);
@@ -50,11 +50,11 @@ describe("TopicManager ordering of log work per topic name", () => {
 
   it("lets a topic be created, deleted and created again at once without stray logs", async () => {
     const { topics, metadata, logs } = broker.services;
-    const first = topics.createTopic("again", 100, new Map());
+    const first = topics.createTopic("again", { partitions: 100, replicationFactor: 1 }, new Map());
     const topic = await vi.waitFor(() => committed(metadata.topic("again")), { timeout: 5000, interval: 1 });
     const deleted = topics.deleteTopic(topic);
     await vi.waitFor(() => expect(metadata.topic("again")).toBeUndefined(), { timeout: 5000, interval: 1 });
-    const second = topics.createTopic("again", 3, new Map());
+    const second = topics.createTopic("again", { partitions: 3, replicationFactor: 1 }, new Map());
     await Promise.all([first, deleted]);
     const recreated = await second;
     expect(recreated.ok).toBe(true);

@@ -1,11 +1,15 @@
-// Creating, growing and deleting topics: the metadata change first (durable), then the logs.
-// On start-up `reconcileLogs` makes the log directories match the metadata image.
+// Creating, growing and deleting topics: the metadata change first (committed by the quorum),
+// then the logs. Logs follow the metadata image on every node: after each committed change a
+// reconcile pass creates the logs of this node's replicas and deletes the rest, so a topic made
+// through another node's controller gets its logs here too.
 import type { Logger } from "pino";
 import { TopicExistsError, type MetadataStore } from "../metadata/metadata-store.js";
 import type { TopicImage } from "../metadata/metadata-image.js";
 import { invalidTopicNameReason } from "../metadata/topic-names.js";
 import type { KafkaErrorName } from "../protocol/errors.js";
 import type { LogConfig, LogManager } from "../storage/index.js";
+import { placeReplicas } from "../metadata/controller/replica-placer.js";
+import { replicationFactorError } from "../handlers/placement.js";
 
 /**
  * Creating or deleting a log is synchronous file work (~1 ms). A request may touch 10,000 of them
@@ -19,7 +23,11 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 export type TopicResult<T> = { ok: true; value: T } | { ok: false; error: KafkaErrorName; message: string };
 
+/** How a new topic's partitions are laid out: a count and factor to place, or explicit replica lists. */
+export type TopicLayout = { partitions: number; replicationFactor: number } | { assignment: number[][] };
+
 export interface TopicManagerOptions {
+  nodeId: number;
   metadata: MetadataStore;
   logs: LogManager;
   /** The effective log config of a topic from its overrides (broker defaults filled in). */
@@ -27,17 +35,27 @@ export interface TopicManagerOptions {
   /** Validates topic config overrides; returns an error message naming the bad key, or null. */
   validateConfigs: (overrides: ReadonlyMap<string, string>) => string | null;
   log: Logger;
+  /** Where placement starts in the broker rotation (random by default, as Kafka's is). */
+  placementStart?: () => number;
 }
 
 export class TopicManager {
-  /** The tail of each topic name's queue of log work (see serialized). */
-  private readonly logWork = new Map<string, Promise<void>>();
+  /** Reconcile passes asked for and finished (see reconciled). */
+  private wanted = 0;
+  private finished = 0;
+  private running = false;
+  private readonly waiters: { pass: number; resolve: () => void }[] = [];
+  /** The log config last applied per topic id, to notice changes made elsewhere (JSON). */
+  private readonly appliedConfigs = new Map<string, string>();
 
-  constructor(private readonly opts: TopicManagerOptions) {}
+  constructor(private readonly opts: TopicManagerOptions) {
+    // Every committed metadata change may add, move or remove this node's replicas.
+    opts.metadata.onApplied(() => void this.reconciled());
+  }
 
   async createTopic(
     name: string,
-    partitions: number,
+    layout: TopicLayout,
     configs: Map<string, string>,
     validateOnly = false,
   ): Promise<TopicResult<TopicImage | null>> {
@@ -53,24 +71,37 @@ export class TopicManager {
         message: `Topic '${name}' collides with existing topic: ${collision}`,
       };
     }
+    const partitions = "assignment" in layout ? layout.assignment.length : layout.partitions;
     if (partitions < 1) return { ok: false, error: "INVALID_PARTITIONS", message: "Number of partitions must be larger than 0." };
     const configProblem = this.opts.validateConfigs(configs);
     if (configProblem) return { ok: false, error: "INVALID_CONFIG", message: configProblem };
+    const assignment = "assignment" in layout ? { ok: true as const, value: layout.assignment } : this.place(layout.partitions, layout.replicationFactor, 0);
+    if (!assignment.ok) return assignment;
     if (validateOnly) return { ok: true, value: null };
     let topic: TopicImage;
     try {
-      topic = await metadata.createTopic(name, partitions, configs);
+      topic = await metadata.createTopic(name, assignment.value, configs);
     } catch (err) {
       // Another request created it between our check and our turn in the metadata queue.
       if (err instanceof TopicExistsError) return { ok: false, error: "TOPIC_ALREADY_EXISTS", message: err.message };
       throw err;
     }
-    await this.serialized(name, () => this.createLogs(topic, 0));
+    await this.reconciled();
     log.info({ topic: name, topicId: topic.topicId, partitions }, "topic created");
     return { ok: true, value: topic };
   }
 
-  async createPartitions(topic: TopicImage, total: number, validateOnly = false): Promise<TopicResult<null>> {
+  /** Replica lists for `count` new partitions of factor RF over the usable brokers, or why not. */
+  place(count: number, replicationFactor: number, firstPartition: number): TopicResult<number[][]> {
+    const brokers = this.opts.metadata.usableBrokers();
+    const problem = replicationFactorError(replicationFactor, brokers.map((b) => b.id));
+    if (problem) return { ok: false, error: "INVALID_REPLICATION_FACTOR", message: problem };
+    const start = this.opts.placementStart?.() ?? Math.floor(Math.random() * brokers.length);
+    return { ok: true, value: placeReplicas(count, replicationFactor, brokers, start, firstPartition) };
+  }
+
+  /** Grows a topic to `total` partitions, placed like its first (or as `assignment` says). */
+  async createPartitions(topic: TopicImage, total: number, assignment: number[][] | null = null, validateOnly = false): Promise<TopicResult<null>> {
     const current = topic.partitions.length;
     // Kafka 4's messages (ReplicationControlManager.createPartitions).
     if (total === current) {
@@ -83,44 +114,19 @@ export class TopicManager {
         message: `The topic ${topic.name} currently has ${current} partition(s); ${total} would not be an increase.`,
       };
     }
+    const placed = assignment ? { ok: true as const, value: assignment } : this.place(total - current, topic.partitions[0]?.replicas.length ?? 1, current);
+    if (!placed.ok) return placed;
     if (validateOnly) return { ok: true, value: null };
-    await this.opts.metadata.createPartitions(topic, total);
-    await this.serialized(topic.name, () => this.createLogs(topic, current));
+    await this.opts.metadata.createPartitions(topic, placed.value);
+    await this.reconciled();
     this.opts.log.info({ topic: topic.name, from: current, to: total }, "partitions added");
     return { ok: true, value: null };
   }
 
   async deleteTopic(topic: TopicImage): Promise<void> {
     await this.opts.metadata.deleteTopic(topic);
-    await this.serialized(topic.name, () => this.deleteLogs(topic));
+    await this.reconciled();
     this.opts.log.info({ topic: topic.name, topicId: topic.topicId }, "topic deleted");
-  }
-
-  private async deleteLogs(topic: TopicImage): Promise<void> {
-    let deleted = 0;
-    for (const p of topic.partitions) {
-      await this.opts.logs.deleteLog(topic.name, p.partition);
-      if (++deleted % LOGS_PER_YIELD === 0) await yieldToEventLoop();
-    }
-  }
-
-  /**
-   * Runs log work for a topic name after the work queued before it. Metadata changes are
-   * immediate, log work is not (it yields): without this, a delete arriving while the logs were
-   * still being created missed the ones in flight, which then outlived their topic, and the next
-   * topic of that name failed with "belongs to topic id ..." (found by the fuzzer, test/fuzz).
-   */
-  private serialized(name: string, work: () => Promise<void>): Promise<void> {
-    const done = (this.logWork.get(name) ?? Promise.resolve()).then(work);
-    const settled = done.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.logWork.set(name, settled);
-    void settled.then(() => {
-      if (this.logWork.get(name) === settled) this.logWork.delete(name);
-    });
-    return done;
   }
 
   /** Applies new config overrides to the live logs of a topic (after the metadata change). */
@@ -138,26 +144,78 @@ export class TopicManager {
 
   private updateLogConfigs(topic: TopicImage): void {
     const config = this.opts.logConfigFor(topic.configs);
+    this.appliedConfigs.set(topic.topicId, JSON.stringify(config));
     for (const p of topic.partitions) this.opts.logs.getLog(topic.name, p.partition)?.updateConfig(config);
   }
 
-  /** Creates missing logs for every partition in the image (start-up, or after a crash mid-create). */
-  async reconcileLogs(): Promise<void> {
-    for (const topic of this.opts.metadata.image.topicsByName.values()) await this.createLogs(topic, 0);
+  /**
+   * Resolves once a pass that started after this call has made the local logs match the image:
+   * a log for every partition this node is a replica of, none for anything else, configs current.
+   * One pass runs at a time, so log work never interleaves: a delete arriving while logs were
+   * still being created once missed the ones in flight, which then outlived their topic (found by
+   * the fuzzer, test/fuzz).
+   */
+  reconciled(): Promise<void> {
+    const pass = ++this.wanted;
+    const done = new Promise<void>((resolve) => this.waiters.push({ pass, resolve }));
+    void this.runPasses();
+    return done;
   }
 
-  private async createLogs(topic: TopicImage, fromPartition: number): Promise<void> {
-    const config = this.opts.logConfigFor(topic.configs);
-    let created = 0;
-    for (let i = fromPartition; ; i++) {
-      // Read again after every yield: a topic deleted meanwhile must not get its logs back.
-      const current = this.opts.metadata.topic(topic.name);
-      const p = current?.topicId === topic.topicId ? current.partitions[i] : undefined;
-      if (!p) return;
-      if (this.opts.logs.getLog(topic.name, p.partition)) continue;
-      await this.opts.logs.createLog(topic.name, p.partition, topic.topicId, config);
-      if (++created % LOGS_PER_YIELD === 0) await yieldToEventLoop();
+  private async runPasses(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.finished < this.wanted) {
+        const target = this.wanted;
+        try {
+          await this.reconcilePass();
+        } catch (err) {
+          this.opts.log.error({ err }, "reconciling logs with metadata failed; will try again on the next change");
+        }
+        this.finished = target;
+        const ready = this.waiters.filter((w) => w.pass <= target);
+        this.waiters.splice(0, this.waiters.length, ...this.waiters.filter((w) => w.pass > target));
+        for (const w of ready) w.resolve();
+      }
+    } finally {
+      this.running = false;
     }
+  }
+
+  private async reconcilePass(): Promise<void> {
+    const { metadata, logs, nodeId } = this.opts;
+    let work = 0;
+    const pace = async () => {
+      if (++work % LOGS_PER_YIELD === 0) await yieldToEventLoop();
+    };
+    for (const log of logs.allLogs()) {
+      const topic = metadata.topic(log.topic);
+      const state = topic?.partitions[log.partition];
+      const sameTopic = topic !== undefined && (log.topicId === undefined || log.topicId === topic.topicId);
+      if (sameTopic && state?.replicas.includes(nodeId)) continue;
+      await logs.deleteLog(log.topic, log.partition);
+      await pace();
+    }
+    for (const topic of [...metadata.image.topicsByName.values()]) {
+      const config = this.opts.logConfigFor(topic.configs);
+      const configJson = JSON.stringify(config);
+      const configChanged = this.appliedConfigs.get(topic.topicId) !== configJson;
+      this.appliedConfigs.set(topic.topicId, configJson);
+      for (const p of topic.partitions) {
+        if (!p.replicas.includes(nodeId)) continue;
+        const existing = logs.getLog(topic.name, p.partition);
+        if (existing) {
+          if (configChanged) existing.updateConfig(config);
+          continue;
+        }
+        // Read again after every yield: a topic deleted meanwhile must not get its logs back.
+        if (metadata.topic(topic.name)?.topicId !== topic.topicId) break;
+        await logs.createLog(topic.name, p.partition, topic.topicId, config);
+        await pace();
+      }
+    }
+    for (const id of this.appliedConfigs.keys()) if (!metadata.topicById(id as TopicImage["topicId"])) this.appliedConfigs.delete(id);
   }
 
   /** Kafka refuses names that differ only by '.' vs '_' because metric names would collide. */

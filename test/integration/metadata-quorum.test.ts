@@ -14,11 +14,15 @@ import { describeQuorumRequestMeta, writeDescribeQuorumRequest } from "../../bro
 import { readDescribeQuorumResponse, type DescribeQuorumResponse } from "../../broker/protocol/generated/describe-quorum-response.gen.js";
 import { defaultMetadataRequest, metadataRequestMeta, writeMetadataRequest } from "../../broker/protocol/generated/metadata-request.gen.js";
 import { readMetadataResponse } from "../../broker/protocol/generated/metadata-response.gen.js";
+import { createTopicsRequestMeta, writeCreateTopicsRequest } from "../../broker/protocol/generated/create-topics-request.gen.js";
+import { readCreateTopicsResponse } from "../../broker/protocol/generated/create-topics-response.gen.js";
+import { existsSync } from "node:fs";
 import { freePort } from "../kafka/probe.js";
 import { BROKER_MAIN, startBroker, type BrokerProcess } from "./broker-process.js";
 
 const RACKS = ["a", "b", "c"];
 const METADATA = apiCall(metadataRequestMeta, 12, writeMetadataRequest, readMetadataResponse);
+const CREATE_TOPICS = apiCall(createTopicsRequestMeta, 7, writeCreateTopicsRequest, readCreateTopicsResponse);
 const DESCRIBE_QUORUM = apiCall(describeQuorumRequestMeta, 2, writeDescribeQuorumRequest, readDescribeQuorumResponse);
 
 interface Node {
@@ -62,6 +66,34 @@ async function brokersSeenBy(node: Node): Promise<[number, string | null][]> {
   try {
     const res = await conn.send(METADATA, { ...defaultMetadataRequest(), topics: [], allowAutoTopicCreation: false }, 5000);
     return res.brokers.map((b) => [b.nodeId, b.rack] as [number, string | null]).sort((a, b) => a[0] - b[0]);
+  } finally {
+    conn.close();
+  }
+}
+
+/** CreateTopics sent to one particular node (which forwards it when it is not the controller). */
+async function createTopicVia(node: Node, name: string, numPartitions: number, replicationFactor: number): Promise<number> {
+  const conn = await KafkaConnection.connect("127.0.0.1", node.port, { clientId: "quorum-test", timeoutMs: 2000 });
+  try {
+    const res = await conn.send(
+      CREATE_TOPICS,
+      { topics: [{ name, numPartitions, replicationFactor, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false },
+      30_000,
+    );
+    return res.topics[0]!.errorCode;
+  } finally {
+    conn.close();
+  }
+}
+
+/** Each partition's replicas as a node's Metadata shows them. */
+async function replicasSeenBy(node: Node, topic: string): Promise<number[][]> {
+  const conn = await KafkaConnection.connect("127.0.0.1", node.port, { clientId: "quorum-test", timeoutMs: 2000 });
+  try {
+    const res = await conn.send(METADATA, { ...defaultMetadataRequest(), topics: [{ topicId: "AAAAAAAAAAAAAAAAAAAAAA" as never, name: topic }], allowAutoTopicCreation: false }, 5000);
+    const t = res.topics[0]!;
+    if (t.errorCode !== 0) throw new Error(`metadata for ${topic}: error ${t.errorCode}`);
+    return [...t.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex).map((p) => p.replicaNodes);
   } finally {
     conn.close();
   }
@@ -127,9 +159,24 @@ describe("metadata quorum of three processes", () => {
     for (const n of nodes) {
       await vi.waitFor(async () => expect(await brokersSeenBy(n)).toEqual([[1, "a"], [2, "b"], [3, "c"]]), { timeout: 10_000, interval: 100 });
     }
+    // A topic created through a node that is not the controller: forwarded, placed over the racks.
+    const follower = nodes.find((n) => n.id !== first.node.id)!;
+    expect(await createTopicVia(follower, "spread", 6, 3)).toBe(0);
+    expect(await createTopicVia(follower, "too-wide", 1, 4)).toBe(38); // INVALID_REPLICATION_FACTOR
+    // (The follower learns of the topic as it replicates the metadata log: shortly.)
+    const placed = await vi.waitFor(() => replicasSeenBy(follower, "spread"), { timeout: 10_000, interval: 100 });
+    expect(placed).toHaveLength(6);
+    for (const replicas of placed) expect(new Set(replicas).size).toBe(3); // one per rack a, b, c
+    const leaders = placed.map((r) => r[0]!).sort();
+    expect(leaders).toEqual([1, 1, 2, 2, 3, 3]);
+    // Every node holds a log for each of its replicas (here: all six partitions).
+    for (const n of nodes) {
+      await vi.waitFor(() => expect([0, 1, 2, 3, 4, 5].every((p) => existsSync(join(n.dataDir, `spread-${p}`)))).toBe(true), { timeout: 10_000, interval: 100 });
+    }
     const admin = new Kafka({ brokers: [`127.0.0.1:${first.node.port}`], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: "before-kill", numPartitions: 2 }] });
+    // waitForLeaders off: KafkaJS gives up if the broker it asks has not yet replicated the new topic.
+    await admin.createTopics({ topics: [{ topic: "before-kill", numPartitions: 2 }], waitForLeaders: false });
     await admin.disconnect();
     for (const n of nodes) await vi.waitFor(async () => expect(await topicNames(n)).toContain("before-kill"), { timeout: 10_000, interval: 100 });
 
@@ -143,7 +190,7 @@ describe("metadata quorum of three processes", () => {
     expect(second.epoch).toBeGreaterThan(first.epoch);
     const admin2 = new Kafka({ brokers: [`127.0.0.1:${second.node.port}`], logLevel: logLevel.NOTHING }).admin();
     await admin2.connect();
-    await admin2.createTopics({ topics: [{ topic: "after-kill", numPartitions: 1 }] });
+    await admin2.createTopics({ topics: [{ topic: "after-kill", numPartitions: 1 }], waitForLeaders: false });
     await admin2.disconnect();
 
     first.node.process = await start(first.node, voters);

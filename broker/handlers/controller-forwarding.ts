@@ -1,0 +1,88 @@
+// Requests that change cluster metadata (CreateTopics, DeleteTopics, CreatePartitions,
+// AlterConfigs, IncrementalAlterConfigs) are decided by the active controller — the metadata
+// quorum's leader — as in KRaft, where brokers forward them. A node that is not the leader sends
+// the request on, unchanged and at the client's version, to the leader's broker listener
+// (inter.broker.listener.name) and relays the answer. A forwarded request is never forwarded
+// again: if leadership moved meanwhile, the client gets NOT_CONTROLLER and retries.
+import { apiCall, KafkaConnection } from "../client/kafka-connection.js";
+import type { MetadataStore } from "../metadata/metadata-store.js";
+import type { Reader, Writer } from "../protocol/primitives.js";
+import type { ApiHandler } from "./handler.js";
+
+/** Client id prefix of forwarded requests (the forwarding node's id follows). */
+export const FORWARDED_CLIENT_PREFIX = "millrace-forwarded-from-";
+
+const FORWARD_TIMEOUT_MS = 60_000;
+
+export class ControllerForwarder {
+  private connection: { leaderId: number; conn: Promise<KafkaConnection> } | undefined;
+
+  constructor(
+    private readonly nodeId: number,
+    private readonly metadata: MetadataStore,
+    private readonly listenerName: string,
+  ) {}
+
+  /** The leader's endpoint on the inter-broker listener, if it is a registered broker. */
+  private leaderEndpoint(): { leaderId: number; host: string; port: number } | undefined {
+    const leaderId = this.metadata.quorum.leaderId;
+    const endpoint = this.metadata.image.brokers.get(leaderId)?.endpoints.find((e) => e.name === this.listenerName);
+    return endpoint ? { leaderId, host: endpoint.host, port: endpoint.port } : undefined;
+  }
+
+  /** Sends the request to the active controller; undefined when none is reachable. */
+  async forward<Req, Res>(
+    meta: { apiKey: number; flexibleMinVersion: number },
+    version: number,
+    writeRequest: (w: Writer, v: number, o: Req) => void,
+    readResponse: (r: Reader, v: number) => Res,
+    request: Req,
+  ): Promise<Res | undefined> {
+    const target = this.leaderEndpoint();
+    if (!target || target.leaderId === this.nodeId) return undefined;
+    if (!this.connection || this.connection.leaderId !== target.leaderId) {
+      void this.connection?.conn.then((c) => c.close(), () => undefined);
+      const conn = KafkaConnection.connect(target.host, target.port, { clientId: `${FORWARDED_CLIENT_PREFIX}${this.nodeId}`, timeoutMs: 5000 });
+      this.connection = { leaderId: target.leaderId, conn };
+      const forget = () => {
+        if (this.connection?.conn === conn) this.connection = undefined;
+      };
+      conn.then((c) => c.onClose(forget), forget);
+    }
+    try {
+      const conn = await this.connection.conn;
+      return await conn.send(apiCall(meta, version, writeRequest, readResponse), request, FORWARD_TIMEOUT_MS);
+    } catch {
+      return undefined;
+    }
+  }
+
+  close(): void {
+    void this.connection?.conn.then((c) => c.close(), () => undefined);
+    this.connection = undefined;
+  }
+}
+
+/**
+ * Wraps a handler so that, off the quorum leader, its requests are forwarded to the leader.
+ * `refused` builds the answer when that is impossible (every entry NOT_CONTROLLER).
+ */
+export function forwardedToController<Req, Res>(
+  handler: ApiHandler<Req, Res>,
+  codecs: {
+    writeRequest: (w: Writer, v: number, o: Req) => void;
+    readResponse: (r: Reader, v: number) => Res;
+    refused: (request: Req, version: number) => Res;
+  },
+): ApiHandler<Req, Res> {
+  return {
+    ...handler,
+    async handle(request, ctx) {
+      const { broker } = ctx;
+      if (broker.metadata.quorum.isLeader || !broker.forwarder) return handler.handle(request, ctx);
+      if (ctx.clientId?.startsWith(FORWARDED_CLIENT_PREFIX)) return codecs.refused(request, ctx.apiVersion);
+      const response = await broker.forwarder.forward(handler.meta, ctx.apiVersion, codecs.writeRequest, codecs.readResponse, request);
+      return response ?? codecs.refused(request, ctx.apiVersion);
+    },
+  };
+}
