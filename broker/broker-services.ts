@@ -10,6 +10,7 @@ import type { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js"
 import type { TopicManager } from "./topics/topic-manager.js";
 import type { ClusterController } from "./metadata/controller/cluster-controller.js";
 import type { ControllerForwarder } from "./handlers/controller-forwarding.js";
+import type { ReplicaManager } from "./replication/replica-manager.js";
 
 export interface BrokerServices {
   readonly handlers: HandlerRegistry;
@@ -22,6 +23,10 @@ export interface BrokerServices {
   readonly controller: ClusterController | null;
   /** Sends metadata-changing requests to the active controller when this node is not it (null: never needed). */
   readonly forwarder: ControllerForwarder | null;
+  /** Leader and follower state of this node's replicas (null in handler tests: every partition has one replica). */
+  readonly replicas: ReplicaManager | null;
+  /** Where blocks of producer ids come from: the active controller (in-process or AllocateProducerIds). */
+  readonly producerIds: { allocateBlock(): Promise<{ firstId: bigint; size: bigint }> };
   readonly topics: TopicManager;
   readonly logs: LogManager;
   readonly groups: GroupCoordinator;

@@ -19,6 +19,7 @@ import { BrokerLifecycle } from "./metadata/broker-lifecycle.js";
 import { ClusterController } from "./metadata/controller/cluster-controller.js";
 import { ControllerChannel } from "./metadata/controller/controller-channel.js";
 import { ControllerForwarder } from "./handlers/controller-forwarding.js";
+import { ReplicaManager } from "./replication/replica-manager.js";
 import { registeredEndpoints } from "./metadata/broker-endpoints.js";
 import { Listener } from "./network/listener.js";
 import type { LogManager } from "./storage/index.js";
@@ -58,6 +59,8 @@ async function startControllerListeners(
     metadata: base.metadata,
     controller: base.controller,
     forwarder: null,
+    replicas: null,
+    producerIds: notOnControllerListener("producerIds") as BrokerServices["producerIds"],
     topics: notOnControllerListener("topics") as BrokerServices["topics"],
     logs: notOnControllerListener("logs") as BrokerServices["logs"],
     groups: notOnControllerListener("groups") as BrokerServices["groups"],
@@ -79,6 +82,7 @@ export class Broker {
     private readonly metadata: MetadataStore,
     private readonly controller: ClusterController | null,
     private readonly lifecycle: BrokerLifecycle,
+    private readonly replicas: ReplicaManager,
     private readonly groups: GroupCoordinator,
     private readonly log: Logger,
   ) {}
@@ -117,6 +121,41 @@ export class Broker {
       topics: topicsFromImage(metadata.image),
       logger: log.child({ component: "group-coordinator" }),
     });
+    const channel = new ControllerChannel({
+      nodeId: config.nodeId,
+      quorum: metadata.quorum,
+      local: controller,
+      voters: new Map(config.controllerQuorumVoters.map((v) => [v.id, { host: v.host, port: v.port }])),
+      requestTimeoutMs: config.controllerQuorumRequestTimeoutMs,
+      logger: log,
+    });
+    const lifecycle = new BrokerLifecycle({
+      nodeId: config.nodeId,
+      clusterId,
+      rack: config.brokerRack,
+      metadata,
+      channel,
+      endpoints: () => registeredEndpoints(config, boundPorts),
+      heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+      retryBackoffMs: Math.max(config.controllerQuorumRetryBackoffMs, 50),
+      logger: log.child({ component: "broker-lifecycle" }),
+    });
+    const replicas = new ReplicaManager({
+      nodeId: config.nodeId,
+      metadata,
+      logs,
+      channel,
+      brokerEpoch: () => lifecycle.brokerEpoch,
+      interBrokerListener: config.interBrokerListenerName,
+      replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
+      replicaFetchWaitMaxMs: config.replicaFetchWaitMaxMs,
+      replicaFetchMaxBytes: config.replicaFetchMaxBytes,
+      replicaFetchBackoffMs: config.replicaFetchBackoffMs,
+      logger: log.child({ component: "replication" }),
+    });
+    // Roles follow the logs, which follow the metadata.
+    topics.onReconciled(() => replicas.applyMetadata());
+    replicas.start();
     const handlers = new HandlerRegistry();
     registerAllHandlers(handlers);
     const services: BrokerServices = {
@@ -127,6 +166,8 @@ export class Broker {
       metadata,
       controller,
       forwarder: config.singleNodeQuorum ? null : new ControllerForwarder(config.nodeId, metadata, config.interBrokerListenerName),
+      replicas,
+      producerIds: { allocateBlock: () => channel.allocateProducerIds(config.nodeId, lifecycle.brokerEpoch) },
       topics,
       logs,
       groups,
@@ -139,28 +180,10 @@ export class Broker {
     const brokerListeners = config.listeners.filter((spec) => !config.controllerListenerNames.includes(spec.name)).map((spec) => new Listener(spec, services, log));
     for (const listener of brokerListeners) boundPorts.set(listener.spec.name, await listener.listen());
     const listeners = [...controllerListeners, ...brokerListeners];
-    const lifecycle = new BrokerLifecycle({
-      nodeId: config.nodeId,
-      clusterId,
-      rack: config.brokerRack,
-      metadata,
-      channel: new ControllerChannel({
-        nodeId: config.nodeId,
-        quorum: metadata.quorum,
-        local: controller,
-        voters: new Map(config.controllerQuorumVoters.map((v) => [v.id, { host: v.host, port: v.port }])),
-        requestTimeoutMs: config.controllerQuorumRequestTimeoutMs,
-        logger: log,
-      }),
-      endpoints: () => registeredEndpoints(config, boundPorts),
-      heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
-      retryBackoffMs: Math.max(config.controllerQuorumRetryBackoffMs, 50),
-      logger: log.child({ component: "broker-lifecycle" }),
-    });
     // Like Kafka, a broker counts as started once the controller has unfenced it.
     await lifecycle.start(UNFENCE_TIMEOUT_MS);
     log.info({ nodeId: config.nodeId, clusterId, brokerEpoch: lifecycle.brokerEpoch, startupMs: Date.now() - started }, "broker started");
-    return new Broker(services, listeners, logs, metadata, controller, lifecycle, groups, log);
+    return new Broker(services, listeners, logs, metadata, controller, lifecycle, replicas, groups, log);
   }
 
   /** Clean shutdown: stop accepting, close connections, stop groups, flush and close logs. */
@@ -173,6 +196,7 @@ export class Broker {
     await this.metadata.quorum.handOver();
     await Promise.all(this.listeners.map((l) => l.close()));
     this.services.forwarder?.close();
+    this.replicas.stop();
     await this.groups.close();
     await this.logs.close();
     await this.metadata.close();

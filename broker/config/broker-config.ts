@@ -106,6 +106,8 @@ export interface BrokerConfig {
   readonly messageMaxBytes: number;
   readonly replicaFetchMaxBytes: number;
   readonly replicaLagTimeMaxMs: number;
+  readonly replicaFetchWaitMaxMs: number;
+  readonly replicaFetchBackoffMs: number;
   readonly fetchMaxBytes: number;
   readonly maxIncrementalFetchSessionCacheSlots: number;
 
@@ -522,6 +524,8 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
     messageMaxBytes: a.int("message.max.bytes"),
     replicaFetchMaxBytes: a.int("replica.fetch.max.bytes"),
     replicaLagTimeMaxMs: a.long("replica.lag.time.max.ms"),
+    replicaFetchWaitMaxMs: a.int("replica.fetch.wait.max.ms"),
+    replicaFetchBackoffMs: a.int("replica.fetch.backoff.ms"),
     fetchMaxBytes: a.int("fetch.max.bytes"),
     maxIncrementalFetchSessionCacheSlots: a.int("max.incremental.fetch.session.cache.slots"),
 

@@ -1,8 +1,10 @@
 // Produce: v3–v11 (v0–v2 carry message formats 0/1, which Kafka 4 no longer accepts either).
 // Batches go to the partition log as the producer sent them (opaque: header and CRC checked,
 // base offset assigned). acks=0 sends no response; as in Kafka, an error then closes the
-// connection so the client notices. acks=-1 waits for the in-sync replicas (this node alone
-// until replication lands) and refuses partitions whose ISR is below min.insync.replicas.
+// connection so the client notices. acks=-1 refuses partitions whose ISR is below
+// min.insync.replicas and, on a replicated partition, waits (up to the request's timeout) until
+// every in-sync replica has the records; NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below
+// the minimum meanwhile, NOT_LEADER_OR_FOLLOWER if leadership moved.
 // Transactional produce is a later issue: it is refused with TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
 import { errorCode, KafkaError, type KafkaErrorName } from "../protocol/errors.js";
 import { produceRequestMeta, readProduceRequest, type PartitionProduceData } from "../protocol/generated/produce-request.gen.js";
@@ -27,10 +29,36 @@ function partitionError(index: number, error: KafkaErrorName, message: string | 
   };
 }
 
+/**
+ * acks=all on a replicated partition: the answer waits until every in-sync replica has the
+ * records (the high watermark passes them), as long as this node still leads in the same epoch —
+ * otherwise the offset may hold other records now and the client must retry elsewhere.
+ */
+async function awaitInSyncReplicas(
+  topicName: string,
+  partition: number,
+  leaderEpoch: number,
+  end: bigint,
+  timeoutMs: number,
+  ctx: RequestContext,
+): Promise<"NONE" | "REQUEST_TIMED_OUT" | "NOT_LEADER_OR_FOLLOWER" | "NOT_ENOUGH_REPLICAS_AFTER_APPEND"> {
+  const { broker } = ctx;
+  const log = broker.logs.getLog(topicName, partition);
+  if (!log) return "NOT_LEADER_OR_FOLLOWER";
+  const reached = await log.awaitHighWatermark(end, timeoutMs);
+  const now = broker.metadata.topic(topicName)?.partitions[partition];
+  if (!now || now.leader !== broker.nodeId || now.leaderEpoch !== leaderEpoch) return "NOT_LEADER_OR_FOLLOWER";
+  if (!reached) return "REQUEST_TIMED_OUT";
+  // The ISR shrank below min.insync.replicas while we waited: fewer copies than promised.
+  if (now.isr.length < log.config.minInsyncReplicas) return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
+  return "NONE";
+}
+
 async function producePartition(
   topicName: string,
   data: PartitionProduceData,
   acks: number,
+  timeoutMs: number,
   ctx: RequestContext,
 ): Promise<PartitionProduceResponse> {
   const { broker } = ctx;
@@ -61,6 +89,10 @@ async function producePartition(
   if ("error" in result) {
     ctx.log.debug({ topic: topicName, partition: data.index, error: result.error, reason: result.message }, "produce rejected");
     return partitionError(data.index, result.error, result.message);
+  }
+  if (acks === -1 && partition.replicas.length > 1) {
+    const replicated = await awaitInSyncReplicas(topicName, data.index, partition.leaderEpoch, result.lastOffset + 1n, timeoutMs, ctx);
+    if (replicated !== "NONE") return partitionError(data.index, replicated);
   }
   return {
     index: data.index,
@@ -97,7 +129,7 @@ export const produceHandler = defineHandler({
         partitionError(p.index, "TRANSACTIONAL_ID_AUTHORIZATION_FAILED", "transactions are not supported yet"),
       );
     } else {
-      responses = await respond((topic, p) => producePartition(topic, p, acks, ctx));
+      responses = await respond((topic, p) => producePartition(topic, p, acks, request.timeoutMs, ctx));
     }
     if (acks === 0) {
       const failed = responses.some((t) => t.partitionResponses.some((p) => p.errorCode !== 0));

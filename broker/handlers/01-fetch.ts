@@ -2,7 +2,8 @@
 // or the connection closes. Response and per-partition byte limits as Kafka applies them.
 // v7+ incremental fetch sessions (KIP-227); v11+ rack id (accepted; one replica, so no
 // preferred read replica); v12+ flexible; v13+ topics by id; read_committed reads up to the
-// last stable offset (no transactions yet, so that is the high watermark).
+// last stable offset (no transactions yet, so that is the high watermark). A fetch with a replica
+// id (a follower; v15+ in ReplicaState) is replication: fetch/replica-fetch.ts.
 import { errorCode } from "../protocol/errors.js";
 import { fetchRequestMeta, readFetchRequest, type FetchRequest } from "../protocol/generated/fetch-request.gen.js";
 import {
@@ -21,6 +22,7 @@ import {
 } from "./fetch/fetch-session-cache.js";
 import { emptyPartitionData, readPartitions, type FetchedPartition, type PartitionToFetch } from "./fetch/fetch-partitions.js";
 import { defineHandler, type RequestContext } from "./handler.js";
+import { replicaFetch, replicaIdOf } from "./fetch/replica-fetch.js";
 
 const READ_COMMITTED = 1;
 const TOPIC_IDS_VERSION = 13;
@@ -146,6 +148,8 @@ export const fetchHandler = defineHandler({
   readRequest: readFetchRequest,
   writeResponse: writeFetchResponse,
   async handle(request, ctx): Promise<FetchResponse> {
+    const replicaId = replicaIdOf(request, ctx.apiVersion);
+    if (replicaId >= 0) return replicaFetch(request, replicaId, ctx);
     const planned = plan(request, ctx);
     if (typeof planned === "string") {
       return { throttleTimeMs: 0, errorCode: errorCode(planned), sessionId: 0, responses: [], nodeEndpoints: [] };

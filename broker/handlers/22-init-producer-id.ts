@@ -1,8 +1,8 @@
 // InitProducerId: v0–v5 (KafkaJS 2.2.4 sends v1, librdkafka 2.x v4, Java 4.x and franz-go v5).
 //
 // Idempotent producers (null transactional id) get a fresh producer id with epoch 0. Ids come
-// from blocks reserved in the metadata journal (as KRaft's AllocateProducerIds does), so a
-// restart never hands out an id twice; the unused rest of a block is skipped after a restart.
+// from blocks the active controller reserves in the metadata log (AllocateProducerIds, KIP-730),
+// so no id is handed out twice by any broker or after a restart; a block's unused rest is skipped.
 //
 // v3+ (KIP-360) lets the producer send its current id and epoch. Kafka answers an idempotent
 // producer with a brand-new id and epoch 0 whatever it sent, and so do we: bumping the epoch
@@ -21,7 +21,7 @@
 import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
 import { initProducerIdRequestMeta, readInitProducerIdRequest } from "../protocol/generated/init-producer-id-request.gen.js";
 import { writeInitProducerIdResponse, type InitProducerIdResponse } from "../protocol/generated/init-producer-id-response.gen.js";
-import type { MetadataStore } from "../metadata/metadata-store.js";
+import type { BrokerServices } from "../broker-services.js";
 import { defineHandler } from "./handler.js";
 
 const NO_PRODUCER_ID = -1n;
@@ -32,16 +32,18 @@ interface IdBlock {
   end: bigint;
 }
 
-// Keyed by store so that several brokers in one process (tests) keep separate blocks.
-const blocks = new WeakMap<MetadataStore, IdBlock>();
+type IdSource = BrokerServices["producerIds"];
 
-/** The next producer id, reserving a new block in the metadata journal when the current one is used up. */
-export async function nextProducerId(metadata: MetadataStore): Promise<bigint> {
-  let block = blocks.get(metadata);
+// Keyed by source so that several brokers in one process (tests) keep separate blocks.
+const blocks = new WeakMap<IdSource, IdBlock>();
+
+/** The next producer id, asking the controller for a new block when the current one is used up. */
+export async function nextProducerId(source: IdSource): Promise<bigint> {
+  let block = blocks.get(source);
   if (!block || block.next >= block.end) {
-    const { firstId, size } = await metadata.allocateProducerIdBlock();
+    const { firstId, size } = await source.allocateBlock();
     block = { next: firstId, end: firstId + size };
-    blocks.set(metadata, block);
+    blocks.set(source, block);
   }
   return block.next++;
 }
@@ -64,6 +66,6 @@ export const initProducerIdHandler = defineHandler({
       ctx.log.debug({ transactionalId }, "transactional producer refused: transactions are not supported");
       return failure("TRANSACTIONAL_ID_AUTHORIZATION_FAILED");
     }
-    return { throttleTimeMs: 0, errorCode: 0, producerId: await nextProducerId(ctx.broker.metadata), producerEpoch: 0 };
+    return { throttleTimeMs: 0, errorCode: 0, producerId: await nextProducerId(ctx.broker.producerIds), producerEpoch: 0 };
   },
 });

@@ -98,6 +98,8 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
     // Handler tests run no controller: the broker registered itself directly above.
     controller: null,
     forwarder: null,
+    replicas: null,
+    producerIds: { allocateBlock: () => metadata.allocateProducerIdBlock() },
     topics,
     logs,
     // The group coordinator is not part of these tests; a handler that reaches for it fails loudly.

@@ -216,6 +216,18 @@ export class MetadataStore {
     });
   }
 
+  /**
+   * A controller decision: `build` runs in turn (after every earlier operation has committed and
+   * been applied), reads the image, and returns the records to commit and a result.
+   */
+  change<T>(build: () => { records: MetadataRecord[]; result: T }): Promise<T> {
+    return this.serialized(async () => {
+      const { records, result } = build();
+      await this.commit(records);
+      return result;
+    });
+  }
+
   /** Fences (true) or unfences (false) a broker's current registration; a stale epoch does nothing. */
   setBrokerFenced(id: number, epoch: bigint, fenced: boolean): Promise<void> {
     return this.serialized(async () => {

@@ -112,7 +112,7 @@ export class PartitionLog {
   private readonly clock: Clock;
   private readonly io: FileIo;
   private readonly hooks: PartitionLogHooks;
-  private readonly externalHw: boolean;
+  private externalHw: boolean;
 
   private segments: LogSegment[];
   private nextOffset: number;
@@ -128,6 +128,7 @@ export class PartitionLog {
   private unflushedMessages = 0;
   private lastFlushMs: number;
   private hwListeners = new Set<(hw: bigint) => void>();
+  private writeListeners = new Set<() => void>();
   private maintenance: Promise<unknown> = Promise.resolve();
   private failure: unknown;
   private closed = false;
@@ -508,6 +509,27 @@ export class PartitionLog {
     };
   }
 
+  /**
+   * acks=all on a replicated partition: resolves true once the high watermark reaches `offset`
+   * (the ISR has the records), false after timeoutMs or when the log goes offline.
+   */
+  awaitHighWatermark(offset: bigint, timeoutMs: number): Promise<boolean> {
+    const target = Number(offset);
+    if (this.hw >= target) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const off = this.onHighWatermark(() => {
+        if (this.offline) finish(false);
+        else if (this.hw >= target) finish(true);
+      });
+      function finish(reached: boolean): void {
+        clearTimeout(timer);
+        off();
+        resolve(reached);
+      }
+    });
+  }
+
   private waitForHighWatermark(offset: number): Promise<void> {
     if (this.hw >= offset) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -579,6 +601,13 @@ export class PartitionLog {
     this.cache.markWritten(this.writtenEnd);
     for (const i of items) this.unflushedMessages += i.messages;
     this.afterWrite(items);
+    for (const l of this.writeListeners) l();
+  }
+
+  /** Calls `listener` whenever appended records have been written (followers' long polls wait on it). */
+  onWritten(listener: () => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
   }
 
   private afterWrite(items: WriteItem[]): void {
@@ -646,6 +675,18 @@ export class PartitionLog {
       throw new Error(`invariant broken: logStart ${this.logStart} <= hw ${this.hw} <= logEnd ${this.nextOffset}`);
     }
     this.notify();
+  }
+
+  /**
+   * Whether replication sets the high watermark (a replicated partition's leader, or a follower)
+   * or the log moves it itself as appends are written (a partition with one replica). Switching
+   * back to the log's own rule catches the high watermark up with what is written.
+   */
+  setExternalHighWatermark(external: boolean): void {
+    if (this.externalHw === external) return;
+    this.externalHw = external;
+    // (With an fsync per append, the next completed fsync moves it.)
+    if (!external && !syncsEveryAppend(this.cfg)) this.setHighWatermark(this.writtenEnd);
   }
 
   /**
@@ -987,6 +1028,7 @@ export class PartitionLog {
     for (const seg of this.segments) seg.close();
     this.notify();
     this.hwListeners.clear();
+    this.writeListeners.clear();
     this.logger.info({ topic: this.topic, partition: this.partition, logEndOffset: this.nextOffset }, "log closed");
   }
 

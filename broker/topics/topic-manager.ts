@@ -45,6 +45,7 @@ export class TopicManager {
   private finished = 0;
   private running = false;
   private readonly waiters: { pass: number; resolve: () => void }[] = [];
+  private readonly reconciledListeners: (() => void)[] = [];
   /** The log config last applied per topic id, to notice changes made elsewhere (JSON). */
   private readonly appliedConfigs = new Map<string, string>();
 
@@ -162,6 +163,11 @@ export class TopicManager {
     return done;
   }
 
+  /** Calls `listener` after every reconcile pass (replication re-derives roles then). */
+  onReconciled(listener: () => void): void {
+    this.reconciledListeners.push(listener);
+  }
+
   private async runPasses(): Promise<void> {
     if (this.running) return;
     this.running = true;
@@ -174,6 +180,13 @@ export class TopicManager {
           this.opts.log.error({ err }, "reconciling logs with metadata failed; will try again on the next change");
         }
         this.finished = target;
+        for (const l of this.reconciledListeners) {
+          try {
+            l();
+          } catch (err) {
+            this.opts.log.error({ err }, "a reconcile listener failed");
+          }
+        }
         const ready = this.waiters.filter((w) => w.pass <= target);
         this.waiters.splice(0, this.waiters.length, ...this.waiters.filter((w) => w.pass > target));
         for (const w of ready) w.resolve();

@@ -15,8 +15,8 @@ export interface BrokerProcess {
   readonly dataDir: string;
   /** Every log line so far (parsed pino JSON). */
   readonly logs: Record<string, unknown>[];
-  /** SIGTERM and wait for exit; resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM and wait (bounded) for exit; resolves with the exit code. */
+  stop(timeoutMs?: number): Promise<number | null>;
   /** SIGKILL (kill -9) and wait for exit. */
   kill(): Promise<void>;
 }
@@ -68,9 +68,20 @@ export async function startBroker(opts: StartOptions = {}): Promise<BrokerProces
     bootstrap: `127.0.0.1:${port}`,
     dataDir,
     logs,
-    async stop() {
+    async stop(timeoutMs = 30_000) {
       child.kill("SIGTERM");
-      return exited;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const last = logs.slice(-15).map((l) => JSON.stringify(l)).join("\n");
+          reject(new Error(`broker did not stop within ${timeoutMs} ms after SIGTERM; last log lines:\n${last}`));
+        }, timeoutMs);
+      });
+      try {
+        return await Promise.race([exited, late]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async kill() {
       child.kill("SIGKILL");

@@ -9,6 +9,9 @@ import type { Uuid } from "../../protocol/primitives.js";
 import type { BrokerEndpoint } from "../metadata-image.js";
 import type { MetadataStore } from "../metadata-store.js";
 import { NotLeaderError } from "../raft/quorum-node.js";
+import type { PartitionState } from "../metadata-image.js";
+import type { MetadataRecord } from "../metadata-records.js";
+import { brokerLeavingChanges, brokerReturningChanges, isrChange, type IsrChangeRequest } from "./partition-leadership.js";
 
 export interface RegistrationRequest {
   brokerId: number;
@@ -107,18 +110,71 @@ export class ClusterController {
     const isCaughtUp = req.currentMetadataOffset >= b.epoch;
     try {
       if (req.wantShutDown) {
-        // Controlled shutdown: nothing to move yet (no replication), so the broker may go at once.
-        await metadata.brokerShuttingDown(b.id, b.epoch);
+        // Controlled shutdown: leadership moves to other ISR members and the broker leaves the
+        // ISRs in the same commit, so it may go at once.
+        await this.leave(b.id, b.epoch, "shutdown");
         return { error: "NONE", isCaughtUp, isFenced: true, shouldShutDown: true };
       }
-      if (req.wantFence) await metadata.setBrokerFenced(b.id, b.epoch, true);
+      if (req.wantFence) await this.leave(b.id, b.epoch, "fence");
       else if (b.fenced && isCaughtUp) {
-        await metadata.setBrokerFenced(b.id, b.epoch, false);
+        await metadata.change(() => {
+          const now = metadata.image.brokers.get(b.id);
+          if (!now || now.epoch !== b.epoch || !now.fenced) return { records: [], result: undefined };
+          return { records: [{ type: "unfenceBroker", record: { id: b.id, epoch: b.epoch } }, ...brokerReturningChanges(metadata.image, b.id)], result: undefined };
+        });
         this.opts.logger.info({ brokerId: b.id, brokerEpoch: b.epoch }, "broker unfenced");
       }
       return { error: "NONE", isCaughtUp, isFenced: metadata.image.brokers.get(b.id)?.fenced ?? true, shouldShutDown: false };
     } catch (err) {
       if (err instanceof NotLeaderError) return refused("NOT_CONTROLLER");
+      throw err;
+    }
+  }
+
+  /** Fences a broker (or lets it shut down) and, in the same commit, moves its leaderships and ISR places. */
+  private leave(brokerId: number, epoch: bigint, why: "fence" | "shutdown"): Promise<void> {
+    const { metadata } = this.opts;
+    return metadata.change(() => {
+      const b = metadata.image.brokers.get(brokerId);
+      if (!b || b.epoch !== epoch || (why === "fence" ? b.fenced : b.inControlledShutdown)) return { records: [], result: undefined };
+      const own: MetadataRecord =
+        why === "fence"
+          ? { type: "fenceBroker", record: { id: brokerId, epoch } }
+          : { type: "brokerRegistrationChange", record: { brokerId, brokerEpoch: epoch, fenced: 1, inControlledShutdown: 1, logDirs: [] } };
+      const moved = brokerLeavingChanges(metadata.image, brokerId);
+      if (moved.length > 0) this.opts.logger.info({ brokerId, why, partitionChanges: moved.length }, "moving leadership and ISR places away from a departing broker");
+      return { records: [own, ...moved], result: undefined };
+    });
+  }
+
+  /** AlterPartition: a leader's ISR change, checked against the image and committed. */
+  async alterIsr(req: IsrChangeRequest): Promise<{ error: KafkaErrorName; state?: PartitionState }> {
+    if (!this.active) return { error: "NOT_CONTROLLER" };
+    const { metadata } = this.opts;
+    const b = metadata.image.brokers.get(req.brokerId);
+    if (!b || b.fenced) return { error: "STALE_BROKER_EPOCH" };
+    try {
+      const error = await metadata.change(() => {
+        const checked = isrChange(metadata.image, req);
+        if (!checked.ok) return { records: [], result: checked.error };
+        return { records: checked.record ? [checked.record] : [], result: "NONE" as KafkaErrorName };
+      });
+      return { error, state: metadata.image.topicsById.get(req.topicId)?.partitions[req.partition] };
+    } catch (err) {
+      if (err instanceof NotLeaderError) return { error: "NOT_CONTROLLER" };
+      throw err;
+    }
+  }
+
+  /** AllocateProducerIds: a block of producer ids for a registered broker's idempotent producers. */
+  async allocateProducerIds(brokerId: number, brokerEpoch: bigint): Promise<{ error: KafkaErrorName; firstId: bigint; size: bigint }> {
+    if (!this.active) return { error: "NOT_CONTROLLER", firstId: -1n, size: 0n };
+    const b = this.opts.metadata.image.brokers.get(brokerId);
+    if (!b || b.epoch !== brokerEpoch) return { error: "STALE_BROKER_EPOCH", firstId: -1n, size: 0n };
+    try {
+      return { error: "NONE", ...(await this.opts.metadata.allocateProducerIdBlock()) };
+    } catch (err) {
+      if (err instanceof NotLeaderError) return { error: "NOT_CONTROLLER", firstId: -1n, size: 0n };
       throw err;
     }
   }
@@ -138,7 +194,7 @@ export class ClusterController {
       if (this.sessionAlive(b.id)) continue;
       this.opts.logger.warn({ brokerId: b.id, brokerEpoch: b.epoch, sessionTimeoutMs: this.opts.sessionTimeoutMs }, "broker session expired; fencing it");
       try {
-        await metadata.setBrokerFenced(b.id, b.epoch, true);
+        await this.leave(b.id, b.epoch, "fence");
       } catch (err) {
         if (!(err instanceof NotLeaderError)) throw err;
       }

@@ -4,15 +4,22 @@
 import type { Logger } from "pino";
 import { apiCall, KafkaConnection, type ApiCall } from "../../client/kafka-connection.js";
 import type { HostPort } from "../../config/listeners.js";
-import { errorName } from "../../protocol/errors.js";
+import { errorName, type KafkaErrorName } from "../../protocol/errors.js";
+import * as AllocReq from "../../protocol/generated/allocate-producer-ids-request.gen.js";
+import * as AllocRes from "../../protocol/generated/allocate-producer-ids-response.gen.js";
+import * as AlterReq from "../../protocol/generated/alter-partition-request.gen.js";
+import * as AlterRes from "../../protocol/generated/alter-partition-response.gen.js";
 import * as HeartbeatReq from "../../protocol/generated/broker-heartbeat-request.gen.js";
 import * as HeartbeatRes from "../../protocol/generated/broker-heartbeat-response.gen.js";
 import * as RegistrationReq from "../../protocol/generated/broker-registration-request.gen.js";
 import * as RegistrationRes from "../../protocol/generated/broker-registration-response.gen.js";
 import type { QuorumNode } from "../raft/quorum-node.js";
 import type { ClusterController, HeartbeatRequest, HeartbeatResult, RegistrationRequest, RegistrationResult } from "./cluster-controller.js";
+import type { IsrChangeRequest } from "./partition-leadership.js";
 
 const REGISTRATION = apiCall(RegistrationReq.brokerRegistrationRequestMeta, 4, RegistrationReq.writeBrokerRegistrationRequest, RegistrationRes.readBrokerRegistrationResponse);
+const ALTER_PARTITION = apiCall(AlterReq.alterPartitionRequestMeta, 3, AlterReq.writeAlterPartitionRequest, AlterRes.readAlterPartitionResponse);
+const ALLOCATE_IDS = apiCall(AllocReq.allocateProducerIdsRequestMeta, 0, AllocReq.writeAllocateProducerIdsRequest, AllocRes.readAllocateProducerIdsResponse);
 const HEARTBEAT = apiCall(HeartbeatReq.brokerHeartbeatRequestMeta, 1, HeartbeatReq.writeBrokerHeartbeatRequest, HeartbeatRes.readBrokerHeartbeatResponse);
 
 export class ControllerChannel {
@@ -51,6 +58,45 @@ export class ControllerChannel {
     if (this.opts.local?.active) return this.opts.local.heartbeat(req);
     const res = await this.send(HEARTBEAT, { ...req, offlineLogDirs: [] });
     return { error: errorName(res.errorCode), isCaughtUp: res.isCaughtUp, isFenced: res.isFenced, shouldShutDown: res.shouldShutDown };
+  }
+
+  /** AlterPartition for one partition: the leader's new ISR; answers the error (NONE when committed). */
+  async alterIsr(req: IsrChangeRequest, topicName: string, brokerEpoch: bigint): Promise<KafkaErrorName> {
+    if (this.opts.local?.active) return (await this.opts.local.alterIsr(req)).error;
+    const res = await this.send(ALTER_PARTITION, {
+      brokerId: req.brokerId,
+      brokerEpoch,
+      topics: [
+        {
+          topicName,
+          topicId: req.topicId,
+          partitions: [
+            {
+              partitionIndex: req.partition,
+              leaderEpoch: req.leaderEpoch,
+              newIsr: req.newIsr,
+              newIsrWithEpochs: req.newIsr.map((brokerId) => ({ brokerId, brokerEpoch: -1n })),
+              leaderRecoveryState: 0,
+              partitionEpoch: req.partitionEpoch,
+            },
+          ],
+        },
+      ],
+    });
+    if (res.errorCode !== 0) return errorName(res.errorCode);
+    return errorName(res.topics[0]?.partitions[0]?.errorCode ?? 0);
+  }
+
+  /** A block of producer ids from the active controller (AllocateProducerIds). */
+  async allocateProducerIds(brokerId: number, brokerEpoch: bigint): Promise<{ firstId: bigint; size: bigint }> {
+    if (this.opts.local?.active) {
+      const r = await this.opts.local.allocateProducerIds(brokerId, brokerEpoch);
+      if (r.error !== "NONE") throw new Error(`producer id allocation refused: ${r.error}`);
+      return r;
+    }
+    const res = await this.send(ALLOCATE_IDS, { brokerId, brokerEpoch });
+    if (res.errorCode !== 0) throw new Error(`producer id allocation refused: ${errorName(res.errorCode)}`);
+    return { firstId: res.producerIdStart, size: BigInt(res.producerIdLen) };
   }
 
   close(): void {

@@ -1,0 +1,233 @@
+// A cluster of `millrace broker` processes on loopback for tests: every node combined
+// (broker + controller voter), formatted with one cluster id, racks a, b, c, …; and the small
+// Kafka-protocol probes the tests use (DescribeQuorum, Metadata, CreateTopics, Fetch), spoken
+// with our own client so the checks do not depend on another client's retries.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { vi } from "vitest";
+import { apiCall, KafkaConnection } from "../../broker/client/kafka-connection.js";
+import { createTopicsRequestMeta, writeCreateTopicsRequest } from "../../broker/protocol/generated/create-topics-request.gen.js";
+import { readCreateTopicsResponse } from "../../broker/protocol/generated/create-topics-response.gen.js";
+import { describeQuorumRequestMeta, writeDescribeQuorumRequest } from "../../broker/protocol/generated/describe-quorum-request.gen.js";
+import { readDescribeQuorumResponse, type DescribeQuorumResponse } from "../../broker/protocol/generated/describe-quorum-response.gen.js";
+import * as FetchReq from "../../broker/protocol/generated/fetch-request.gen.js";
+import * as FetchRes from "../../broker/protocol/generated/fetch-response.gen.js";
+import { defaultMetadataRequest, metadataRequestMeta, writeMetadataRequest } from "../../broker/protocol/generated/metadata-request.gen.js";
+import { readMetadataResponse } from "../../broker/protocol/generated/metadata-response.gen.js";
+import { ZERO_UUID } from "../../broker/protocol/primitives.js";
+import { batchViews, decodeRecords, isRecordsError } from "../../broker/protocol/records.js";
+import { freePort } from "../kafka/probe.js";
+import { BROKER_MAIN, startBroker, type BrokerProcess } from "./broker-process.js";
+
+const METADATA = apiCall(metadataRequestMeta, 12, writeMetadataRequest, readMetadataResponse);
+const CREATE_TOPICS = apiCall(createTopicsRequestMeta, 7, writeCreateTopicsRequest, readCreateTopicsResponse);
+const DESCRIBE_QUORUM = apiCall(describeQuorumRequestMeta, 2, writeDescribeQuorumRequest, readDescribeQuorumResponse);
+const FETCH = apiCall(FetchReq.fetchRequestMeta, 12, FetchReq.writeFetchRequest, FetchRes.readFetchResponse);
+
+export const RACKS = ["a", "b", "c", "d", "e"];
+
+export interface ClusterNode {
+  readonly id: number;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly controllerPort: number;
+  process?: BrokerProcess;
+}
+
+export interface PartitionView {
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+}
+
+export class LocalCluster {
+  private constructor(
+    readonly nodes: ClusterNode[],
+    private readonly voters: string,
+    private readonly overrides: string[],
+  ) {}
+
+  /** Formats and starts `size` combined nodes (all at once: a node starts once the quorum has a leader). */
+  static async start(size: number, overrides: string[] = []): Promise<LocalCluster> {
+    const nodes: ClusterNode[] = [];
+    for (let id = 1; id <= size; id++) {
+      nodes.push({ id, dataDir: mkdtempSync(join(tmpdir(), `millrace-cluster-${id}-`)), port: await freePort(), controllerPort: await freePort() });
+    }
+    const voters = nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
+    const cluster = new LocalCluster(nodes, voters, overrides);
+    const clusterId = spawnSync(process.execPath, [BROKER_MAIN, "storage", "random-uuid"], { encoding: "utf8" }).stdout.trim();
+    for (const n of nodes) {
+      const format = spawnSync(process.execPath, [BROKER_MAIN, "storage", "format", "--cluster-id", clusterId, ...cluster.nodeArgs(n)], { encoding: "utf8" });
+      if (format.status !== 0) throw new Error(`storage format of node ${n.id} failed: ${format.stderr}`);
+    }
+    const started = await Promise.all(nodes.map((n) => cluster.spawn(n)));
+    started.forEach((p, i) => (nodes[i]!.process = p));
+    return cluster;
+  }
+
+  node(id: number): ClusterNode {
+    const n = this.nodes.find((x) => x.id === id);
+    if (!n) throw new Error(`no node ${id}`);
+    return n;
+  }
+
+  get running(): ClusterNode[] {
+    return this.nodes.filter((n) => n.process);
+  }
+
+  async kill(id: number): Promise<void> {
+    const n = this.node(id);
+    await n.process?.kill();
+    n.process = undefined;
+  }
+
+  async stop(id: number): Promise<number | null> {
+    const n = this.node(id);
+    const code = (await n.process?.stop()) ?? null;
+    n.process = undefined;
+    return code;
+  }
+
+  async restart(id: number): Promise<void> {
+    const n = this.node(id);
+    n.process = await this.spawn(n);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.process?.kill()));
+  }
+
+  private nodeArgs(n: ClusterNode): string[] {
+    return [
+      `node.id=${n.id}`,
+      `log.dirs=${n.dataDir}`,
+      `listeners=PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}`,
+      "controller.listener.names=CONTROLLER",
+      `controller.quorum.voters=${this.voters}`,
+      `broker.rack=${RACKS[n.id - 1]}`,
+      ...this.overrides,
+    ].flatMap((o) => ["--override", o]);
+  }
+
+  private spawn(n: ClusterNode): Promise<BrokerProcess> {
+    const args = this.nodeArgs(n).filter((_, i, all) => all[i - 1] === "--override");
+    return startBroker({ dataDir: n.dataDir, startTimeoutMs: 60_000, overrides: args });
+  }
+
+  // ── Probes ──────────────────────────────────────────────────────────────────────────────────
+
+  /** The node answering DescribeQuorum as leader, once exactly one running node does. */
+  async quorumLeader(timeoutMs = 30_000): Promise<{ node: ClusterNode; epoch: number; voters: number }> {
+    return vi.waitFor(
+      async () => {
+        const answers = await Promise.all(this.running.map(async (n) => ({ n, d: await describeQuorum(n) })));
+        const leaders = answers.filter((a) => a.d?.errorCode === 0 && a.d.leaderId === a.n.id);
+        if (leaders.length !== 1) throw new Error(`no single leader yet: ${JSON.stringify(answers.map((a) => [a.n.id, a.d?.errorCode, a.d?.leaderId]))}`);
+        const d = leaders[0]!.d!;
+        return { node: leaders[0]!.n, epoch: d.leaderEpoch, voters: d.currentVoters.length };
+      },
+      { timeout: timeoutMs, interval: 100 },
+    );
+  }
+}
+
+async function withConnection<T>(port: number, use: (conn: KafkaConnection) => Promise<T>): Promise<T> {
+  const conn = await KafkaConnection.connect("127.0.0.1", port, { clientId: "cluster-test", timeoutMs: 2000 });
+  try {
+    return await use(conn);
+  } finally {
+    conn.close();
+  }
+}
+
+export async function describeQuorum(node: ClusterNode): Promise<DescribeQuorumResponse["topics"][number]["partitions"][number] | undefined> {
+  try {
+    return await withConnection(node.controllerPort, async (conn) => {
+      const res = await conn.send(DESCRIBE_QUORUM, { topics: [{ topicName: "__cluster_metadata", partitions: [{ partitionIndex: 0 }] }] }, 5000);
+      return res.topics[0]?.partitions[0];
+    });
+  } catch {
+    return undefined; // down or not listening yet
+  }
+}
+
+/** The brokers a node's Metadata (v12) lists: id and rack. */
+export function brokersSeenBy(node: ClusterNode): Promise<[number, string | null][]> {
+  return withConnection(node.port, async (conn) => {
+    const res = await conn.send(METADATA, { ...defaultMetadataRequest(), topics: [], allowAutoTopicCreation: false }, 5000);
+    return res.brokers.map((b) => [b.nodeId, b.rack] as [number, string | null]).sort((a, b) => a[0] - b[0]);
+  });
+}
+
+/** A topic's partitions as a node's Metadata shows them (throws while the node does not know it). */
+export function partitionsSeenBy(node: ClusterNode, topic: string): Promise<PartitionView[]> {
+  return withConnection(node.port, async (conn) => {
+    const res = await conn.send(METADATA, { ...defaultMetadataRequest(), topics: [{ topicId: ZERO_UUID, name: topic }], allowAutoTopicCreation: false }, 5000);
+    const t = res.topics[0]!;
+    if (t.errorCode !== 0) throw new Error(`metadata for ${topic} from node ${node.id}: error ${t.errorCode}`);
+    return [...t.partitions]
+      .sort((a, b) => a.partitionIndex - b.partitionIndex)
+      .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, leaderEpoch: p.leaderEpoch, replicas: p.replicaNodes, isr: p.isrNodes }));
+  });
+}
+
+/** CreateTopics sent to one node (which forwards it when it is not the controller); the error code. */
+export function createTopicVia(node: ClusterNode, name: string, numPartitions: number, replicationFactor: number, configs: Record<string, string> = {}): Promise<number> {
+  return withConnection(node.port, async (conn) => {
+    const res = await conn.send(
+      CREATE_TOPICS,
+      {
+        topics: [{ name, numPartitions, replicationFactor, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
+        timeoutMs: 30_000,
+        validateOnly: false,
+      },
+      30_000,
+    );
+    return res.topics[0]!.errorCode;
+  });
+}
+
+/** Every record value of a partition, read from `node` (its leader) from offset 0 up to the high watermark. */
+export function readPartition(node: ClusterNode, topic: string, partition: number): Promise<{ offset: bigint; value: string }[]> {
+  return withConnection(node.port, async (conn) => {
+    const out: { offset: bigint; value: string }[] = [];
+    for (let offset = 0n; ; ) {
+      const res = await conn.send(
+        FETCH,
+        {
+          ...FetchReq.defaultFetchRequest(),
+          replicaId: -1,
+          maxWaitMs: 0,
+          minBytes: 0,
+          maxBytes: 8 << 20,
+          isolationLevel: 0,
+          sessionId: 0,
+          sessionEpoch: -1,
+          topics: [{ topic, topicId: ZERO_UUID, partitions: [{ ...FetchReq.defaultFetchPartition(), partition, fetchOffset: offset, partitionMaxBytes: 8 << 20 }] }],
+          forgottenTopicsData: [],
+          rackId: "",
+        },
+        10_000,
+      );
+      const p = res.responses[0]!.partitions[0]!;
+      if (p.errorCode !== 0) throw new Error(`fetch ${topic}-${partition} at ${offset} from node ${node.id}: error ${p.errorCode}`);
+      const records = p.records ?? Buffer.alloc(0);
+      let advanced = false;
+      for (const view of batchViews(records)) {
+        const decoded = decodeRecords(view);
+        if (isRecordsError(decoded)) throw new Error(decoded.message);
+        for (const r of decoded.records) {
+          if (r.offset < offset) continue;
+          out.push({ offset: r.offset, value: r.value?.toString() ?? "" });
+          offset = r.offset + 1n;
+          advanced = true;
+        }
+      }
+      if (!advanced || offset >= p.highWatermark) return out;
+    }
+  });
+}
