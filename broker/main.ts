@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The `millrace` command. Subcommands: `broker`, `storage`; `cluster`, `mirror`, `topic`,
+// The `millrace` command. Subcommands: `broker`, `storage`, `cluster`; `mirror`, `topic`,
 // `produce`, `consume` arrive with their issues.
 import "./v8-flags.js"; // first: V8 settings before the rest of the broker loads
 import { runBrokerCommand } from "./cli/broker-command.js";
 import { runStorageCommand } from "./cli/storage-command.js";
+import { runClusterCommand } from "./cli/cluster-command.js";
 
 const USAGE = `usage: millrace <command> [options]
 
@@ -12,6 +13,8 @@ commands:
          run a broker (with no options: PLAINTEXT://127.0.0.1:9092, data in ./data)
   storage random-uuid | format --cluster-id ID [--config server.properties] [--override key=value]...
          prepare the directories of a multi-node cluster's node (like kafka-storage)
+  cluster up --brokers N --controllers M [--racks a,b,c] [--data-dir DIR] [--override key=value]...
+         run a local cluster of broker processes on loopback; prints bootstrap=127.0.0.1:PORT when ready
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -21,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
       return runBrokerCommand(rest);
     case "storage":
       return runStorageCommand(rest);
+    case "cluster":
+      return runClusterCommand(rest);
     case undefined:
     case "-h":
     case "--help":

@@ -1,0 +1,195 @@
+// `millrace cluster up --brokers N --controllers M [--racks a,b,c] [--data-dir D] [--override k=v]…`:
+// a local multi-node cluster of ordinary `millrace broker` processes on loopback, for development
+// and tests. Each node gets a server.properties with Kafka's own keys (process.roles, node.id,
+// listeners, controller.listener.names, controller.quorum.voters, broker.rack) in its directory,
+// so the same cluster can be built by hand. Runs in the foreground; prints one line
+// `bootstrap=127.0.0.1:PORT` once every node is ready; SIGINT/SIGTERM stops every node cleanly.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { formatDirs, newClusterId, readMetaProperties } from "../metadata/meta-properties.js";
+
+const USAGE = `usage: millrace cluster up --brokers N --controllers M [--racks a,b,c] [--data-dir DIR] [--override key=value]...
+  Nodes 1..M are combined (broker and controller), M+1..N brokers only (M ≤ N).`;
+
+/** How long a node may take to report "broker started" (it waits for the quorum and to be unfenced). */
+const START_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+export interface ClusterArgs {
+  brokers: number;
+  controllers: number;
+  racks: string[];
+  dataDir: string | undefined;
+  overrides: string[];
+}
+
+export function parseClusterArgs(args: string[]): ClusterArgs {
+  const parsed: ClusterArgs = { brokers: 3, controllers: 3, racks: [], dataDir: undefined, overrides: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    const count = (v: string): number => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`${arg} must be a whole number from 1 to 64, not ${v}`);
+      return n;
+    };
+    if (arg === "--brokers") parsed.brokers = count(value());
+    else if (arg === "--controllers") parsed.controllers = count(value());
+    else if (arg === "--racks") parsed.racks = value().split(",").map((r) => r.trim()).filter(Boolean);
+    else if (arg === "--data-dir") parsed.dataDir = value();
+    else if (arg === "--override") parsed.overrides.push(value());
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  if (parsed.controllers > parsed.brokers) {
+    throw new Error("--controllers may not exceed --brokers: controller-only nodes are not supported yet, so controllers are combined nodes");
+  }
+  for (const o of parsed.overrides) if (!/^[a-z0-9._-]+=/i.test(o)) throw new Error(`--override takes key=value, not ${o}`);
+  return parsed;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+interface ClusterNode {
+  id: number;
+  dir: string;
+  port: number;
+  controllerPort: number;
+  combined: boolean;
+  child?: ChildProcess;
+}
+
+export async function runClusterCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "up") {
+    process.stderr.write(`${sub === undefined ? "" : `millrace cluster: unknown command "${sub}"\n`}${USAGE}\n`);
+    return 2;
+  }
+  let opts: ClusterArgs;
+  try {
+    opts = parseClusterArgs(rest);
+  } catch (err) {
+    process.stderr.write(`millrace cluster up: ${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const root = resolve(opts.dataDir ?? mkdtempSync(join(tmpdir(), "millrace-cluster-")));
+  const nodes: ClusterNode[] = [];
+  for (let id = 1; id <= opts.brokers; id++) {
+    nodes.push({ id, dir: join(root, `node-${id}`), port: await freePort(), controllerPort: await freePort(), combined: id <= opts.controllers });
+  }
+  const voters = nodes.filter((n) => n.combined).map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
+  const clusterId = existingClusterId(nodes) ?? newClusterId();
+  for (const n of nodes) {
+    mkdirSync(n.dir, { recursive: true });
+    writeFileSync(join(n.dir, "server.properties"), serverProperties(n, voters, opts));
+    const dataDir = join(n.dir, "data");
+    if (!readMetaProperties(dataDir)) formatDirs([dataDir], clusterId, n.id);
+  }
+  const main = process.argv[1]!;
+  for (const n of nodes) {
+    // A fresh log per run, so "broker started" from an earlier run is not mistaken for this one.
+    const out = openSync(join(n.dir, "broker.log"), "w");
+    n.child = spawn(process.execPath, [main, "broker", "--config", join(n.dir, "server.properties")], { stdio: ["ignore", out, out] });
+    process.stderr.write(`node ${n.id} pid=${n.child.pid} dir=${n.dir} ${n.combined ? "broker,controller" : "broker"}\n`);
+  }
+  let stopping = false;
+  const stopAll = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    // One at a time, broker-only nodes first, as Kafka advises: each hands its partitions over
+    // while a quorum remains to record it (the last voters may wait out the controlled-shutdown timeout).
+    for (const n of [...nodes].reverse()) await stopChild(n.child);
+  };
+  process.once("SIGINT", () => void stopAll().then(() => process.exit(0)));
+  process.once("SIGTERM", () => void stopAll().then(() => process.exit(0)));
+  for (const n of nodes) {
+    n.child!.once("exit", (code, signal) => {
+      if (!stopping) process.stderr.write(`node ${n.id} exited unexpectedly (code ${code}, signal ${signal}); see ${join(n.dir, "broker.log")}\n`);
+    });
+  }
+  try {
+    await Promise.all(nodes.map((n) => waitForStart(n)));
+  } catch (err) {
+    process.stderr.write(`millrace cluster up: ${(err as Error).message}\n`);
+    await stopAll();
+    return 1;
+  }
+  process.stdout.write(`bootstrap=127.0.0.1:${nodes[0]!.port}\n`);
+  // Runs until a signal stops every node (the handlers above exit the process).
+  await new Promise<never>(() => undefined);
+  return 0;
+}
+
+function serverProperties(n: ClusterNode, voters: string, opts: ClusterArgs): string {
+  const lines = [
+    `# Written by millrace cluster up: node ${n.id} of ${opts.brokers}.`,
+    `process.roles=${n.combined ? "broker,controller" : "broker"}`,
+    `node.id=${n.id}`,
+    n.combined
+      ? `listeners=PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}`
+      : `listeners=PLAINTEXT://127.0.0.1:${n.port}`,
+    "controller.listener.names=CONTROLLER",
+    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    `controller.quorum.voters=${voters}`,
+    `log.dirs=${join(n.dir, "data")}`,
+  ];
+  if (opts.racks.length > 0) lines.push(`broker.rack=${opts.racks[(n.id - 1) % opts.racks.length]}`);
+  lines.push(...opts.overrides);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The cluster id of a data dir formatted by an earlier run (so `--data-dir` keeps its cluster). */
+function existingClusterId(nodes: ClusterNode[]): string | undefined {
+  for (const n of nodes) {
+    const meta = readMetaProperties(join(n.dir, "data"));
+    if (meta) return meta.clusterId;
+  }
+  return undefined;
+}
+
+/** Resolves when the node's log says "broker started"; rejects when it exits or takes too long. */
+function waitForStart(n: ClusterNode): Promise<void> {
+  const logFile = join(n.dir, "broker.log");
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  return new Promise((resolveStart, reject) => {
+    const check = () => {
+      if (n.child!.exitCode !== null || n.child!.signalCode !== null) {
+        reject(new Error(`node ${n.id} exited during start-up; see ${logFile}`));
+        return;
+      }
+      const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
+      if (log.includes('"msg":"broker started"')) resolveStart();
+      else if (Date.now() > deadline) reject(new Error(`node ${n.id} did not start within ${START_TIMEOUT_MS} ms; see ${logFile}`));
+      else setTimeout(check, 100);
+    };
+    check();
+  });
+}
+
+function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolveStop) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolveStop();
+    });
+    child.kill("SIGTERM");
+  });
+}
