@@ -101,7 +101,15 @@ export class Broker {
     const boundPorts = new Map<string, number>();
     // Controller listeners come up first: the quorum elects its leader and replicates over them.
     const controller = config.processRoles.includes("controller")
-      ? new ClusterController({ clusterId, sessionTimeoutMs: config.brokerSessionTimeoutMs, metadata, logger: log.child({ component: "controller" }) })
+      ? new ClusterController({
+          clusterId,
+          sessionTimeoutMs: config.brokerSessionTimeoutMs,
+          ...(config.autoLeaderRebalanceEnable
+            ? { leaderRebalance: { intervalMs: config.leaderImbalanceCheckIntervalSeconds * 1000, imbalancePercentage: config.leaderImbalancePerBrokerPercentage } }
+            : {}),
+          metadata,
+          logger: log.child({ component: "controller" }),
+        })
       : null;
     controller?.start();
     const controllerListeners = await startControllerListeners(config, { clusterId, metadata, controller, boundPorts, log });

@@ -62,6 +62,9 @@ export interface BrokerConfig {
   readonly controllerQuorumRequestTimeoutMs: number;
   readonly controllerQuorumRetryBackoffMs: number;
   readonly brokerHeartbeatIntervalMs: number;
+  readonly autoLeaderRebalanceEnable: boolean;
+  readonly leaderImbalanceCheckIntervalSeconds: number;
+  readonly leaderImbalancePerBrokerPercentage: number;
   readonly brokerSessionTimeoutMs: number;
   readonly logDirs: readonly string[];
   readonly metadataLogDir: string;
@@ -484,6 +487,9 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
     controllerQuorumRequestTimeoutMs: a.int("controller.quorum.request.timeout.ms"),
     controllerQuorumRetryBackoffMs: a.int("controller.quorum.retry.backoff.ms"),
     brokerHeartbeatIntervalMs: a.int("broker.heartbeat.interval.ms"),
+    autoLeaderRebalanceEnable: a.bool("auto.leader.rebalance.enable"),
+    leaderImbalanceCheckIntervalSeconds: a.long("leader.imbalance.check.interval.seconds"),
+    leaderImbalancePerBrokerPercentage: a.int("leader.imbalance.per.broker.percentage"),
     brokerSessionTimeoutMs: a.int("broker.session.timeout.ms"),
     logDirs,
     metadataLogDir,

@@ -243,11 +243,11 @@ export const BROKER_CONFIG_DEFS: readonly ConfigKeyDef[] = [
   key("num.replica.fetchers", "int", "1", "high", "cluster-wide",
     "Fetcher sessions per source broker.", LATER),
   key("auto.leader.rebalance.enable", "boolean", "true", "high", "read-only",
-    "Periodically move leadership back to each partition's preferred replica.", LATER),
+    "Periodically move leadership back to each partition's preferred replica."),
   key("leader.imbalance.check.interval.seconds", "long", "300", "high", "read-only",
-    "How often the leadership balance is checked.", { validator: atLeast(1), implementation: "unimplemented" }),
+    "How often the leadership balance is checked.", { validator: atLeast(1) }),
   key("leader.imbalance.per.broker.percentage", "int", "10", "high", "read-only",
-    "Leadership imbalance per broker tolerated before a rebalance.", LATER),
+    "Leadership imbalance per broker tolerated before a rebalance."),
 
   // ── Log storage: segments, retention, flushing ───────────────────────────────────────────
   key("log.dirs", "string", null, "high", "read-only",

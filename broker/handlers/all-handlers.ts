@@ -27,6 +27,7 @@ import { deleteGroupsHandler } from "./42-delete-groups.js";
 import { incrementalAlterConfigsHandler } from "./44-incremental-alter-configs.js";
 import { offsetDeleteHandler } from "./47-offset-delete.js";
 import { describeQuorumHandler } from "./55-describe-quorum.js";
+import { electLeadersHandler } from "./43-elect-leaders.js";
 import { describeClusterHandler } from "./60-describe-cluster.js";
 import { consumerGroupHeartbeatHandler } from "./68-consumer-group-heartbeat.js";
 import { consumerGroupDescribeHandler } from "./69-consumer-group-describe.js";
@@ -59,6 +60,7 @@ const ALL_HANDLERS: ApiHandler<any, any>[] = [
   createPartitionsHandler,
   deleteGroupsHandler,
   incrementalAlterConfigsHandler,
+  electLeadersHandler,
   offsetDeleteHandler,
   describeQuorumHandler,
   describeClusterHandler,

@@ -42,7 +42,10 @@ export async function startBroker(opts: StartOptions = {}): Promise<BrokerProces
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
   const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`broker did not start in time; stderr: ${stderr}`)), opts.startTimeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      const last = logs.slice(-15).map((l) => JSON.stringify(l).slice(0, 400)).join("\n");
+      reject(new Error(`broker did not start in time; stderr: ${stderr}; last log lines:\n${last}`));
+    }, opts.startTimeoutMs ?? 30_000);
     createInterface({ input: child.stdout! }).on("line", (line) => {
       let entry: Record<string, unknown>;
       try {

@@ -12,6 +12,8 @@ import { createTopicsRequestMeta, writeCreateTopicsRequest } from "../../broker/
 import { readCreateTopicsResponse } from "../../broker/protocol/generated/create-topics-response.gen.js";
 import { describeQuorumRequestMeta, writeDescribeQuorumRequest } from "../../broker/protocol/generated/describe-quorum-request.gen.js";
 import { readDescribeQuorumResponse, type DescribeQuorumResponse } from "../../broker/protocol/generated/describe-quorum-response.gen.js";
+import { electLeadersRequestMeta, writeElectLeadersRequest } from "../../broker/protocol/generated/elect-leaders-request.gen.js";
+import { readElectLeadersResponse } from "../../broker/protocol/generated/elect-leaders-response.gen.js";
 import * as FetchReq from "../../broker/protocol/generated/fetch-request.gen.js";
 import * as FetchRes from "../../broker/protocol/generated/fetch-response.gen.js";
 import { defaultMetadataRequest, metadataRequestMeta, writeMetadataRequest } from "../../broker/protocol/generated/metadata-request.gen.js";
@@ -24,6 +26,7 @@ import { BROKER_MAIN, startBroker, type BrokerProcess } from "./broker-process.j
 const METADATA = apiCall(metadataRequestMeta, 12, writeMetadataRequest, readMetadataResponse);
 const CREATE_TOPICS = apiCall(createTopicsRequestMeta, 7, writeCreateTopicsRequest, readCreateTopicsResponse);
 const DESCRIBE_QUORUM = apiCall(describeQuorumRequestMeta, 2, writeDescribeQuorumRequest, readDescribeQuorumResponse);
+const ELECT_LEADERS = apiCall(electLeadersRequestMeta, 2, writeElectLeadersRequest, readElectLeadersResponse);
 const FETCH = apiCall(FetchReq.fetchRequestMeta, 12, FetchReq.writeFetchRequest, FetchRes.readFetchResponse);
 
 export const RACKS = ["a", "b", "c", "d", "e"];
@@ -188,6 +191,15 @@ export function createTopicVia(node: ClusterNode, name: string, numPartitions: n
       30_000,
     );
     return res.topics[0]!.errorCode;
+  });
+}
+
+/** ElectLeaders (preferred) for a topic's partitions, sent to `node`: error code per partition. */
+export function electPreferredLeaders(node: ClusterNode, topic: string, partitions: number[]): Promise<Map<number, number>> {
+  return withConnection(node.port, async (conn) => {
+    const res = await conn.send(ELECT_LEADERS, { electionType: 0, topicPartitions: [{ topic, partitions }], timeoutMs: 30_000 }, 30_000);
+    if (res.errorCode !== 0) throw new Error(`ElectLeaders: error ${res.errorCode}`);
+    return new Map(res.replicaElectionResults.flatMap((t) => t.partitionResult.map((p) => [p.partitionId, p.errorCode] as [number, number])));
   });
 }
 

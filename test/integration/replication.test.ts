@@ -5,7 +5,7 @@
 // broker comes back, catches up and rejoins the ISR; below min.insync.replicas acks=all is refused.
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { createTopicVia, LocalCluster, partitionsSeenBy, readPartition, type ClusterNode } from "./local-cluster.js";
+import { createTopicVia, electPreferredLeaders, LocalCluster, partitionsSeenBy, readPartition, type ClusterNode } from "./local-cluster.js";
 
 const TOPIC = "replicated";
 const STRICT = "strict";
@@ -79,7 +79,16 @@ describe("replication over three processes", () => {
 
     // Back again: it catches up from the leaders and rejoins every ISR.
     await cluster.restart(victim);
-    await isrOf(cluster, survivor, 3);
+    const rejoined = await isrOf(cluster, survivor, 3);
+    // kafka-leader-election --election-type preferred: partition 0 goes back to its first replica.
+    expect(rejoined[0]!.leader).not.toBe(rejoined[0]!.replicas[0]);
+    const elected = await electPreferredLeaders(survivor, TOPIC, [0, 1, 2]).catch((err) => {
+      for (const n of cluster!.running) console.log(n.id, n.process!.logs.slice(-12).map((l) => JSON.stringify(l).slice(0, 300)).join("\n"));
+      throw err;
+    });
+    expect(elected.get(0)).toBe(0); // NONE
+    expect([...elected.values()].filter((e) => e !== 0 && e !== 84)).toEqual([]); // others: NONE or ELECTION_NOT_NEEDED
+    await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, TOPIC))[0]!.leader).toBe(rejoined[0]!.replicas[0]), { timeout: 10_000, interval: 100 });
 
     // A topic asking for three in-sync copies refuses acks=all once a broker is gone. (Only one:
     // with two of three combined nodes down the metadata quorum itself would have no majority.)

@@ -11,7 +11,7 @@ import type { MetadataStore } from "../metadata-store.js";
 import { NotLeaderError } from "../raft/quorum-node.js";
 import type { PartitionState } from "../metadata-image.js";
 import type { MetadataRecord } from "../metadata-records.js";
-import { brokerLeavingChanges, brokerReturningChanges, isrChange, type IsrChangeRequest } from "./partition-leadership.js";
+import { brokerLeavingChanges, brokerReturningChanges, election, isrChange, rebalanceChanges, type IsrChangeRequest } from "./partition-leadership.js";
 
 export interface RegistrationRequest {
   brokerId: number;
@@ -41,6 +41,8 @@ export interface HeartbeatResult {
 export interface ClusterControllerOptions {
   clusterId: string;
   sessionTimeoutMs: number;
+  /** auto.leader.rebalance.enable with its check interval and tolerated imbalance (percent). */
+  leaderRebalance?: { intervalMs: number; imbalancePercentage: number };
   metadata: MetadataStore;
   logger: Logger;
   now?: () => number;
@@ -50,6 +52,7 @@ export class ClusterController {
   /** When each broker was last heard from, on this controller (reset when it becomes active). */
   private readonly lastContact = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
+  private rebalanceTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
   constructor(private readonly opts: ClusterControllerOptions) {
@@ -69,10 +72,53 @@ export class ClusterController {
     const every = Math.max(50, Math.floor(this.opts.sessionTimeoutMs / 4));
     this.timer = setInterval(() => void this.fenceExpired(), every);
     this.timer.unref();
+    const rebalance = this.opts.leaderRebalance;
+    if (rebalance) {
+      this.rebalanceTimer = setInterval(() => void this.rebalanceLeaders(rebalance.imbalancePercentage), rebalance.intervalMs);
+      this.rebalanceTimer.unref();
+    }
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.rebalanceTimer) clearInterval(this.rebalanceTimer);
+  }
+
+  /** ElectLeaders: preferred or unclean elections for the given partitions (null: every partition). */
+  async electLeaders(type: number, partitions: { topicId: Uuid; partition: number }[] | null): Promise<{ topicId: Uuid; partition: number; error: KafkaErrorName }[]> {
+    const { metadata } = this.opts;
+    const targets =
+      partitions ?? [...metadata.image.topicsById.values()].flatMap((t) => t.partitions.map((p) => ({ topicId: t.topicId, partition: p.partition })));
+    if (!this.active) return targets.map((t) => ({ ...t, error: "NOT_CONTROLLER" as KafkaErrorName }));
+    try {
+      return await metadata.change(() => {
+        const results = targets.map((t) => ({ ...t, ...election(metadata.image, t.topicId, t.partition, type) }));
+        return {
+          records: results.flatMap((r) => (r.record ? [r.record] : [])),
+          result: results.map((r) => ({ topicId: r.topicId, partition: r.partition, error: r.error })),
+        };
+      });
+    } catch (err) {
+      if (err instanceof NotLeaderError) return targets.map((t) => ({ ...t, error: "NOT_CONTROLLER" as KafkaErrorName }));
+      throw err;
+    }
+  }
+
+  /** One automatic rebalancing round (auto.leader.rebalance.enable). */
+  async rebalanceLeaders(imbalancePercentage: number): Promise<number> {
+    if (!this.active) return 0;
+    const { metadata } = this.opts;
+    try {
+      const moved = await metadata.change(() => {
+        const records = rebalanceChanges(metadata.image, imbalancePercentage);
+        return { records, result: records.length };
+      });
+      if (moved > 0) this.opts.logger.info({ partitions: moved }, "leadership moved back to preferred replicas");
+      return moved;
+    } catch (err) {
+      if (err instanceof NotLeaderError) return 0;
+      throw err;
+    }
   }
 
   async register(req: RegistrationRequest): Promise<RegistrationResult> {

@@ -98,3 +98,58 @@ export function isrChange(image: MetadataImage, req: IsrChangeRequest): IsrChang
   const same = req.newIsr.length === p.isr.length && req.newIsr.every((id) => p.isr.includes(id));
   return { ok: true, record: same ? null : change(topic.topicId, p.partition, { isr: [...req.newIsr] }) };
 }
+
+export const ElectionType = { preferred: 0, unclean: 1 } as const;
+
+export type ElectionResult = { error: KafkaErrorName; record: MetadataRecord | null };
+
+/**
+ * ElectLeaders for one partition. Preferred: the first replica takes over if it is in the ISR and
+ * up (ELECTION_NOT_NEEDED if it leads already). Unclean: only for a partition without a leader —
+ * an ISR member if any is up, otherwise any live replica (records only it had may be lost: the
+ * caller asked for that).
+ */
+export function election(image: MetadataImage, topicId: Uuid, partition: number, type: number): ElectionResult {
+  const p = image.topicsById.get(topicId)?.partitions[partition];
+  if (!p) return { error: "UNKNOWN_TOPIC_OR_PARTITION", record: null };
+  if (type === ElectionType.preferred) {
+    const preferred = p.replicas[0]!;
+    if (p.leader === preferred) return { error: "ELECTION_NOT_NEEDED", record: null };
+    if (!p.isr.includes(preferred) || !usable(image, preferred)) return { error: "PREFERRED_LEADER_NOT_AVAILABLE", record: null };
+    return { error: "NONE", record: change(topicId, partition, { leader: preferred }) };
+  }
+  if (p.leader !== NO_LEADER) return { error: "ELECTION_NOT_NEEDED", record: null };
+  const clean = electLeader(p, p.isr, image);
+  if (clean !== NO_LEADER) return { error: "NONE", record: change(topicId, partition, { leader: clean }) };
+  const unclean = p.replicas.find((r) => usable(image, r));
+  if (unclean === undefined) return { error: "ELIGIBLE_LEADERS_NOT_AVAILABLE", record: null };
+  return { error: "NONE", record: change(topicId, partition, { leader: unclean, isr: [unclean] }) };
+}
+
+/**
+ * Automatic leader rebalancing (auto.leader.rebalance.enable): for each broker whose share of
+ * partitions it should lead (as preferred replica) but does not exceeds the tolerated
+ * percentage, move those leaderships back where they can go.
+ */
+export function rebalanceChanges(image: MetadataImage, imbalancePercentage: number): MetadataRecord[] {
+  const byPreferred = new Map<number, { topicId: Uuid; partition: number; misplaced: boolean }[]>();
+  for (const topic of image.topicsById.values()) {
+    for (const p of topic.partitions) {
+      const preferred = p.replicas[0];
+      if (preferred === undefined) continue;
+      if (!byPreferred.has(preferred)) byPreferred.set(preferred, []);
+      byPreferred.get(preferred)!.push({ topicId: topic.topicId, partition: p.partition, misplaced: p.leader !== preferred });
+    }
+  }
+  const records: MetadataRecord[] = [];
+  for (const [broker, partitions] of byPreferred) {
+    if (!usable(image, broker)) continue;
+    const misplaced = partitions.filter((x) => x.misplaced);
+    if (misplaced.length * 100 <= imbalancePercentage * partitions.length) continue;
+    for (const x of misplaced) {
+      const r = election(image, x.topicId, x.partition, ElectionType.preferred);
+      if (r.record) records.push(r.record);
+    }
+  }
+  return records;
+}
