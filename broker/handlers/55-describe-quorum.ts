@@ -1,13 +1,20 @@
 // DescribeQuorum: v0–v2 (KIP-595; v1 adds fetch and caught-up timestamps, KIP-836; v2 directory
 // ids and the voters' endpoints, KIP-853) — what `kafka-metadata-quorum describe` shows. Only
-// the quorum leader knows every replica's progress, so, as in Kafka, other nodes answer
-// NOT_LEADER_OR_FOLLOWER (forwarding from brokers to the leader is still to come).
+// the quorum leader knows every replica's progress: on a broker listener the request goes to
+// the active controller (kafka-metadata-quorum --bootstrap-server); on a controller listener a
+// voter that does not lead answers NOT_LEADER_OR_FOLLOWER with the leader it knows, as Kafka's do.
 import { errorCode } from "../protocol/errors.js";
-import { describeQuorumRequestMeta, readDescribeQuorumRequest } from "../protocol/generated/describe-quorum-request.gen.js";
-import { writeDescribeQuorumResponse, type DescribeQuorumResponse, type ReplicaState } from "../protocol/generated/describe-quorum-response.gen.js";
+import { describeQuorumRequestMeta, readDescribeQuorumRequest, writeDescribeQuorumRequest } from "../protocol/generated/describe-quorum-request.gen.js";
+import {
+  readDescribeQuorumResponse,
+  writeDescribeQuorumResponse,
+  type DescribeQuorumResponse,
+  type ReplicaState,
+} from "../protocol/generated/describe-quorum-response.gen.js";
 import { ZERO_UUID } from "../protocol/primitives.js";
 import type { ReplicaProgress } from "../metadata/raft/quorum-machine.js";
 import { METADATA_TOPIC } from "../storage/file-names.js";
+import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler } from "./handler.js";
 
 function replicaState(r: ReplicaProgress): ReplicaState {
@@ -20,7 +27,7 @@ function replicaState(r: ReplicaProgress): ReplicaState {
   };
 }
 
-export const describeQuorumHandler = defineHandler({
+const localDescribeQuorumHandler = defineHandler({
   meta: describeQuorumRequestMeta,
   minVersion: 0,
   maxVersion: 2,
@@ -55,4 +62,11 @@ export const describeQuorumHandler = defineHandler({
       nodes: [],
     };
   },
+});
+
+/** Controller listeners never forward (their services have no forwarder), broker listeners do. */
+export const describeQuorumHandler = forwardedToController(localDescribeQuorumHandler, {
+  writeRequest: writeDescribeQuorumRequest,
+  readResponse: readDescribeQuorumResponse,
+  refused: () => ({ errorCode: errorCode("NOT_LEADER_OR_FOLLOWER"), errorMessage: "no metadata quorum leader reachable", topics: [], nodes: [] }),
 });

@@ -1,0 +1,61 @@
+// Kafka's own command-line tools (kafka-tools 4.4.0, run by class name) against a three-node
+// Millrace cluster (test/integration/local-cluster.ts: combined nodes on racks a, b, c):
+// kafka-topics --create/--describe shows replicas spread over the racks; kafka-metadata-quorum
+// describe --status reports the leader and three voters; kafka-leader-election moves a partition
+// back to its preferred replica. Millrace-only: skipped when the compat target is Apache Kafka.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, test, vi } from 'vitest';
+import { LocalCluster, partitionsSeenBy } from '../integration/local-cluster.js';
+import { compatContext } from './context.js';
+
+const ctx = compatContext();
+const RUN_CLASS = resolve(import.meta.dirname, '../kafka/run-class.sh');
+
+function tool(cls: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('bash', [RUN_CLASS, cls, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.skipIf(!ctx || ctx.target === 'kafka')('Kafka tools against a 3-node cluster', () => {
+  let cluster: LocalCluster | undefined;
+  afterAll(() => cluster?.close());
+
+  test('kafka-topics, kafka-metadata-quorum and kafka-leader-election', async () => {
+    cluster = await LocalCluster.start(3, ['broker.heartbeat.interval.ms=200', 'broker.session.timeout.ms=2000']);
+    await cluster.quorumLeader();
+    const bootstrap = cluster.nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
+
+    const created = tool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--create', '--topic', 'tools', '--partitions', '6', '--replication-factor', '3']);
+    expect(created.status, created.stderr).toBe(0);
+    // Every node replicates the topic's metadata before --describe asks any of them.
+    for (const n of cluster.nodes) await vi.waitFor(() => partitionsSeenBy(n, 'tools'), { timeout: 10_000, interval: 100 });
+    const described = tool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--topic', 'tools']);
+    expect(described.status, described.stderr).toBe(0);
+    const rows = described.stdout.split('\n').filter((l) => /Partition:\s*\d/.test(l));
+    expect(rows).toHaveLength(6);
+    const rackOf = new Map([[1, 'a'], [2, 'b'], [3, 'c']]);
+    for (const row of rows) {
+      const replicas = /Replicas:\s*([\d,]+)/.exec(row)![1]!.split(',').map(Number);
+      expect(new Set(replicas.map((id) => rackOf.get(id))).size).toBe(3);
+    }
+
+    const quorum = tool('org.apache.kafka.tools.MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--status']);
+    expect(quorum.status, quorum.stderr).toBe(0);
+    expect(quorum.stdout).toMatch(/LeaderId:\s*[123]/);
+    expect(quorum.stdout).toMatch(/CurrentVoters:\s*\[.*"id":\s*1.*"id":\s*2.*"id":\s*3/s);
+
+    // Move partition 0's leadership away (its preferred leader stops), then elect it back.
+    const before = await partitionsSeenBy(cluster.nodes[0]!, 'tools');
+    const preferred = before[0]!.replicas[0]!;
+    expect(await cluster.stop(preferred)).toBe(0);
+    const survivor = cluster.running[0]!;
+    await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, 'tools'))[0]!.leader).not.toBe(preferred), { timeout: 15_000, interval: 100 });
+    await cluster.restart(preferred);
+    await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, 'tools'))[0]!.isr).toContain(preferred), { timeout: 30_000, interval: 200 });
+    const elected = tool('org.apache.kafka.tools.LeaderElectionCommand', ['--bootstrap-server', bootstrap, '--election-type', 'PREFERRED', '--topic', 'tools', '--partition', '0']);
+    expect(elected.status, `${elected.stdout}\n${elected.stderr}`).toBe(0);
+    expect(elected.stdout).toMatch(/Successfully completed leader election \(PREFERRED\) for partitions tools-0/);
+    await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, 'tools'))[0]!.leader).toBe(preferred), { timeout: 10_000, interval: 100 });
+  }, 300_000);
+});
