@@ -237,15 +237,6 @@ export class MetadataStore {
     });
   }
 
-  /** A broker shutting down cleanly: fenced and marked in controlled shutdown. */
-  brokerShuttingDown(id: number, epoch: bigint): Promise<void> {
-    return this.serialized(async () => {
-      const b = this.image.brokers.get(id);
-      if (!b || b.epoch !== epoch || b.inControlledShutdown) return;
-      await this.commit([{ type: "brokerRegistrationChange", record: { brokerId: id, brokerEpoch: epoch, fenced: 1, inControlledShutdown: 1, logDirs: [] } }]);
-    });
-  }
-
   private partitionRecord(topicId: Uuid, partitionId: number, replicas: readonly number[]): MetadataRecord {
     return {
       type: "partition",
