@@ -1,17 +1,29 @@
 // The fault-injection suite (fault-run.ts). CI runs two seeded schedules; the full run is
 // `npm run faults` (FAULT_SEEDS=first:count, default 1:50), and any failing seed replays alone
-// with FAULT_SEEDS=<seed>:1. Each report is printed as one JSON line.
-import { describe, expect, it } from "vitest";
+// with FAULT_SEEDS=<seed>:1. Each report is printed as one JSON line (and appended to
+// FAULT_REPORT_FILE when set).
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
 import { runFaults } from "./fault-run.js";
 
 const [first, count] = (process.env.FAULT_SEEDS ?? "1:2").split(":").map(Number) as [number, number];
 const durationMs = Number(process.env.FAULT_DURATION_MS ?? 20_000);
 const seeds = Array.from({ length: count }, (_, i) => first + i);
+/** Where each report is appended as a JSON line (npm run faults: test/faults/results/latest.jsonl). */
+const reportFile = process.env.FAULT_REPORT_FILE;
 
 describe("faults: kill -9 and SIGSTOP under an idempotent acks=all producer", () => {
+  beforeAll(() => {
+    if (!reportFile) return;
+    mkdirSync(dirname(reportFile), { recursive: true });
+    writeFileSync(reportFile, "");
+  });
+
   it.each(seeds)("seed %i: every acknowledged record once, in order; the cluster heals", async (seed) => {
     const report = await runFaults(seed, durationMs);
     console.log(`FAULT-REPORT ${JSON.stringify(report)}`);
+    if (reportFile) appendFileSync(reportFile, `${JSON.stringify(report)}\n`);
     expect(report.problems).toEqual([]);
     expect(report.acknowledged).toBeGreaterThan(0);
   }, 240_000);
