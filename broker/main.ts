@@ -44,6 +44,8 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`millrace: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    // Exit now: a start-up that failed half-way (a port in use, say) may have left timers and
+    // connections running that would otherwise keep a broken broker alive.
+    process.exit(1);
   },
 );

@@ -6,10 +6,10 @@
 // `bootstrap=127.0.0.1:PORT` once every node is ready; SIGINT/SIGTERM stops every node cleanly.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { formatDirs, newClusterId, readMetaProperties } from "../metadata/meta-properties.js";
+import { stablePort } from "./stable-port.js";
 
 const USAGE = `usage: millrace cluster up --brokers N --controllers M [--racks a,b,c] [--data-dir DIR] [--override key=value]...
   Nodes 1..M are combined (broker and controller), M+1..N brokers only (M ≤ N).`;
@@ -54,18 +54,6 @@ export function parseClusterArgs(args: string[]): ClusterArgs {
   return parsed;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 interface ClusterNode {
   id: number;
   dir: string;
@@ -91,7 +79,7 @@ export async function runClusterCommand(args: string[]): Promise<number> {
   const root = resolve(opts.dataDir ?? mkdtempSync(join(tmpdir(), "millrace-cluster-")));
   const nodes: ClusterNode[] = [];
   for (let id = 1; id <= opts.brokers; id++) {
-    nodes.push({ id, dir: join(root, `node-${id}`), port: await freePort(), controllerPort: await freePort(), combined: id <= opts.controllers });
+    nodes.push({ id, dir: join(root, `node-${id}`), port: await stablePort(), controllerPort: await stablePort(), combined: id <= opts.controllers });
   }
   const voters = nodes.filter((n) => n.combined).map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
   const clusterId = existingClusterId(nodes) ?? newClusterId();

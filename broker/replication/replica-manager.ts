@@ -80,8 +80,10 @@ export class ReplicaManager {
         } else {
           current.state = state;
         }
-        log.setExternalHighWatermark(state.replicas.length > 1);
-        this.leaders.get(k)!.advanceHighWatermark();
+        const replicated = state.replicas.length > 1;
+        log.setExternalHighWatermark(replicated);
+        // One replica: the log keeps its own rule (written, or fsynced with flush.messages=1).
+        if (replicated) this.leaders.get(k)!.advanceHighWatermark();
         continue;
       }
       this.leaders.delete(k);

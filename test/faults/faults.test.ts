@@ -1,5 +1,6 @@
-// The fault-injection suite (fault-run.ts). CI runs two seeded schedules; the full run is
-// `npm run faults` (FAULT_SEEDS=first:count, default 1:50), and any failing seed replays alone
+// The fault-injection suite (fault-run.ts), run on demand (not in CI yet: a broker restart that
+// hangs silently in about 1 % of restarts must be fixed first): `npm run faults`
+// (FAULT_SEEDS=first:count, default 1:50), and any failing seed replays alone
 // with FAULT_SEEDS=<seed>:1. Each report is printed as one JSON line (and appended to
 // FAULT_REPORT_FILE when set).
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";

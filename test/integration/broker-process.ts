@@ -1,7 +1,7 @@
 // Starts `millrace broker` as a child process on a free port (listeners port 0; the bound port is
 // read from the broker's "listening" log line) with a temporary data directory.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -27,6 +27,17 @@ export interface StartOptions {
   startTimeoutMs?: number;
 }
 
+/** State and CPU seconds of a process, from /proc: tells a busy loop from a wait. */
+function processState(pid: number | undefined): string {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    const cpuSec = (Number(fields[11]) + Number(fields[12])) / 100;
+    return `pid ${pid} state ${fields[0]}, ${cpuSec.toFixed(1)} CPU-s`;
+  } catch {
+    return `pid ${pid} gone`;
+  }
+}
+
 export async function startBroker(opts: StartOptions = {}): Promise<BrokerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "millrace-it-"));
   const args = [
@@ -44,7 +55,7 @@ export async function startBroker(opts: StartOptions = {}): Promise<BrokerProces
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => {
       const last = logs.slice(-15).map((l) => JSON.stringify(l).slice(0, 400)).join("\n");
-      reject(new Error(`broker did not start in time; stderr: ${stderr}; last log lines:\n${last}`));
+      reject(new Error(`broker did not start in time (${processState(child.pid)}); stderr: ${stderr}; last log lines:\n${last}`));
     }, opts.startTimeoutMs ?? 30_000);
     createInterface({ input: child.stdout! }).on("line", (line) => {
       let entry: Record<string, unknown>;

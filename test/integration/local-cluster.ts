@@ -20,7 +20,7 @@ import { defaultMetadataRequest, metadataRequestMeta, writeMetadataRequest } fro
 import { readMetadataResponse } from "../../broker/protocol/generated/metadata-response.gen.js";
 import { ZERO_UUID } from "../../broker/protocol/primitives.js";
 import { batchViews, decodeRecords, isRecordsError } from "../../broker/protocol/records.js";
-import { freePort } from "../kafka/probe.js";
+import { stablePort } from "../../broker/cli/stable-port.js";
 import { BROKER_MAIN, startBroker, type BrokerProcess } from "./broker-process.js";
 
 const METADATA = apiCall(metadataRequestMeta, 12, writeMetadataRequest, readMetadataResponse);
@@ -58,7 +58,7 @@ export class LocalCluster {
   static async start(size: number, overrides: string[] = []): Promise<LocalCluster> {
     const nodes: ClusterNode[] = [];
     for (let id = 1; id <= size; id++) {
-      nodes.push({ id, dataDir: mkdtempSync(join(tmpdir(), `millrace-cluster-${id}-`)), port: await freePort(), controllerPort: await freePort() });
+      nodes.push({ id, dataDir: mkdtempSync(join(tmpdir(), `millrace-cluster-${id}-`)), port: await stablePort(), controllerPort: await stablePort() });
     }
     const voters = nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
     const cluster = new LocalCluster(nodes, voters, overrides);
