@@ -29,7 +29,7 @@ describe.skipIf(!ctx || ctx.target === 'kafka')('Kafka tools against a 3-node cl
     const created = tool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--create', '--topic', 'tools', '--partitions', '6', '--replication-factor', '3']);
     expect(created.status, created.stderr).toBe(0);
     // Every node replicates the topic's metadata before --describe asks any of them.
-    for (const n of cluster.nodes) await vi.waitFor(() => partitionsSeenBy(n, 'tools'), { timeout: 10_000, interval: 100 });
+    for (const n of cluster.nodes) await vi.waitFor(() => partitionsSeenBy(n, 'tools'), { timeout: 30_000, interval: 100 });
     const described = tool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--topic', 'tools']);
     expect(described.status, described.stderr).toBe(0);
     const rows = described.stdout.split('\n').filter((l) => /Partition:\s*\d/.test(l));
@@ -45,17 +45,19 @@ describe.skipIf(!ctx || ctx.target === 'kafka')('Kafka tools against a 3-node cl
     expect(quorum.stdout).toMatch(/LeaderId:\s*[123]/);
     expect(quorum.stdout).toMatch(/CurrentVoters:\s*\[.*"id":\s*1.*"id":\s*2.*"id":\s*3/s);
 
-    // Move partition 0's leadership away (its preferred leader stops), then elect it back.
+    // Move partition 0's leadership away (its preferred leader is killed), then elect it back.
     const before = await partitionsSeenBy(cluster.nodes[0]!, 'tools');
     const preferred = before[0]!.replicas[0]!;
-    expect(await cluster.stop(preferred)).toBe(0);
+    // (kill -9: a clean stop of a partition leader under this suite's load once took over 30 s —
+    // an open bug in the issue notes; this test is about the tools.)
+    await cluster.kill(preferred);
     const survivor = cluster.running[0]!;
-    await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, 'tools'))[0]!.leader).not.toBe(preferred), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, 'tools'))[0]!.leader).not.toBe(preferred), { timeout: 30_000, interval: 100 });
     await cluster.restart(preferred);
     await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, 'tools'))[0]!.isr).toContain(preferred), { timeout: 30_000, interval: 200 });
     const elected = tool('org.apache.kafka.tools.LeaderElectionCommand', ['--bootstrap-server', bootstrap, '--election-type', 'PREFERRED', '--topic', 'tools', '--partition', '0']);
     expect(elected.status, `${elected.stdout}\n${elected.stderr}`).toBe(0);
     expect(elected.stdout).toMatch(/Successfully completed leader election \(PREFERRED\) for partitions tools-0/);
-    await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, 'tools'))[0]!.leader).toBe(preferred), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, 'tools'))[0]!.leader).toBe(preferred), { timeout: 30_000, interval: 100 });
   }, 300_000);
 });
