@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { CLUSTER_TESTS } from "./test/integration/cluster.vitest.config.js";
 
 // Unit tests live beside the code; test/integration holds tests that start real broker
 // processes; test/fuzz holds the protocol fuzzer (its CI-sized run and the mutator's tests).
@@ -7,7 +8,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["broker/**/*.test.ts", "operator/**/*.test.ts", "test/integration/**/*.test.ts", "test/fuzz/**/*.test.ts"],
-    exclude: ["node_modules/**", "dist/**"],
+    // Whole-cluster tests run in their own suite, one at a time (test/integration/cluster.vitest.config.ts).
+    exclude: ["node_modules/**", "dist/**", ...CLUSTER_TESTS],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

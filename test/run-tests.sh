@@ -19,6 +19,8 @@ run_suite() { # name, vitest args…
 }
 
 run_suite unit
+# Three- and four-node clusters of broker processes (quorum, replication, cluster up), one at a time.
+run_suite cluster --config test/integration/cluster.vitest.config.ts
 # Real Java, librdkafka (confluent-kafka, kcat), KafkaJS and franz-go clients against the built broker;
 # their installers run from the suite's global setup (cached under ~/.cache/millrace).
 run_suite compat --config test/compat/vitest.config.ts
