@@ -23,6 +23,7 @@ import {
 import { emptyPartitionData, readPartitions, type FetchedPartition, type PartitionToFetch } from "./fetch/fetch-partitions.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { replicaFetch, replicaIdOf } from "./fetch/replica-fetch.js";
+import { waitForLogs } from "./fetch/wait-for-logs.js";
 
 const READ_COMMITTED = 1;
 const TOPIC_IDS_VERSION = 13;
@@ -111,24 +112,6 @@ function plan(request: FetchRequest, ctx: RequestContext): FetchPlan | "FETCH_SE
   return { partitions: toFetch(session.partitions.values()), unknownTopicIds, session, incremental: true };
 }
 
-/** Waits until one of the logs' high watermark moves, the deadline passes or the connection closes. */
-function waitForData(ctx: RequestContext, partitions: PartitionToFetch[], deadline: number): Promise<void> {
-  return new Promise((resolve) => {
-    const unsubscribes: (() => void)[] = [];
-    const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-    function done(): void {
-      clearTimeout(timer);
-      for (const unsubscribe of unsubscribes) unsubscribe();
-      resolve();
-    }
-    for (const p of partitions) {
-      const log = ctx.broker.logs.getLog(p.topic, p.partition);
-      if (log) unsubscribes.push(log.onHighWatermark(done));
-    }
-    void ctx.closed.then(done);
-  });
-}
-
 /** Whether an incremental response must carry this partition. */
 function hasNews(fetched: FetchedPartition, cached: SessionPartition | undefined): boolean {
   const { data } = fetched;
@@ -164,7 +147,8 @@ export const fetchHandler = defineHandler({
       if (bytes >= request.minBytes || anyError || Date.now() >= deadline || planned.partitions.length === 0) break;
       let closed = false;
       void ctx.closed.then(() => (closed = true));
-      await waitForData(ctx, planned.partitions, deadline);
+      const logs = planned.partitions.flatMap((p) => ctx.broker.logs.getLog(p.topic, p.partition) ?? []);
+      await waitForLogs(ctx, logs, deadline, { written: false });
       if (closed) break;
       fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readCommitted);
     }

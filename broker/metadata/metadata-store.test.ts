@@ -5,6 +5,7 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Uuid } from "../protocol/primitives.js";
 import { MetadataJournal } from "./metadata-journal.js";
+import { singleNodeQuorumOptions } from "./quorum-options.js";
 import { encodeMetadataRecord } from "./metadata-records.js";
 import { METADATA_JOURNAL_FILE, MetadataStore, TopicExistsError } from "./metadata-store.js";
 import { ensureMetaProperties, readMetaProperties } from "./meta-properties.js";
@@ -14,18 +15,7 @@ const log = pino({ level: "silent" });
 
 /** A single-node quorum in `dir`, as a broker with no quorum configured runs it. */
 function open(dir: string): Promise<MetadataStore> {
-  return MetadataStore.openReady({
-    nodeId: 1,
-    clusterId: "metadata-store-test",
-    metadataDir: dir,
-    voters: new Map([[1, null]]),
-    electionTimeoutMs: 1000,
-    fetchTimeoutMs: 2000,
-    electionBackoffMaxMs: 1000,
-    requestTimeoutMs: 2000,
-    retryBackoffMs: 20,
-    logger: log,
-  });
+  return MetadataStore.openReady(singleNodeQuorumOptions(1, "metadata-store-test", dir, log));
 }
 
 describe("MetadataStore", () => {

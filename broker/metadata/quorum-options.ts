@@ -5,6 +5,25 @@ import type { BrokerConfig } from "../config/index.js";
 import type { HostPort } from "../config/listeners.js";
 import type { QuorumNodeOptions } from "./raft/quorum-node.js";
 
+/**
+ * A quorum of this node alone, with Kafka's default timeouts: what a broker with no quorum
+ * configured runs (tests open metadata stores with it).
+ */
+export function singleNodeQuorumOptions(nodeId: number, clusterId: string, metadataDir: string, logger: Logger): QuorumNodeOptions {
+  return {
+    nodeId,
+    clusterId,
+    metadataDir,
+    voters: new Map([[nodeId, null]]),
+    electionTimeoutMs: 1000,
+    fetchTimeoutMs: 2000,
+    electionBackoffMaxMs: 1000,
+    requestTimeoutMs: 2000,
+    retryBackoffMs: 20,
+    logger,
+  };
+}
+
 export function quorumOptionsFrom(config: BrokerConfig, clusterId: string, logger: Logger): QuorumNodeOptions {
   const voters = new Map<number, HostPort | null>();
   if (config.singleNodeQuorum) voters.set(config.nodeId, null);

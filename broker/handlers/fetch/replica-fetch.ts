@@ -11,6 +11,7 @@ import type { PartitionLog } from "../../storage/index.js";
 import type { RequestContext } from "../handler.js";
 import { localPartition } from "../local-partition.js";
 import { emptyPartitionData } from "./fetch-partitions.js";
+import { waitForLogs } from "./wait-for-logs.js";
 
 const TOPIC_IDS_VERSION = 13;
 
@@ -56,7 +57,7 @@ export async function replicaFetch(request: FetchRequest, replicaId: number, ctx
   let closed = false;
   void ctx.closed.then(() => (closed = true));
   while (!news() && !closed && Date.now() < deadline) {
-    await writtenOrTimeout(planned, deadline, ctx);
+    await waitForLogs(ctx, planned.flatMap((p) => p.log ?? []), deadline, { written: true });
     answers = await readAll(planned, replicaId, ctx);
   }
   const topics = new Map<string, FetchResponse["responses"][number]>();
@@ -98,19 +99,4 @@ async function readAll(planned: Planned[], replicaId: number, ctx: RequestContex
     });
   }
   return out;
-}
-
-/** Waits until one of the logs has new records written, the deadline passes or the connection closes. */
-function writtenOrTimeout(planned: Planned[], deadline: number, ctx: RequestContext): Promise<void> {
-  return new Promise((resolve) => {
-    const offs: (() => void)[] = [];
-    const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-    function done(): void {
-      clearTimeout(timer);
-      for (const off of offs) off();
-      resolve();
-    }
-    for (const p of planned) if (p.log) offs.push(p.log.onWritten(done), p.log.onHighWatermark(done));
-    void ctx.closed.then(done);
-  });
 }

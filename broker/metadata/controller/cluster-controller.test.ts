@@ -5,6 +5,7 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Uuid } from "../../protocol/primitives.js";
 import { MetadataStore } from "../metadata-store.js";
+import { singleNodeQuorumOptions } from "../quorum-options.js";
 import { ClusterController } from "./cluster-controller.js";
 
 const log = pino({ level: "silent" });
@@ -13,18 +14,7 @@ const INCARNATION_A = "AAAAAAAAAAAAAAAAAAAAAg" as Uuid;
 const INCARNATION_B = "AAAAAAAAAAAAAAAAAAAAAw" as Uuid;
 
 async function setup() {
-  const metadata = await MetadataStore.openReady({
-    nodeId: 1,
-    clusterId: CLUSTER,
-    metadataDir: mkdtempSync(join(tmpdir(), "millrace-controller-")),
-    voters: new Map([[1, null]]),
-    electionTimeoutMs: 1000,
-    fetchTimeoutMs: 2000,
-    electionBackoffMaxMs: 1000,
-    requestTimeoutMs: 2000,
-    retryBackoffMs: 20,
-    logger: log,
-  });
+  const metadata = await MetadataStore.openReady(singleNodeQuorumOptions(1, CLUSTER, mkdtempSync(join(tmpdir(), "millrace-controller-")), log));
   let now = 1_000_000;
   const controller = new ClusterController({ clusterId: CLUSTER, sessionTimeoutMs: 9000, metadata, logger: log, now: () => now });
   const advance = (ms: number) => (now += ms);

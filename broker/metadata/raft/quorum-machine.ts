@@ -129,10 +129,6 @@ export class QuorumMachine {
     return this.leaderId;
   }
 
-  get votedFor(): number {
-    return this.votedId;
-  }
-
   /** Offsets below this are committed. On a follower, only the part it has on disk. */
   get highWatermark(): bigint {
     const flushed = this.log.flushedEnd;

@@ -29,7 +29,7 @@ export function dataBatch(baseOffset: bigint, epoch: number, values: readonly Bu
   return toRaftBatch(bytes);
 }
 
-export function controlBatch(baseOffset: bigint, epoch: number, type: number, value: Buffer, nowMs: number): RaftBatch {
+function controlBatch(baseOffset: bigint, epoch: number, type: number, value: Buffer, nowMs: number): RaftBatch {
   const key = Buffer.alloc(4);
   key.writeInt16BE(0, 0);
   key.writeInt16BE(type, 2);

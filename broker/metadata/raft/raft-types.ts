@@ -101,8 +101,6 @@ export interface FetchResponse {
 
 export type RaftResponse = VoteResponse | BeginEpochResponse | EndEpochResponse | FetchResponse;
 
-export type ResponseTo<R extends RaftRequest> = Extract<RaftResponse, { kind: R["kind"] }>;
-
 /** What must survive a restart before a vote is granted or an epoch is joined (Kafka's quorum-state file). */
 export interface ElectionState {
   readonly epoch: number;

@@ -214,9 +214,15 @@ export function clusterMatches(requestClusterId: string | null, clusterId: strin
   return requestClusterId === null || requestClusterId === clusterId;
 }
 
+/** The one partition of a quorum request, which must be __cluster_metadata-0. */
+function metadataPartition<P extends { partitionIndex: number }>(topics: { topicName: string; partitions: P[] }[]): P | undefined {
+  const p = topics.length === 1 && topics[0]!.topicName === METADATA_TOPIC ? topics[0]!.partitions[0] : undefined;
+  return p?.partitionIndex === 0 ? p : undefined;
+}
+
 export function voteRequestFromKafka(r: VoteReq.VoteRequest): Inbound<VoteRequest> {
-  const p = r.topics.length === 1 && r.topics[0]!.topicName === METADATA_TOPIC ? r.topics[0]!.partitions[0] : undefined;
-  if (!p || p.partitionIndex !== 0) return { ok: false, error: "INVALID_REQUEST" };
+  const p = metadataPartition(r.topics);
+  if (!p) return { ok: false, error: "INVALID_REQUEST" };
   return { ok: true, request: { kind: "vote", epoch: p.candidateEpoch, candidateId: p.candidateId, lastEpoch: p.lastOffsetEpoch, lastOffset: p.lastOffset } };
 }
 
@@ -230,14 +236,14 @@ export function voteResponseToKafka(res: VoteResponse | { error: KafkaErrorName 
 }
 
 export function beginEpochRequestFromKafka(r: BeginReq.BeginQuorumEpochRequest): Inbound<BeginEpochRequest> {
-  const p = r.topics.length === 1 && r.topics[0]!.topicName === METADATA_TOPIC ? r.topics[0]!.partitions[0] : undefined;
-  if (!p || p.partitionIndex !== 0) return { ok: false, error: "INVALID_REQUEST" };
+  const p = metadataPartition(r.topics);
+  if (!p) return { ok: false, error: "INVALID_REQUEST" };
   return { ok: true, request: { kind: "beginEpoch", epoch: p.leaderEpoch, leaderId: p.leaderId } };
 }
 
 export function endEpochRequestFromKafka(r: EndReq.EndQuorumEpochRequest, version: number): Inbound<EndEpochRequest> {
-  const p = r.topics.length === 1 && r.topics[0]!.topicName === METADATA_TOPIC ? r.topics[0]!.partitions[0] : undefined;
-  if (!p || p.partitionIndex !== 0) return { ok: false, error: "INVALID_REQUEST" };
+  const p = metadataPartition(r.topics);
+  if (!p) return { ok: false, error: "INVALID_REQUEST" };
   const successors = version >= 1 ? p.preferredCandidates.map((c) => c.candidateId) : p.preferredSuccessors;
   return { ok: true, request: { kind: "endEpoch", epoch: p.leaderEpoch, leaderId: p.leaderId, preferredSuccessors: successors } };
 }
