@@ -82,6 +82,7 @@ export class Broker {
     private readonly metadata: MetadataStore,
     private readonly controller: ClusterController | null,
     private readonly lifecycle: BrokerLifecycle,
+    private readonly channel: ControllerChannel,
     private readonly replicas: ReplicaManager,
     private readonly groups: GroupCoordinator,
     private readonly log: Logger,
@@ -191,7 +192,7 @@ export class Broker {
     // Like Kafka, a broker counts as started once the controller has unfenced it.
     await lifecycle.start(UNFENCE_TIMEOUT_MS);
     log.info({ nodeId: config.nodeId, clusterId, brokerEpoch: lifecycle.brokerEpoch, startupMs: Date.now() - started }, "broker started");
-    return new Broker(services, listeners, logs, metadata, controller, lifecycle, replicas, groups, log);
+    return new Broker(services, listeners, logs, metadata, controller, lifecycle, channel, replicas, groups, log);
   }
 
   /** Clean shutdown: stop accepting, close connections, stop groups, flush and close logs. */
@@ -205,6 +206,7 @@ export class Broker {
     await Promise.all(this.listeners.map((l) => l.close()));
     this.services.forwarder?.close();
     this.replicas.stop();
+    this.channel.close();
     await this.groups.close();
     await this.logs.close();
     await this.metadata.close();

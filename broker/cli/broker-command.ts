@@ -29,6 +29,9 @@ export function parseBrokerArgs(args: string[]): BrokerArgs {
   return parsed;
 }
 
+/** How long a stopped broker's process may take to end by itself. */
+const EXIT_GRACE_MS = 5_000;
+
 export async function runBrokerCommand(args: string[]): Promise<number> {
   let config;
   try {
@@ -53,5 +56,11 @@ export async function runBrokerCommand(args: string[]): Promise<number> {
     process.once("SIGINT", () => stop("SIGINT"));
   });
   await broker.stop();
+  // Everything is closed, so the process ends on its own; should a forgotten timer or socket keep
+  // it alive, it ends anyway (an orchestrator would otherwise wait out its grace period) and says what.
+  setTimeout(() => {
+    log.warn({ active: process.getActiveResourcesInfo() }, "still running after the broker stopped; exiting");
+    process.exit(0);
+  }, EXIT_GRACE_MS).unref();
   return 0;
 }

@@ -29,7 +29,7 @@ describe("collectStaticConfig", () => {
   });
 
   it("skips tooling variables", () => {
-    const layer = collectStaticConfig({ env: { MILLRACE_SKIP_COMPAT: "1", MILLRACE_TEST_HOME: "/x" } });
+    const layer = collectStaticConfig({ env: { MILLRACE_SKIP_COMPAT: "1", MILLRACE_LOG_LEVEL: "debug", MILLRACE_TEST_HOME: "/x" } });
     expect(layer.size).toBe(0);
   });
 

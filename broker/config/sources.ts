@@ -14,7 +14,11 @@ export const ENV_PREFIX = "MILLRACE_";
  * MILLRACE_ variables that belong to tooling, not to the broker config; everything else with the
  * prefix must name a config key. Add here rather than loosening the check.
  */
-export const NON_CONFIG_ENV_VARS: ReadonlySet<string> = new Set(["MILLRACE_SKIP_COMPAT"]);
+export const NON_CONFIG_ENV_VARS: ReadonlySet<string> = new Set([
+  "MILLRACE_SKIP_COMPAT",
+  // The log level of broker/logger.ts (pino: trace, debug, info, warn, error).
+  "MILLRACE_LOG_LEVEL",
+]);
 /** Prefix reserved for test tooling. */
 export const TEST_ENV_PREFIX = "MILLRACE_TEST_";
 

@@ -60,6 +60,12 @@ export class BrokerLifecycle {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.epoch < 0n) return;
+    if (!this.othersServing()) {
+      // Nobody to hand partitions to, and often (the last voter of a stopping cluster) no quorum
+      // to record it: waiting for the controller's consent would only add the timeout.
+      this.opts.logger.info({ brokerEpoch: this.epoch }, "no other broker is serving: stopping without controlled shutdown");
+      return;
+    }
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       try {
@@ -75,6 +81,14 @@ export class BrokerLifecycle {
       await new Promise((r) => setTimeout(r, this.opts.retryBackoffMs));
     }
     this.opts.logger.warn({ timeoutMs }, "controlled shutdown not confirmed by the controller; stopping anyway");
+  }
+
+  /** Whether the metadata image shows another broker unfenced and not shutting down. */
+  private othersServing(): boolean {
+    for (const b of this.opts.metadata.image.brokers.values()) {
+      if (b.id !== this.opts.nodeId && !b.fenced && !b.inControlledShutdown) return true;
+    }
+    return false;
   }
 
   private schedule(delayMs: number): void {

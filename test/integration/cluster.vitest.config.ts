@@ -1,15 +1,22 @@
 import { defineConfig } from "vitest/config";
 
-// The tests that run whole clusters of broker processes (three or four nodes each). One file at a
-// time: side by side on a 2-core machine, their timing-bounded waits starved each other.
+// The tests that run whole clusters of broker processes (three or four nodes each), Kafka's own
+// tools against one included. One file at a time: side by side on a 2-core machine, their timing-bounded waits starved each other.
 //   npx vitest run --config test/integration/cluster.vitest.config.ts
-export const CLUSTER_TESTS = ["test/integration/metadata-quorum.test.ts", "test/integration/replication.test.ts", "test/integration/cluster-up.test.ts"];
+export const CLUSTER_TESTS = [
+  "test/integration/metadata-quorum.test.ts",
+  "test/integration/replication.test.ts",
+  "test/integration/cluster-up.test.ts",
+  "test/integration/kafka-tools.test.ts",
+];
 
 export default defineConfig({
   test: {
     root: new URL("../..", import.meta.url).pathname,
     include: CLUSTER_TESTS,
     fileParallelism: false,
+    // kafka-tools.test.ts runs Kafka's own command-line tools: installed (cached) once up front.
+    globalSetup: ["test/integration/java-tools-setup.ts"],
     testTimeout: 240_000,
     hookTimeout: 120_000,
   },

@@ -17,15 +17,21 @@ const CONFIG: Omit<QuorumConfig, "nodeId"> = {
 function node(nodeId: number, opts: { log?: RaftLog; saved?: ElectionState; voters?: number[] } = {}) {
   const sent: { to: number; request: RaftRequest; id: number }[] = [];
   const saved: ElectionState[] = [];
+  const reported: bigint[] = [];
   const log = opts.log ?? new RaftLog();
   const machine = new QuorumMachine(
     { ...CONFIG, nodeId, ...(opts.voters ? { voters: opts.voters } : {}) },
     log,
-    { send: (to, request, id) => sent.push({ to, request, id }), saveElectionState: (s) => saved.push(s), random: () => 0.5 },
+    {
+      send: (to, request, id) => sent.push({ to, request, id }),
+      saveElectionState: (s) => saved.push(s),
+      highWatermarkChanged: (hw) => reported.push(hw),
+      random: () => 0.5,
+    },
     opts.saved ?? { epoch: 0, votedId: NO_VOTE, leaderId: NO_LEADER },
     0,
   );
-  return { machine, log, sent, saved };
+  return { machine, log, sent, saved, reported };
 }
 
 /** The id of the latest request sent to `to` (answers must quote it). */
@@ -108,6 +114,24 @@ describe("QuorumMachine", () => {
     expect(fetch(5n, 1).batches.map((b) => b.baseOffset)).toEqual([5n]);
     expect(n.machine.highWatermark).toBe(0n);
     expect(fetch(6n, 2).highWatermark).toBe(6n);
+  });
+
+  it("reports the high watermark when the leader's own flush completes a commit its followers already made", () => {
+    const n = electedLeader();
+    n.machine.flushed(n.log.endOffset, 1502);
+    const fetch = (replicaId: number, fetchOffset: bigint, now: number) =>
+      n.machine.handleRequest(replicaId, { kind: "fetch", replicaId, epoch: 1, fetchOffset, lastFetchedEpoch: 1, maxBytes: 1 << 20 }, now) as FetchResponse;
+    fetch(2, 1n, 1510);
+    expect(n.reported.at(-1)).toBe(1n);
+    const written = n.machine.append([Buffer.from("a")], 1520)!;
+    // Both followers hold the record before the leader's disk does: a majority, yet not visible.
+    fetch(2, written.offset + 1n, 1530);
+    fetch(3, written.offset + 1n, 1530);
+    expect(n.machine.highWatermark).toBe(1n);
+    n.machine.flushed(n.log.endOffset, 1540);
+    expect(n.machine.highWatermark).toBe(2n);
+    expect(n.reported.at(-1)).toBe(2n); // writers waiting for offset 1 hear of it
+    expect(n.reported).toEqual([1n, 2n]); // each advance once
   });
 
   it("tells a follower with a divergent tail where to truncate, and the follower does", () => {

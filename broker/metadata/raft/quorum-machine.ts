@@ -47,6 +47,7 @@ export interface QuorumEffects {
   random(): number;
   /** Leadership is known to have changed (leaderId NO_LEADER: an election is on). */
   leaderChanged?(epoch: number, leaderId: number): void;
+  /** The visible high watermark advanced (told once per advance). */
   highWatermarkChanged?(highWatermark: bigint): void;
 }
 
@@ -81,6 +82,8 @@ export class QuorumMachine {
   private leaderId: number;
   private role: Role;
   private hw = 0n;
+  /** The high watermark last told to effects.highWatermarkChanged. */
+  private reportedHw = 0n;
   private readonly inFlight = new Map<number, InFlight>();
   private nextRequestId = 1;
   private readonly retryAt = new Map<number, number>();
@@ -176,7 +179,9 @@ export class QuorumMachine {
   flushed(offset: bigint, now: number): void {
     this.log.markFlushed(offset);
     if (this.role.name === "leader") this.updateHighWatermark();
-    else this.effects.highWatermarkChanged?.(this.highWatermark);
+    // Either role: the flush may be what the visible high watermark waited for (the leader's
+    // majority can be ahead of its own disk).
+    this.reportHighWatermark();
     this.sendWhatIsDue(now);
   }
 
@@ -407,7 +412,7 @@ export class QuorumMachine {
     if (batches.length > 0 && batches[0]!.baseOffset === this.log.endOffset) this.log.append(batches);
     if (response.highWatermark > this.hw) {
       this.hw = response.highWatermark;
-      this.effects.highWatermarkChanged?.(this.highWatermark);
+      this.reportHighWatermark();
     }
   }
 
@@ -548,8 +553,16 @@ export class QuorumMachine {
     // Only an offset past this epoch's first record may commit: earlier entries commit with it.
     if (candidate > this.role.epochStart && candidate > this.hw) {
       this.hw = candidate;
-      this.effects.highWatermarkChanged?.(this.highWatermark);
+      this.reportHighWatermark();
     }
+  }
+
+  /** Tells effects of every advance of the visible high watermark (min of hw and flushed end), once. */
+  private reportHighWatermark(): void {
+    const visible = this.highWatermark;
+    if (visible <= this.reportedHw) return;
+    this.reportedHw = visible;
+    this.effects.highWatermarkChanged?.(visible);
   }
 
   private saveElectionState(): void {

@@ -34,6 +34,8 @@ interface SimNode {
   log: SimLog;
   machine: QuorumMachine;
   election: ElectionState;
+  /** The high watermark the machine last reported (what a driver resolves waiting writers with). */
+  reportedHw: bigint;
 }
 
 interface Event {
@@ -94,7 +96,7 @@ export class QuorumSimulation {
     const ids = [...voters, ...Array.from({ length: opts.observers ?? 0 }, (_, i) => 100 + i)];
     for (const id of ids) {
       const log = new SimLog();
-      const node: SimNode = { id, up: true, log, election: { epoch: 0, votedId: NO_VOTE, leaderId: NO_LEADER }, machine: undefined! };
+      const node: SimNode = { id, up: true, log, election: { epoch: 0, votedId: NO_VOTE, leaderId: NO_LEADER }, machine: undefined!, reportedHw: 0n };
       this.nodes.set(id, node);
       node.machine = this.newMachine(node);
     }
@@ -119,11 +121,12 @@ export class QuorumSimulation {
         target = leader.machine.append([Buffer.from(`final-${this.opts.seed}`)], this.now) ?? undefined;
         this.scheduleFlush(leader);
       }
-      if (target !== undefined && [...this.nodes.values()].every((n) => n.machine.highWatermark > target!.offset)) {
+      // Judged by what each machine reported: a commit nobody is told of leaves writers waiting.
+      if (target !== undefined && [...this.nodes.values()].every((n) => n.reportedHw > target!.offset)) {
         return { seed: this.opts.seed, committedBatches: this.committed.size, proposals: this.proposals, recoveryMs: this.now - healedAt, ...this.stats };
       }
     }
-    const state = [...this.nodes.values()].map((n) => `${n.id}:${n.machine.roleName}@${n.machine.currentEpoch} hw=${n.machine.highWatermark} end=${n.log.endOffset}`);
+    const state = [...this.nodes.values()].map((n) => `${n.id}:${n.machine.roleName}@${n.machine.currentEpoch} hw=${n.machine.highWatermark} reported=${n.reportedHw} end=${n.log.endOffset}`);
     throw new Error(`seed ${this.opts.seed}: no progress ${this.opts.settleMs} ms after healing (${state.join(", ")})`);
   }
 
@@ -166,6 +169,9 @@ export class QuorumSimulation {
         node.election = state;
       },
       random: this.random,
+      highWatermarkChanged: (hw) => {
+        node.reportedHw = hw;
+      },
       leaderChanged: (epoch, leaderId) => {
         if (leaderId !== node.id) return;
         this.stats.elections++;
@@ -211,6 +217,7 @@ export class QuorumSimulation {
       log.markFlushed(log.endOffset);
       node.log = log;
       node.up = true;
+      node.reportedHw = 0n;
       node.machine = this.newMachine(node);
       this.scheduleTick(node);
     });

@@ -2,14 +2,13 @@
 // Millrace cluster (test/integration/local-cluster.ts: combined nodes on racks a, b, c):
 // kafka-topics --create/--describe shows replicas spread over the racks; kafka-metadata-quorum
 // describe --status reports the leader and three voters; kafka-leader-election moves a partition
-// back to its preferred replica. Millrace-only: skipped when the compat target is Apache Kafka.
+// back to its preferred replica. Part of the cluster suite (one cluster test at a time); its
+// global setup installs the Java tools (test/tools/install.sh java-clients, cached).
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
-import { LocalCluster, partitionsSeenBy } from '../integration/local-cluster.js';
-import { compatContext } from './context.js';
+import { LocalCluster, partitionsSeenBy } from './local-cluster.js';
 
-const ctx = compatContext();
 const RUN_CLASS = resolve(import.meta.dirname, '../kafka/run-class.sh');
 
 function tool(cls: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -17,7 +16,7 @@ function tool(cls: string, args: string[]): { status: number | null; stdout: str
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe.skipIf(!ctx || ctx.target === 'kafka')('Kafka tools against a 3-node cluster', () => {
+describe('Kafka tools against a 3-node cluster', () => {
   let cluster: LocalCluster | undefined;
   afterAll(() => cluster?.close());
 
