@@ -159,6 +159,12 @@ export class Broker {
       replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
       replicaFetchWaitMaxMs: config.replicaFetchWaitMaxMs,
       replicaFetchMaxBytes: config.replicaFetchMaxBytes,
+      throttle: {
+        leaderRate: config.leaderReplicationThrottledRate,
+        followerRate: config.followerReplicationThrottledRate,
+        windowNum: config.replicationQuotaWindowNum,
+        windowMs: config.replicationQuotaWindowSizeSeconds * 1000,
+      },
       replicaFetchBackoffMs: config.replicaFetchBackoffMs,
       logger: log.child({ component: "replication" }),
     });

@@ -111,6 +111,11 @@ export interface BrokerConfig {
   readonly replicaLagTimeMaxMs: number;
   readonly replicaFetchWaitMaxMs: number;
   readonly replicaFetchBackoffMs: number;
+  /** Replication throttles in bytes per second (dynamic per broker; huge when unset). */
+  readonly leaderReplicationThrottledRate: number;
+  readonly followerReplicationThrottledRate: number;
+  readonly replicationQuotaWindowNum: number;
+  readonly replicationQuotaWindowSizeSeconds: number;
   readonly fetchMaxBytes: number;
   readonly maxIncrementalFetchSessionCacheSlots: number;
 
@@ -532,6 +537,10 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
     replicaLagTimeMaxMs: a.long("replica.lag.time.max.ms"),
     replicaFetchWaitMaxMs: a.int("replica.fetch.wait.max.ms"),
     replicaFetchBackoffMs: a.int("replica.fetch.backoff.ms"),
+    leaderReplicationThrottledRate: a.long("leader.replication.throttled.rate"),
+    followerReplicationThrottledRate: a.long("follower.replication.throttled.rate"),
+    replicationQuotaWindowNum: a.int("replication.quota.window.num"),
+    replicationQuotaWindowSizeSeconds: a.int("replication.quota.window.size.seconds"),
     fetchMaxBytes: a.int("fetch.max.bytes"),
     maxIncrementalFetchSessionCacheSlots: a.int("max.incremental.fetch.session.cache.slots"),
 

@@ -18,7 +18,7 @@ import {
   readAlterConfigsResponse,
 } from "../protocol/generated/alter-configs-response.gen.js";
 import { invalidTopicNameReason } from "../metadata/topic-names.js";
-import { forwardedToController } from "./controller-forwarding.js";
+import { addressedNode, forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import {
   ConfigResourceType,
@@ -53,7 +53,7 @@ async function alterResource(resource: AlterConfigsResource, validateOnly: boole
       return response(resource, "NONE");
     }
     case ConfigResourceType.BROKER: {
-      const nameProblem = checkBrokerResourceName(resource.resourceName, broker.nodeId);
+      const nameProblem = checkBrokerResourceName(resource.resourceName, addressedNode(ctx));
       if (nameProblem) return response(resource, nameProblem.error, nameProblem.message);
       const ops = [...requested].map(([name, value]) => ({ name, op: "SET" as const, value }));
       const next = alterBrokerConfigs(new Map(), ops, { perBroker: resource.resourceName !== "", broker: currentBrokerConfig(broker) });

@@ -24,7 +24,7 @@ import {
   type IncrementalAlterConfigsResponse,
 } from "../protocol/generated/incremental-alter-configs-response.gen.js";
 import { invalidTopicNameReason } from "../metadata/topic-names.js";
-import { forwardedToController } from "./controller-forwarding.js";
+import { addressedNode, forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import {
   ConfigResourceType,
@@ -56,7 +56,7 @@ async function alterResource(resource: AlterConfigsResource, validateOnly: boole
       return response(resource, "NONE");
     }
     case ConfigResourceType.BROKER: {
-      const nameProblem = checkBrokerResourceName(resource.resourceName, broker.nodeId);
+      const nameProblem = checkBrokerResourceName(resource.resourceName, addressedNode(ctx));
       if (nameProblem) return response(resource, nameProblem.error, nameProblem.message);
       const next = alterBrokerConfigs(dynamicBrokerConfigs(broker, resource.resourceName), ops, {
         perBroker: resource.resourceName !== "",

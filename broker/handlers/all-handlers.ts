@@ -28,6 +28,8 @@ import { incrementalAlterConfigsHandler } from "./44-incremental-alter-configs.j
 import { offsetDeleteHandler } from "./47-offset-delete.js";
 import { describeQuorumHandler } from "./55-describe-quorum.js";
 import { electLeadersHandler } from "./43-elect-leaders.js";
+import { alterPartitionReassignmentsHandler } from "./45-alter-partition-reassignments.js";
+import { listPartitionReassignmentsHandler } from "./46-list-partition-reassignments.js";
 import { describeClusterHandler } from "./60-describe-cluster.js";
 import { consumerGroupHeartbeatHandler } from "./68-consumer-group-heartbeat.js";
 import { consumerGroupDescribeHandler } from "./69-consumer-group-describe.js";
@@ -61,6 +63,8 @@ const ALL_HANDLERS: ApiHandler<any, any>[] = [
   deleteGroupsHandler,
   incrementalAlterConfigsHandler,
   electLeadersHandler,
+  alterPartitionReassignmentsHandler,
+  listPartitionReassignmentsHandler,
   offsetDeleteHandler,
   describeQuorumHandler,
   describeClusterHandler,

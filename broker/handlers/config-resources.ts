@@ -25,14 +25,17 @@ export function resourceTypeName(id: number): string {
 
 const EMPTY: ReadonlyMap<string, string> = new Map();
 
-/** The metadata key of a broker resource: "" for the cluster default, else this node's id. */
-export function brokerResourceKey(resourceName: string, nodeId: number): string {
-  return resourceName === "" ? "" : String(nodeId);
+/**
+ * The metadata key of a broker resource: "" for the cluster default, else the node id it names
+ * (checked by the handler: this node's, or the node that forwarded the request to us).
+ */
+export function brokerResourceKey(resourceName: string): string {
+  return resourceName === "" ? "" : String(Number(resourceName));
 }
 
 /** The stored dynamic configs of a broker resource. */
 export function dynamicBrokerConfigs(broker: BrokerServices, resourceName: string): ReadonlyMap<string, string> {
-  return broker.metadata.image.brokerConfigs.get(brokerResourceKey(resourceName, broker.nodeId)) ?? EMPTY;
+  return broker.metadata.image.brokerConfigs.get(brokerResourceKey(resourceName)) ?? EMPTY;
 }
 
 /** The broker configuration now: what the process started with plus the dynamic configs in metadata. */
@@ -60,7 +63,7 @@ export async function storeTopicConfigs(broker: BrokerServices, topic: TopicImag
 export async function storeBrokerConfigs(broker: BrokerServices, resourceName: string, next: ReadonlyMap<string, string>): Promise<void> {
   const changes = configChanges(dynamicBrokerConfigs(broker, resourceName), next);
   if (changes.size === 0) return;
-  await broker.metadata.alterBrokerConfigs(brokerResourceKey(resourceName, broker.nodeId), changes);
+  await broker.metadata.alterBrokerConfigs(brokerResourceKey(resourceName), changes);
   // Broker keys such as log.retention.ms are the defaults of every topic without its own override.
   broker.topics.applyAllConfigs();
 }

@@ -7,7 +7,7 @@
 import { apiCall, KafkaConnection } from "../client/kafka-connection.js";
 import type { MetadataStore } from "../metadata/metadata-store.js";
 import type { Reader, Writer } from "../protocol/primitives.js";
-import type { ApiHandler } from "./handler.js";
+import type { ApiHandler, RequestContext } from "./handler.js";
 
 /** Client id prefix of forwarded requests (the forwarding node's id follows). */
 export const FORWARDED_CLIENT_PREFIX = "millrace-forwarded-from-";
@@ -61,6 +61,15 @@ export class ControllerForwarder {
     void this.connection?.conn.then((c) => c.close(), () => undefined);
     this.connection = undefined;
   }
+}
+
+/**
+ * The node a request was meant for: the node that forwarded it to us, or this one. Per-broker
+ * config changes name that node (clients send them to the broker they configure).
+ */
+export function addressedNode(ctx: RequestContext): number {
+  const from = ctx.clientId?.startsWith(FORWARDED_CLIENT_PREFIX) ? Number(ctx.clientId.slice(FORWARDED_CLIENT_PREFIX.length)) : NaN;
+  return Number.isInteger(from) ? from : ctx.broker.nodeId;
 }
 
 /**

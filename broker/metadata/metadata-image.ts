@@ -8,8 +8,12 @@ export interface PartitionState {
   leader: number;
   leaderEpoch: number;
   partitionEpoch: number;
+  /** During a reassignment (KIP-455): the target replicas first, then the ones being removed. */
   replicas: number[];
   isr: number[];
+  /** Replicas a reassignment adds (in replicas, catching up) and removes (still in replicas). */
+  addingReplicas: number[];
+  removingReplicas: number[];
 }
 
 export interface TopicImage {
@@ -69,6 +73,8 @@ export class MetadataImage {
           partitionEpoch: r.partitionEpoch,
           replicas: r.replicas,
           isr: r.isr,
+          addingReplicas: r.addingReplicas,
+          removingReplicas: r.removingReplicas,
         };
         return;
       }
@@ -83,6 +89,8 @@ export class MetadataImage {
         }
         if (r.isr !== null) p.isr = r.isr;
         if (r.replicas !== null) p.replicas = r.replicas;
+        if (r.addingReplicas !== null) p.addingReplicas = r.addingReplicas;
+        if (r.removingReplicas !== null) p.removingReplicas = r.removingReplicas;
         p.partitionEpoch += 1;
         return;
       }

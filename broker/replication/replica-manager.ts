@@ -10,6 +10,15 @@ import type { MetadataStore } from "../metadata/metadata-store.js";
 import type { LogManager } from "../storage/index.js";
 import { LeaderState } from "./leader-state.js";
 import { ReplicaFetcher } from "./replica-fetcher.js";
+import {
+  dynamicBrokerNumber,
+  FOLLOWER_THROTTLED_RATE,
+  FOLLOWER_THROTTLED_REPLICAS,
+  LEADER_THROTTLED_RATE,
+  LEADER_THROTTLED_REPLICAS,
+  listsThrottledReplica,
+  ReplicationQuota,
+} from "./replication-quota.js";
 
 export interface ReplicaManagerOptions {
   nodeId: number;
@@ -24,6 +33,8 @@ export interface ReplicaManagerOptions {
   replicaFetchWaitMaxMs: number;
   replicaFetchMaxBytes: number;
   replicaFetchBackoffMs: number;
+  /** Replication throttles as the process started (dynamic broker configs override the rates). */
+  throttle: { leaderRate: number; followerRate: number; windowNum: number; windowMs: number };
   logger: Logger;
   now?: () => number;
 }
@@ -38,9 +49,35 @@ export class ReplicaManager {
   private readonly isrInFlight = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
+  /** Bytes sent to, and fetched for, throttled replicas that are out of sync. */
+  readonly leaderQuota: ReplicationQuota;
+  readonly followerQuota: ReplicationQuota;
 
   constructor(private readonly opts: ReplicaManagerOptions) {
     this.now = opts.now ?? Date.now;
+    const { metadata, nodeId, throttle } = opts;
+    const quota = (key: string, fallback: number) =>
+      new ReplicationQuota({ rate: () => dynamicBrokerNumber(metadata.image, nodeId, key, fallback), windowNum: throttle.windowNum, windowMs: throttle.windowMs, now: this.now });
+    this.leaderQuota = quota(LEADER_THROTTLED_RATE, throttle.leaderRate);
+    this.followerQuota = quota(FOLLOWER_THROTTLED_RATE, throttle.followerRate);
+  }
+
+  /** Whether sending this partition to follower `replicaId` counts against the leader throttle. */
+  leaderThrottled(topic: string, partition: number, replicaId: number): boolean {
+    return this.throttled(topic, partition, replicaId, LEADER_THROTTLED_REPLICAS);
+  }
+
+  /** Whether fetching this partition as a follower counts against the follower throttle. */
+  followerThrottled(topic: string, partition: number): boolean {
+    return this.throttled(topic, partition, this.opts.nodeId, FOLLOWER_THROTTLED_REPLICAS);
+  }
+
+  /** Listed for this broker in the topic's throttled-replicas config, and `replicaId` out of sync. */
+  private throttled(topic: string, partition: number, replicaId: number, listKey: string): boolean {
+    const t = this.opts.metadata.topic(topic);
+    const state = t?.partitions[partition];
+    if (!t || !state || state.isr.includes(replicaId)) return false;
+    return listsThrottledReplica(t.configs.get(listKey), partition, this.opts.nodeId);
   }
 
   start(): void {
@@ -158,6 +195,7 @@ export class ReplicaManager {
         maxWaitMs: this.opts.replicaFetchWaitMaxMs,
         partitionMaxBytes: this.opts.replicaFetchMaxBytes,
         backoffMs: Math.min(this.opts.replicaFetchBackoffMs, 200),
+        throttle: { covers: (topic, partition) => this.followerThrottled(topic, partition), quota: this.followerQuota },
         logger: this.opts.logger,
       });
       this.fetchers.set(leaderId, f);

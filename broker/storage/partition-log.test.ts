@@ -349,3 +349,97 @@ describe("PartitionLog segments", () => {
     await follower.close();
   });
 });
+
+describe("PartitionLog.truncateFullyAndStartAt", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(() => removeDir(dir));
+
+  /** Lets file.delete.delay.ms (0 in these tests) unlink the renamed segments. */
+  const deletions = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  async function filledLog(checkpoint: { logStart?: bigint }): Promise<PartitionLog> {
+    const log = await openLog(dir, { segmentBytes: 300 }, { hooks: { onLogStartOffsetChanged: (l) => (checkpoint.logStart = l.logStartOffset) } });
+    for (let i = 0; i < 12; i++) {
+      ok(await log.append(batch([`k${i}:v${i}`], { producerId: 7n, producerEpoch: 0, baseSequence: i }), { ...clientAppend, leaderEpoch: i < 6 ? 1 : 2 }));
+    }
+    await log.flush();
+    expect(log.numberOfSegments).toBeGreaterThan(2);
+    expect(segmentFiles(log, ".snapshot").length).toBeGreaterThan(0);
+    return log;
+  }
+
+  it("starts an empty log above the old end, appends the leader's batches there and survives restarts", async () => {
+    const checkpoint: { logStart?: bigint } = {};
+    let log = await filledLog(checkpoint);
+    await log.truncateFullyAndStartAt(100n);
+    expect([log.logStartOffset, log.logEndOffset, log.highWatermark]).toEqual([100n, 100n, 100n]);
+    expect(log.recoveryPoint).toBe(100n);
+    expect(checkpoint.logStart).toBe(100n);
+    expect(log.numberOfSegments).toBe(1);
+    expect(log.latestEpoch).toBeUndefined();
+    expect(log.activeProducers()).toEqual([]);
+    expect(fs.readFileSync(path.join(log.dir, "leader-epoch-checkpoint"), "utf8")).toBe("0\n0\n");
+    expect(segmentFiles(log, ".snapshot")).toEqual([]);
+    await deletions();
+    expect(segmentFiles(log)).toEqual(["00000000000000000100.log"]);
+    expect(fs.readdirSync(log.dir).filter((n) => n.endsWith(".deleted"))).toEqual([]);
+    expect(await log.read(99n, 1000, { minOneMessage: true, upperBound: "logEnd" })).toMatchObject({ error: "OFFSET_OUT_OF_RANGE" });
+    expect(await log.read(100n, 1000, { minOneMessage: true, upperBound: "logEnd" })).toMatchObject({ records: Buffer.alloc(0) });
+
+    // Restart while empty: the log comes back at the new offset.
+    await log.close();
+    log = await openLog(dir, { segmentBytes: 300 }, { logStartOffset: checkpoint.logStart! });
+    expect([log.logStartOffset, log.logEndOffset, log.highWatermark]).toEqual([100n, 100n, 100n]);
+
+    const leaderBatch = batch(["a:1", "b:2"], { baseOffset: 100n, partitionLeaderEpoch: 5, producerId: 9n, producerEpoch: 0, baseSequence: 0 });
+    expect(await log.appendAsFollower(leaderBatch)).toMatchObject({ baseOffset: 100n, lastOffset: 101n });
+    expect((await readAll(log)).map((e) => `${e.offset}:${e.value}`)).toEqual(["100:1", "101:2"]);
+    expect(log.endOffsetForEpoch(5)).toEqual({ epoch: 5, endOffset: 102n });
+    expect(log.activeProducers()).toMatchObject([{ producerId: 9n, lastSequence: 1 }]);
+
+    // After a crash (no clean close) recovery finds the same log.
+    log.closeAbruptly();
+    log = await openLog(dir, { segmentBytes: 300 }, { logStartOffset: checkpoint.logStart! });
+    expect([log.logStartOffset, log.logEndOffset]).toEqual([100n, 102n]);
+    expect((await readAll(log)).map((e) => `${e.offset}:${e.value}`)).toEqual(["100:1", "101:2"]);
+    expect(log.latestEpoch).toBe(5);
+    await log.close();
+  });
+
+  it("starts again below the old log start, and a restart keeps the lower start", async () => {
+    const checkpoint: { logStart?: bigint } = {};
+    let log = await filledLog(checkpoint);
+    expect(await log.deleteRecordsBefore(8n)).toEqual({ lowWatermark: 8n });
+    expect(checkpoint.logStart).toBe(8n);
+    await log.truncateFullyAndStartAt(3n);
+    expect([log.logStartOffset, log.logEndOffset, log.highWatermark]).toEqual([3n, 3n, 3n]);
+    expect(log.recoveryPoint).toBe(3n);
+    expect(checkpoint.logStart).toBe(3n);
+    expect(await log.appendAsFollower(batch(["x:y"], { baseOffset: 3n, partitionLeaderEpoch: 4 }))).toMatchObject({ baseOffset: 3n, lastOffset: 3n });
+    expect((await readAll(log)).map((e) => `${e.offset}:${e.value}`)).toEqual(["3:y"]);
+    await log.close();
+    await deletions();
+    expect(segmentFiles(log)).toEqual(["00000000000000000003.log"]);
+
+    log = await openLog(dir, { segmentBytes: 300 }, { logStartOffset: checkpoint.logStart! });
+    expect([log.logStartOffset, log.logEndOffset]).toEqual([3n, 4n]);
+    expect((await readAll(log)).map((e) => `${e.offset}:${e.value}`)).toEqual(["3:y"]);
+    expect(log.endOffsetForEpoch(4)).toEqual({ epoch: 4, endOffset: 4n });
+    await log.close();
+  });
+
+  it("may start again at the base offset of a segment it deletes", async () => {
+    let log = await filledLog({});
+    await log.truncateFullyAndStartAt(0n);
+    expect([log.logStartOffset, log.logEndOffset]).toEqual([0n, 0n]);
+    expect(await log.appendAsFollower(batch(["new:0"], { baseOffset: 0n, partitionLeaderEpoch: 3 }))).toMatchObject({ baseOffset: 0n });
+    await log.close();
+    await deletions();
+    log = await openLog(dir, { segmentBytes: 300 });
+    expect((await readAll(log)).map((e) => `${e.offset}:${e.key}:${e.value}`)).toEqual(["0:new:0"]);
+    await log.close();
+  });
+});

@@ -910,6 +910,21 @@ export class PartitionLog {
 
   /** @internal Takes segments out of the log and deletes their files after file.delete.delay.ms. */
   removeSegments(doomed: readonly LogSegment[], reason: string): void {
+    this.retireSegments(doomed);
+    for (const seg of doomed) {
+      this.logger.info({ topic: this.topic, partition: this.partition, baseOffset: seg.baseOffset, reason }, "segment deleted");
+    }
+    const first = this.segments[0]!.baseOffset;
+    if (first > this.logStart) this.advanceLogStart(first, reason);
+    deleteSnapshotsBefore(this.dir, first);
+  }
+
+  /**
+   * Takes segments out of the list: their files are renamed to `.deleted` now (so their base
+   * offsets are free for new segments, and a restart discards them) and unlinked later.
+   * May leave the list empty: the caller adds a segment or goes on with the ones left.
+   */
+  private retireSegments(doomed: readonly LogSegment[]): void {
     const set = new Set(doomed);
     this.segments = this.segments.filter((s) => !set.has(s));
     for (const seg of doomed) {
@@ -917,11 +932,7 @@ export class PartitionLog {
       seg.markDeleted();
       seg.renameFiles("", DELETED_SUFFIX);
       this.deleteLater(seg);
-      this.logger.info({ topic: this.topic, partition: this.partition, baseOffset: seg.baseOffset, reason }, "segment deleted");
     }
-    const first = this.segments[0]!.baseOffset;
-    if (first > this.logStart) this.advanceLogStart(first, reason);
-    deleteSnapshotsBefore(this.dir, first);
   }
 
   /**
@@ -976,6 +987,72 @@ export class PartitionLog {
       deleteSnapshotsAfter(this.dir, this.nextOffset);
       await this.rebuildProducerState(this.nextOffset);
       this.logger.info({ topic: this.topic, partition: this.partition, logEndOffset: this.nextOffset }, "log truncated");
+    });
+  }
+
+  /**
+   * Replication: empties the log and starts it again, empty, at `offset` (Kafka's
+   * truncateFullyAndStartAt). A follower does this when the leader no longer has what it would
+   * fetch next (its log end is below the leader's log start, e.g. a new replica of a partition
+   * whose old data retention deleted), or when the leader's log ends before our log start.
+   * `offset` may be above or below the current range. Every segment goes, and with them the
+   * leader epochs, producer state and snapshots that described them.
+   */
+  truncateFullyAndStartAt(offset: bigint): Promise<void> {
+    return this.withMaintenance(async () => {
+      if (this.offline) throw new LogOfflineError("log offline");
+      const target = Number(offset);
+      if (!Number.isSafeInteger(target) || target < 0) throw new Error(`cannot start the log at offset ${offset}`);
+      await this.writer.drain();
+      const before = { logStartOffset: this.logStart, logEndOffset: this.nextOffset, segments: this.segments.length };
+      try {
+        // The old files are renamed away first: the new segment's base offset may be one of theirs.
+        this.retireSegments([...this.segments]);
+        const seg = LogSegment.create(this.dir, target, segmentOptions(this.cfg), this.io);
+        seg.rollBaseMs = this.clock.nowMs();
+        this.segments.push(seg);
+        this.dirEntryUnsynced = true;
+        this.nextOffset = target;
+        this.writtenEnd = target;
+        this.logStart = target;
+        this.hw = target;
+        this.commit.reset(target);
+        this.unflushedMessages = 0;
+        this.cache.clear();
+        // What the cleaner had cleaned is gone; the new data starts dirty.
+        this.cleanerCheckpoint = target;
+        this.epochs.clear();
+        this.epochs.persist();
+        this.producers.clear(target);
+        // Every snapshot describes records that are gone (snapshot offsets are never negative).
+        deleteSnapshotsAfter(this.dir, -1);
+      } catch (err) {
+        this.fail(err);
+        throw err;
+      }
+      this.logger.info(
+        {
+          topic: this.topic,
+          partition: this.partition,
+          offset: target,
+          previousLogStartOffset: before.logStartOffset,
+          previousLogEndOffset: before.logEndOffset,
+          segmentsDeleted: before.segments,
+        },
+        "log truncated fully; starting at a new offset",
+      );
+      // The log manager checkpoints the new start: a restart must not take the old one.
+      this.hooks.onLogStartOffsetChanged?.(this);
+      this.notify();
+      // Above the old end the synced end (the recovery point) must catch up with the new start;
+      // this syncs the directory, which also makes the renames and the new file durable. Below
+      // it, reset() already moved it back and this returns at once.
+      try {
+        await this.commit.request(target);
+      } catch (err) {
+        this.fail(err);
+        throw err;
+      }
     });
   }
 

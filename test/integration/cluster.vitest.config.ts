@@ -8,6 +8,7 @@ export const CLUSTER_TESTS = [
   "test/integration/replication.test.ts",
   "test/integration/cluster-up.test.ts",
   "test/integration/kafka-tools.test.ts",
+  "test/integration/reassignment.test.ts",
 ];
 
 export default defineConfig({

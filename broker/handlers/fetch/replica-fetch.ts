@@ -2,7 +2,8 @@
 // the log end (not the high watermark), the follower's fetch offset recorded as its log end
 // (which moves the high watermark and may add it to the ISR), and — when its last fetched epoch
 // does not match our log — the epoch and offset where it must truncate (divergingEpoch). A fetch
-// with nothing new waits up to maxWaitMs for records to be written.
+// with nothing new waits up to maxWaitMs for records to be written. Out-of-sync replicas listed in
+// leader.replication.throttled.replicas get no records while the leader throttle is used up.
 import { errorCode, type KafkaErrorName } from "../../protocol/errors.js";
 import type { FetchRequest } from "../../protocol/generated/fetch-request.gen.js";
 import type { FetchResponse, PartitionData } from "../../protocol/generated/fetch-response.gen.js";
@@ -86,8 +87,17 @@ async function readAll(planned: Planned[], replicaId: number, ctx: RequestContex
       }
     }
     // Its fetch offset is the follower's log end: the leader's high watermark may move now.
-    ctx.broker.replicas?.followerFetched(p.topic, p.index, replicaId, p.fetchOffset);
+    const replicas = ctx.broker.replicas;
+    // (Not past our log end: such a follower has diverged and gets OFFSET_OUT_OF_RANGE below.)
+    if (p.fetchOffset <= log.logEndOffset) replicas?.followerFetched(p.topic, p.index, replicaId, p.fetchOffset);
+    // A throttled, out-of-sync replica gets nothing while the leader throttle is used up.
+    const throttled = replicas?.leaderThrottled(p.topic, p.index, replicaId) ?? false;
+    if (throttled && replicas!.leaderQuota.exceeded()) {
+      out.push({ planned: p, data: { ...data, highWatermark: log.highWatermark }, news: false });
+      continue;
+    }
     const read = await log.read(p.fetchOffset, p.maxBytes, { upperBound: "logEnd", minOneMessage: true });
+    if (throttled && !("error" in read)) replicas!.leaderQuota.record(read.records.length);
     if ("error" in read) {
       out.push({ planned: p, data: { ...data, errorCode: errorCode(read.error), highWatermark: log.highWatermark }, news: true });
       continue;

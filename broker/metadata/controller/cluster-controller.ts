@@ -11,7 +11,8 @@ import type { MetadataStore } from "../metadata-store.js";
 import { NotLeaderError } from "../raft/quorum-node.js";
 import type { PartitionState } from "../metadata-image.js";
 import type { MetadataRecord } from "../metadata-records.js";
-import { brokerLeavingChanges, brokerReturningChanges, election, isrChange, rebalanceChanges, type IsrChangeRequest } from "./partition-leadership.js";
+import { brokerLeavingChanges, brokerReturningChanges, change, election, isrChange, rebalanceChanges, type IsrChangeRequest } from "./partition-leadership.js";
+import { reassignment, reassignmentCompletion } from "./partition-reassignment.js";
 
 export interface RegistrationRequest {
   brokerId: number;
@@ -193,6 +194,33 @@ export class ClusterController {
     });
   }
 
+  /**
+   * AlterPartitionReassignments: starts, replaces or (target null) cancels reassignments, all in
+   * one commit; each partition gets its own answer.
+   */
+  async alterReassignments(
+    requests: readonly { topicId: Uuid; partition: number; target: readonly number[] | null }[],
+  ): Promise<{ error: KafkaErrorName; message: string | null }[]> {
+    if (!this.active) return requests.map(() => ({ error: "NOT_CONTROLLER" as KafkaErrorName, message: null }));
+    const { metadata } = this.opts;
+    try {
+      return await metadata.change(() => {
+        const records: MetadataRecord[] = [];
+        const results = requests.map((r) => {
+          const decided = reassignment(metadata.image, r.topicId, r.partition, r.target);
+          if (decided.error !== "NONE") return { error: decided.error, message: decided.message };
+          if (decided.record) records.push(decided.record);
+          this.opts.logger.info({ topicId: r.topicId, partition: r.partition, target: r.target }, r.target ? "partition reassignment requested" : "partition reassignment cancelled");
+          return { error: "NONE" as KafkaErrorName, message: null };
+        });
+        return { records, result: results };
+      });
+    } catch (err) {
+      if (err instanceof NotLeaderError) return requests.map(() => ({ error: "NOT_CONTROLLER" as KafkaErrorName, message: null }));
+      throw err;
+    }
+  }
+
   /** AlterPartition: a leader's ISR change, checked against the image and committed. */
   async alterIsr(req: IsrChangeRequest): Promise<{ error: KafkaErrorName; state?: PartitionState }> {
     if (!this.active) return { error: "NOT_CONTROLLER" };
@@ -203,6 +231,13 @@ export class ClusterController {
       const error = await metadata.change(() => {
         const checked = isrChange(metadata.image, req);
         if (!checked.ok) return { records: [], result: checked.error };
+        // The ISR change that brings the last target replica in completes a reassignment with it.
+        const p = metadata.image.topicsById.get(req.topicId)!.partitions[req.partition]!;
+        const completion = reassignmentCompletion(p, req.newIsr, metadata.image);
+        if (completion) {
+          this.opts.logger.info({ topicId: req.topicId, partition: req.partition, replicas: completion.replicas ?? p.replicas, leader: completion.leader ?? p.leader }, "partition reassignment completed");
+          return { records: [change(req.topicId, req.partition, completion)], result: "NONE" as KafkaErrorName };
+        }
         return { records: checked.record ? [checked.record] : [], result: "NONE" as KafkaErrorName };
       });
       return { error, state: metadata.image.topicsById.get(req.topicId)?.partitions[req.partition] };

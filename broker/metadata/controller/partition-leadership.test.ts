@@ -1,28 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Uuid } from "../../protocol/primitives.js";
-import { MetadataImage } from "../metadata-image.js";
 import { brokerLeavingChanges, brokerReturningChanges, election, ElectionType, isrChange, rebalanceChanges } from "./partition-leadership.js";
+import { TEST_TOPIC_ID as TOPIC, testImage, type TestPartition } from "./test-image.js";
 
-const TOPIC = "AAAAAAAAAAAAAAAAAAAABw" as Uuid;
-
-/** An image with brokers 1–3 (unfenced unless listed) and one topic with these partitions. */
-function image(partitions: { replicas: number[]; isr: number[]; leader: number }[], fenced: number[] = []): MetadataImage {
-  const img = new MetadataImage();
-  for (const id of [1, 2, 3]) {
-    img.apply({
-      type: "registerBroker",
-      record: { brokerId: id, isMigratingZkBroker: false, incarnationId: TOPIC, brokerEpoch: BigInt(id), endPoints: [], features: [], rack: null, fenced: fenced.includes(id), inControlledShutdown: false, logDirs: [] },
-    });
-  }
-  img.apply({ type: "topic", record: { name: "t", topicId: TOPIC } });
-  partitions.forEach((p, partitionId) =>
-    img.apply({
-      type: "partition",
-      record: { partitionId, topicId: TOPIC, replicas: p.replicas, isr: p.isr, removingReplicas: [], addingReplicas: [], leader: p.leader, leaderRecoveryState: 0, leaderEpoch: 0, partitionEpoch: 0, directories: [], eligibleLeaderReplicas: null, lastKnownElr: null },
-    }),
-  );
-  return img;
-}
+const image = (partitions: TestPartition[], fenced: number[] = []) => testImage(partitions, { fenced });
 
 const changes = (records: ReturnType<typeof brokerLeavingChanges>) =>
   records.map((r) => (r.type === "partitionChange" ? { p: r.record.partitionId, leader: r.record.leader, isr: r.record.isr } : null));

@@ -11,7 +11,16 @@ export const NO_LEADER = -1;
 /** PartitionChangeRecord's "leader unchanged". */
 const LEADER_UNCHANGED = -2;
 
-function change(topicId: Uuid, partitionId: number, fields: { leader?: number; isr?: number[] }): MetadataRecord {
+/** What a PartitionChangeRecord changes; absent fields stay as they are. */
+export interface PartitionChangeFields {
+  leader?: number;
+  isr?: number[];
+  replicas?: number[];
+  addingReplicas?: number[];
+  removingReplicas?: number[];
+}
+
+export function change(topicId: Uuid, partitionId: number, fields: PartitionChangeFields): MetadataRecord {
   return {
     type: "partitionChange",
     record: {
@@ -19,9 +28,9 @@ function change(topicId: Uuid, partitionId: number, fields: { leader?: number; i
       topicId,
       isr: fields.isr ?? null,
       leader: fields.leader ?? LEADER_UNCHANGED,
-      replicas: null,
-      removingReplicas: null,
-      addingReplicas: null,
+      replicas: fields.replicas ?? null,
+      removingReplicas: fields.removingReplicas ?? null,
+      addingReplicas: fields.addingReplicas ?? null,
       leaderRecoveryState: -1,
       directories: null,
       eligibleLeaderReplicas: null,
@@ -30,7 +39,7 @@ function change(topicId: Uuid, partitionId: number, fields: { leader?: number; i
   };
 }
 
-function usable(image: MetadataImage, brokerId: number): boolean {
+export function usable(image: MetadataImage, brokerId: number): boolean {
   const b = image.brokers.get(brokerId);
   return b !== undefined && !b.fenced && !b.inControlledShutdown;
 }
