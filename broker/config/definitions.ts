@@ -54,6 +54,9 @@ function key(
 }
 
 const INT_MAX_STRING = String(INT_MAX);
+
+/** Kafka's rack-aware replica selector (KIP-392), the one replica.selector.class supported. */
+export const RACK_AWARE_REPLICA_SELECTOR = "org.apache.kafka.common.replica.RackAwareReplicaSelector";
 const NOOP: Extra = { implementation: "noop" };
 const LATER: Extra = { implementation: "unimplemented" };
 
@@ -136,6 +139,9 @@ export const BROKER_CONFIG_DEFS: readonly ConfigKeyDef[] = [
     "Directory for the metadata (Raft) log; defaults to the first entry of log.dirs."),
   key("broker.rack", "string", null, "medium", "read-only",
     "Rack or zone of this broker; replica placement spreads each partition across racks."),
+  key("replica.selector.class", "string", null, "medium", "read-only",
+    "How a partition leader picks the replica a consumer with client.rack reads from (KIP-392); unset, consumers read from leaders.",
+    { validator: oneOf(RACK_AWARE_REPLICA_SELECTOR) }),
 
   // ── Listeners and sockets ─────────────────────────────────────────────────────────────────
   key("listeners", "string", "PLAINTEXT://127.0.0.1:9092", "high", "per-broker",

@@ -1,7 +1,9 @@
 // Fetch: v4–v17. Long poll: the response waits until minBytes are available, maxWaitMs passes
 // or the connection closes. Response and per-partition byte limits as Kafka applies them.
-// v7+ incremental fetch sessions (KIP-227); v11+ rack id (accepted; one replica, so no
-// preferred read replica); v12+ flexible; v13+ topics by id; read_committed reads up to the
+// v7+ incremental fetch sessions (KIP-227); v11+ consumers may read from followers, and with
+// replica.selector.class set a leader points a consumer naming its rack at a replica in that rack
+// (KIP-392, preferredReadReplica); older versions read from leaders only (NOT_LEADER_OR_FOLLOWER);
+// v12+ flexible; v13+ topics by id; read_committed reads up to the
 // last stable offset (no transactions yet, so that is the high watermark). A fetch with a replica
 // id (a follower; v15+ in ReplicaState) is replication: fetch/replica-fetch.ts.
 import { errorCode } from "../protocol/errors.js";
@@ -27,6 +29,8 @@ import { waitForLogs } from "./fetch/wait-for-logs.js";
 
 const READ_COMMITTED = 1;
 const TOPIC_IDS_VERSION = 13;
+/** KIP-392: from v11 consumers may read from followers and name their rack. */
+const FOLLOWER_READS_VERSION = 11;
 
 interface FetchPlan {
   partitions: PartitionToFetch[];
@@ -137,10 +141,15 @@ export const fetchHandler = defineHandler({
     if (typeof planned === "string") {
       return { throttleTimeMs: 0, errorCode: errorCode(planned), sessionId: 0, responses: [], nodeEndpoints: [] };
     }
-    const readCommitted = request.isolationLevel === READ_COMMITTED;
+    const readOptions = {
+      readCommitted: request.isolationLevel === READ_COMMITTED,
+      followerReads: ctx.apiVersion >= FOLLOWER_READS_VERSION,
+      // Only a leader configured with a replica selector points consumers elsewhere.
+      clientRack: ctx.apiVersion >= FOLLOWER_READS_VERSION && ctx.broker.config.replicaSelectorClass !== null ? request.rackId : "",
+    };
     const maxBytes = ctx.apiVersion >= 3 ? request.maxBytes : 2 ** 31 - 1;
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
-    let fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readCommitted);
+    let fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readOptions);
     for (;;) {
       const bytes = fetched.reduce((sum, f) => sum + f.bytes, 0);
       const anyError = fetched.some((f) => f.data.errorCode !== 0) || planned.unknownTopicIds.length > 0;
@@ -150,7 +159,7 @@ export const fetchHandler = defineHandler({
       const logs = planned.partitions.flatMap((p) => ctx.broker.logs.getLog(p.topic, p.partition) ?? []);
       await waitForLogs(ctx, logs, deadline, { written: false });
       if (closed) break;
-      fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readCommitted);
+      fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readOptions);
     }
 
     const byTopic = new Map<string, FetchableTopicResponse>();

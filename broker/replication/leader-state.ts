@@ -30,6 +30,11 @@ export class LeaderState {
     for (const r of state.replicas) if (r !== nodeId) this.followers.set(r, { logEnd: -1n, lastCaughtUpMs: now });
   }
 
+  /** A follower's log end as last fetched (-1 before its first fetch). */
+  followerLogEnd(replicaId: number): bigint {
+    return this.followers.get(replicaId)?.logEnd ?? -1n;
+  }
+
   get leaderEpoch(): number {
     return this.state.leaderEpoch;
   }

@@ -9,6 +9,7 @@ import type { ControllerChannel } from "../metadata/controller/controller-channe
 import type { MetadataStore } from "../metadata/metadata-store.js";
 import type { LogManager } from "../storage/index.js";
 import { LeaderState } from "./leader-state.js";
+import { preferredReadReplica } from "./preferred-read-replica.js";
 import { ReplicaFetcher } from "./replica-fetcher.js";
 import {
   dynamicBrokerNumber,
@@ -60,6 +61,22 @@ export class ReplicaManager {
       new ReplicationQuota({ rate: () => dynamicBrokerNumber(metadata.image, nodeId, key, fallback), windowNum: throttle.windowNum, windowMs: throttle.windowMs, now: this.now });
     this.leaderQuota = quota(LEADER_THROTTLED_RATE, throttle.leaderRate);
     this.followerQuota = quota(FOLLOWER_THROTTLED_RATE, throttle.followerRate);
+  }
+
+  /**
+   * KIP-392: the replica a consumer in `clientRack` should read this partition from, when this
+   * node leads it and another replica suits better; undefined to serve the read here.
+   */
+  preferredReadReplica(topic: string, partition: number, clientRack: string, fetchOffset: bigint): number | undefined {
+    const leader = this.leaders.get(key(topic, partition));
+    if (!leader || clientRack === "") return undefined;
+    const { image } = this.opts.metadata;
+    const rackOf = (id: number) => image.brokers.get(id)?.rack ?? null;
+    const followers = leader.state.isr
+      .filter((id) => id !== this.opts.nodeId && image.brokers.get(id)?.fenced === false)
+      .map((id) => ({ id, rack: rackOf(id), logEnd: leader.followerLogEnd(id) }));
+    const chosen = preferredReadReplica(clientRack, fetchOffset, { id: this.opts.nodeId, rack: rackOf(this.opts.nodeId) }, followers);
+    return chosen === this.opts.nodeId ? undefined : chosen;
   }
 
   /** Whether sending this partition to follower `replicaId` counts against the leader throttle. */

@@ -9,6 +9,7 @@ export const CLUSTER_TESTS = [
   "test/integration/cluster-up.test.ts",
   "test/integration/kafka-tools.test.ts",
   "test/integration/reassignment.test.ts",
+  "test/integration/follower-fetching.test.ts",
 ];
 
 export default defineConfig({

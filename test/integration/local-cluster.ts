@@ -252,3 +252,40 @@ export function readPartition(node: ClusterNode, topic: string, partition: numbe
     }
   });
 }
+
+/** One consumer Fetch of a partition from offset 0 at `version`, naming `rackId`: what the node answers. */
+export function fetchOnce(
+  node: ClusterNode,
+  topic: string,
+  partition: number,
+  opts: { version: number; rackId: string },
+): Promise<{ errorCode: number; preferredReadReplica: number; values: string[] }> {
+  const fetch = apiCall(FetchReq.fetchRequestMeta, opts.version, FetchReq.writeFetchRequest, FetchRes.readFetchResponse);
+  return withConnection(node.port, async (conn) => {
+    const res = await conn.send(
+      fetch,
+      {
+        ...FetchReq.defaultFetchRequest(),
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 0,
+        maxBytes: 8 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [{ topic, topicId: ZERO_UUID, partitions: [{ ...FetchReq.defaultFetchPartition(), partition, fetchOffset: 0n, partitionMaxBytes: 8 << 20 }] }],
+        forgottenTopicsData: [],
+        rackId: opts.rackId,
+      },
+      10_000,
+    );
+    const p = res.responses[0]!.partitions[0]!;
+    const values: string[] = [];
+    for (const view of batchViews(p.records ?? Buffer.alloc(0))) {
+      const decoded = decodeRecords(view);
+      if (isRecordsError(decoded)) throw new Error(decoded.message);
+      for (const r of decoded.records) values.push(r.value?.toString() ?? "");
+    }
+    return { errorCode: p.errorCode, preferredReadReplica: p.preferredReadReplica, values };
+  });
+}

@@ -43,12 +43,24 @@ export function emptyPartitionData(partition: number, error: KafkaErrorName): Pa
   };
 }
 
+export interface ReadPartitionsOptions {
+  readCommitted: boolean;
+  /**
+   * Fetch v11+ (KIP-392): a consumer may read from a follower, up to the follower's high
+   * watermark. Older versions read from leaders only.
+   */
+  followerReads: boolean;
+  /** The consumer's rack (client.rack), for the leader to point it at a closer replica; "" if none. */
+  clientRack: string;
+}
+
 export async function readPartitions(
   broker: BrokerServices,
   partitions: PartitionToFetch[],
   responseMaxBytes: number,
-  readCommitted: boolean,
+  opts: ReadPartitionsOptions,
 ): Promise<FetchedPartition[]> {
+  const { readCommitted } = opts;
   const results: FetchedPartition[] = [];
   let budget = responseMaxBytes;
   let haveData = false;
@@ -76,6 +88,20 @@ export async function readPartitions(
     if (request.currentLeaderEpoch >= 0 && request.currentLeaderEpoch !== state.leaderEpoch) {
       const error = request.currentLeaderEpoch < state.leaderEpoch ? "FENCED_LEADER_EPOCH" : "UNKNOWN_LEADER_EPOCH";
       results.push({ request, data: emptyPartitionData(request.partition, error), bytes: 0 });
+      continue;
+    }
+    if (state.leader !== broker.nodeId && !opts.followerReads) {
+      results.push({ request, data: emptyPartitionData(request.partition, "NOT_LEADER_OR_FOLLOWER"), bytes: 0 });
+      continue;
+    }
+    const preferred = opts.clientRack === "" ? undefined : broker.replicas?.preferredReadReplica(request.topic, request.partition, opts.clientRack, request.fetchOffset);
+    if (preferred !== undefined) {
+      // No records: the consumer reads them from the replica in its rack.
+      const data = { ...emptyPartitionData(request.partition, "NONE"), preferredReadReplica: preferred };
+      data.highWatermark = log.highWatermark;
+      data.lastStableOffset = log.lastStableOffset;
+      data.logStartOffset = log.logStartOffset;
+      results.push({ request, data, bytes: 0 });
       continue;
     }
     const maxBytes = Math.max(0, Math.min(request.maxBytes, budget));
