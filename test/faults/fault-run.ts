@@ -1,22 +1,26 @@
 // One fault-injection run: a 3-node cluster, a topic with RF 3 and min.insync.replicas=2, an
 // idempotent acks=all producer writing numbered records, and a seeded schedule that kill -9s
-// nodes (restarting them) and SIGSTOPs them (continuing them) — leaders, followers and the
-// quorum leader alike, one faulty node at a time. Then everything heals and the checker reads
+// nodes (restarting them), SIGSTOPs them (continuing them) and cuts them off the network
+// (network-isolation.ts; healing them) — leaders, followers and the quorum leader alike, one
+// faulty node at a time. Then everything heals and the checker reads
 // every partition back from its leader: each acknowledged record must be there exactly once, in
 // the order it was acknowledged; every partition must have a leader and a full ISR again.
 import { Kafka, logLevel } from "kafkajs";
 import { vi } from "vitest";
 import { seededRandom } from "../../broker/metadata/raft/quorum-simulation.js";
+import { NetworkIsolation } from "./network-isolation.js";
 import { createTopicVia, LocalCluster, partitionsSeenBy, readPartition, type PartitionView } from "../integration/local-cluster.js";
 
 export const TOPIC = "faults";
 const PARTITIONS = 3;
 
+export type FaultKind = "kill" | "stop" | "isolate";
+
 export interface FaultEvent {
   atMs: number;
-  kind: "kill" | "stop";
+  kind: FaultKind;
   node: number;
-  /** How long the node stays down (killed) or stopped (SIGSTOP) before it is healed. */
+  /** How long the node stays down (killed), stopped (SIGSTOP) or isolated before it is healed. */
   forMs: number;
 }
 
@@ -34,13 +38,13 @@ export interface FaultReport {
 }
 
 /** The seeded schedule: a fault every 2–4 s for `durationMs`, at most one faulty node at a time. */
-export function faultSchedule(seed: number, durationMs: number, nodes: number): FaultEvent[] {
+export function faultSchedule(seed: number, durationMs: number, nodes: number, kinds: readonly FaultKind[]): FaultEvent[] {
   const random = seededRandom(seed);
   const between = (a: number, b: number) => a + Math.floor(random() * (b - a + 1));
   const events: FaultEvent[] = [];
   for (let at = between(1000, 2000); at < durationMs; ) {
     const forMs = between(1000, 4000);
-    events.push({ atMs: at, kind: random() < 0.5 ? "kill" : "stop", node: between(1, nodes), forMs });
+    events.push({ atMs: at, kind: kinds[Math.floor(random() * kinds.length)]!, node: between(1, nodes), forMs });
     at += forMs + between(1000, 2500);
   }
   return events;
@@ -48,14 +52,20 @@ export function faultSchedule(seed: number, durationMs: number, nodes: number): 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runFaults(seed: number, durationMs: number): Promise<FaultReport> {
-  const schedule = faultSchedule(seed, durationMs, 3);
+/** The faults this machine can inject: isolation needs root, iptables and cgroup v2. */
+export function availableFaultKinds(): FaultKind[] {
+  return NetworkIsolation.available() ? ["kill", "stop", "isolate"] : ["kill", "stop"];
+}
+
+export async function runFaults(seed: number, durationMs: number, kinds: readonly FaultKind[] = availableFaultKinds()): Promise<FaultReport> {
+  const schedule = faultSchedule(seed, durationMs, 3, kinds);
   const problems: string[] = [];
   const cluster = await LocalCluster.start(3, [
     "broker.heartbeat.interval.ms=200",
     "broker.session.timeout.ms=2000",
     "replica.lag.time.max.ms=3000",
   ]);
+  const isolation = kinds.includes("isolate") ? NetworkIsolation.open() : undefined;
   try {
     await cluster.quorumLeader();
     const entry = cluster.nodes[0]!;
@@ -104,10 +114,14 @@ export async function runFaults(seed: number, durationMs: number): Promise<Fault
         await cluster.kill(e.node);
         await sleep(e.forMs);
         await cluster.restart(e.node);
-      } else {
+      } else if (e.kind === "stop") {
         node.process.child.kill("SIGSTOP");
         await sleep(e.forMs);
         node.process.child.kill("SIGCONT");
+      } else {
+        isolation!.isolate(e.node, node.process.child.pid!, [node.port, node.controllerPort]);
+        await sleep(e.forMs);
+        isolation!.heal();
       }
     }
     const healedAt = Date.now();
@@ -148,6 +162,7 @@ export async function runFaults(seed: number, durationMs: number): Promise<Fault
     if (outOfOrder > 0) problems.push(`${outOfOrder} record(s) out of acknowledgement order`);
     return { seed, schedule, acknowledged, lost, duplicated, outOfOrder, failedSends, recoveryMs, problems };
   } finally {
+    isolation?.close();
     for (const n of cluster.nodes) n.process?.child.kill("SIGCONT");
     await cluster.close();
   }
