@@ -10,6 +10,8 @@ export const CLUSTER_TESTS = [
   "test/integration/kafka-tools.test.ts",
   "test/integration/reassignment.test.ts",
   "test/integration/follower-fetching.test.ts",
+  "test/integration/unclean-election.test.ts",
+  "test/integration/group-coordinator-failover.test.ts",
 ];
 
 export default defineConfig({

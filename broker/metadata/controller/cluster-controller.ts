@@ -11,7 +11,7 @@ import type { MetadataStore } from "../metadata-store.js";
 import { NotLeaderError } from "../raft/quorum-node.js";
 import type { PartitionState } from "../metadata-image.js";
 import type { MetadataRecord } from "../metadata-records.js";
-import { brokerLeavingChanges, brokerReturningChanges, change, election, isrChange, rebalanceChanges, type IsrChangeRequest } from "./partition-leadership.js";
+import { brokerLeavingChanges, brokerReturningChanges, change, election, isrChange, rebalanceChanges, uncleanElectionChanges, type IsrChangeRequest } from "./partition-leadership.js";
 import { reassignment, reassignmentCompletion } from "./partition-reassignment.js";
 
 export interface RegistrationRequest {
@@ -44,6 +44,8 @@ export interface ClusterControllerOptions {
   sessionTimeoutMs: number;
   /** auto.leader.rebalance.enable with its check interval and tolerated imbalance (percent). */
   leaderRebalance?: { intervalMs: number; imbalancePercentage: number };
+  /** unclean.leader.election.enable as the broker config says (topics and dynamic configs override it). */
+  uncleanLeaderElectionEnable?: boolean;
   metadata: MetadataStore;
   logger: Logger;
   now?: () => number;
@@ -68,10 +70,14 @@ export class ClusterController {
     return this.opts.metadata.quorum.isLeader;
   }
 
-  /** Checks sessions a few times per timeout. */
+  /** Checks sessions (and partitions left without an in-sync replica) a few times per timeout. */
   start(): void {
     const every = Math.max(50, Math.floor(this.opts.sessionTimeoutMs / 4));
-    this.timer = setInterval(() => void this.fenceExpired(), every);
+    this.timer = setInterval(() => {
+      this.fenceExpired()
+        .then(() => this.electUncleanLeaders())
+        .catch((err: unknown) => this.opts.logger.error({ err }, "controller's periodic check failed"));
+    }, every);
     this.timer.unref();
     const rebalance = this.opts.leaderRebalance;
     if (rebalance) {
@@ -101,6 +107,28 @@ export class ClusterController {
       });
     } catch (err) {
       if (err instanceof NotLeaderError) return targets.map((t) => ({ ...t, error: "NOT_CONTROLLER" as KafkaErrorName }));
+      throw err;
+    }
+  }
+
+  /** Unclean elections for leaderless partitions of topics that allow them; how many were made. */
+  async electUncleanLeaders(): Promise<number> {
+    if (!this.active) return 0;
+    const { metadata } = this.opts;
+    const key = "unclean.leader.election.enable";
+    const allowed = (topicName: string): boolean => {
+      const value = metadata.image.topicsByName.get(topicName)?.configs.get(key) ?? metadata.image.brokerConfigs.get("")?.get(key);
+      return value === undefined ? this.opts.uncleanLeaderElectionEnable === true : value === "true";
+    };
+    try {
+      const elected = await metadata.change(() => {
+        const records = uncleanElectionChanges(metadata.image, allowed);
+        return { records, result: records.length };
+      });
+      if (elected > 0) this.opts.logger.warn({ partitions: elected }, "unclean leader election: out-of-sync replicas now lead partitions whose in-sync replicas are gone");
+      return elected;
+    } catch (err) {
+      if (err instanceof NotLeaderError) return 0;
       throw err;
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { brokerLeavingChanges, brokerReturningChanges, election, ElectionType, isrChange, rebalanceChanges } from "./partition-leadership.js";
+import { brokerLeavingChanges, brokerReturningChanges, election, ElectionType, isrChange, rebalanceChanges, uncleanElectionChanges } from "./partition-leadership.js";
 import { TEST_TOPIC_ID as TOPIC, testImage, type TestPartition } from "./test-image.js";
 
 const image = (partitions: TestPartition[], fenced: number[] = []) => testImage(partitions, { fenced });
@@ -69,5 +69,18 @@ describe("partition leadership decisions", () => {
     // Broker 1 leads 1 of its 2 preferred partitions: 50 % misplaced.
     expect(changes(rebalanceChanges(img, 60))).toEqual([]);
     expect(changes(rebalanceChanges(img, 10))).toEqual([{ p: 0, leader: 1, isr: null }]);
+  });
+
+  it("elects out-of-sync replicas only where the topic allows it and no in-sync replica can lead", () => {
+    const img = image(
+      [
+        { replicas: [3, 2, 1], isr: [3], leader: -1 }, // the only in-sync replica is on fenced 3
+        { replicas: [3, 2], isr: [3, 2], leader: -1 }, // 2 is in sync: a clean election's job
+        { replicas: [1, 2], isr: [1, 2], leader: 1 },
+      ],
+      [3],
+    );
+    expect(changes(uncleanElectionChanges(img, () => false))).toEqual([]);
+    expect(changes(uncleanElectionChanges(img, (topic) => topic === "t"))).toEqual([{ p: 0, leader: 2, isr: [2] }]);
   });
 });

@@ -136,6 +136,24 @@ export function election(image: MetadataImage, topicId: Uuid, partition: number,
 }
 
 /**
+ * Unclean elections where a topic allows them (unclean.leader.election.enable): every partition
+ * without a leader whose in-sync replicas are all gone gets the first live replica as leader and
+ * sole ISR member — records only the lost ISR had are gone; the topic's owner chose availability.
+ */
+export function uncleanElectionChanges(image: MetadataImage, allowed: (topicName: string) => boolean): MetadataRecord[] {
+  const records: MetadataRecord[] = [];
+  for (const topic of image.topicsById.values()) {
+    if (!allowed(topic.name)) continue;
+    for (const p of topic.partitions) {
+      if (p.leader !== NO_LEADER || electLeader(p, p.isr, image) !== NO_LEADER) continue;
+      const r = election(image, topic.topicId, p.partition, ElectionType.unclean);
+      if (r.record) records.push(r.record);
+    }
+  }
+  return records;
+}
+
+/**
  * Automatic leader rebalancing (auto.leader.rebalance.enable): for each broker whose share of
  * partitions it should lead (as preferred replica) but does not exceeds the tolerated
  * percentage, move those leaderships back where they can go.
