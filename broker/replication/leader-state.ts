@@ -28,6 +28,16 @@ export class LeaderState {
     this.epochStartOffset = log.logEndOffset;
     // Followers get a full lag window from the moment we lead.
     for (const r of state.replicas) if (r !== nodeId) this.followers.set(r, { logEnd: -1n, lastCaughtUpMs: now });
+    // Our own writes move the high watermark too: with the ISR shrunk to this leader alone,
+    // nothing else would (acks=all writes then waited forever).
+    this.stopWatching = log.onWritten(() => this.advanceHighWatermark());
+  }
+
+  private readonly stopWatching: () => void;
+
+  /** No longer the leader (or of another epoch): stop following our log's writes. */
+  close(): void {
+    this.stopWatching();
   }
 
   /** A follower's log end as last fetched (-1 before its first fetch). */

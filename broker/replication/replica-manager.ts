@@ -106,6 +106,7 @@ export class ReplicaManager {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    for (const k of [...this.leaders.keys()]) this.dropLeader(k);
     for (const f of this.fetchers.values()) f.stop();
     this.fetchers.clear();
   }
@@ -129,6 +130,7 @@ export class ReplicaManager {
         this.stopFollowing(k, log.topic, log.partition);
         const current = this.leaders.get(k);
         if (!current || current.leaderEpoch !== state.leaderEpoch || current.log !== log) {
+          current?.close();
           this.leaders.set(k, new LeaderState(log.topic, log.partition, log, nodeId, state, now));
           this.opts.logger.info({ topic: log.topic, partition: log.partition, leaderEpoch: state.leaderEpoch, isr: state.isr }, "leading partition");
         } else {
@@ -140,7 +142,7 @@ export class ReplicaManager {
         if (replicated) this.leaders.get(k)!.advanceHighWatermark();
         continue;
       }
-      this.leaders.delete(k);
+      this.dropLeader(k);
       log.setExternalHighWatermark(true);
       const followed = this.following.get(k);
       if (state.leader < 0) {
@@ -153,7 +155,7 @@ export class ReplicaManager {
       this.fetcherFor(state.leader).follow({ topic: log.topic, topicId: topic.topicId, partition: log.partition, leaderEpoch: state.leaderEpoch, log });
       this.opts.logger.info({ topic: log.topic, partition: log.partition, leaderId: state.leader, leaderEpoch: state.leaderEpoch }, "following partition");
     }
-    for (const k of [...this.leaders.keys()]) if (!seen.has(k)) this.leaders.delete(k);
+    for (const k of [...this.leaders.keys()]) if (!seen.has(k)) this.dropLeader(k);
     for (const k of [...this.following.keys()]) {
       if (!seen.has(k)) {
         const [topic, partition] = splitKey(k);
@@ -200,6 +202,11 @@ export class ReplicaManager {
         (err: Error) => this.opts.logger.debug({ err: err.message }, "ISR change not delivered; will retry"),
       )
       .finally(() => this.isrInFlight.delete(k));
+  }
+
+  private dropLeader(k: string): void {
+    this.leaders.get(k)?.close();
+    this.leaders.delete(k);
   }
 
   private fetcherFor(leaderId: number): ReplicaFetcher {
