@@ -8,9 +8,6 @@ import type { BrokerConfig } from "./config/index.js";
 import { GroupCoordinator } from "./coordinator/group/group-coordinator.js";
 import { groupCoordinatorConfigFrom } from "./coordinator/group/group-config.js";
 import { topicsFromImage } from "./coordinator/group/group-topics.js";
-import { coordinatorElections } from "./coordinator/offsets-topic/coordinator-elections.js";
-import { OffsetsPartitionLog } from "./coordinator/offsets-topic/offsets-partition-log.js";
-import { OffsetsTopic } from "./coordinator/offsets-topic/offsets-topic.js";
 import { registerAllHandlers } from "./handlers/all-handlers.js";
 import { registerControllerHandlers } from "./handlers/controller/controller-handlers.js";
 import { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js";
@@ -27,6 +24,7 @@ import { registeredEndpoints } from "./metadata/broker-endpoints.js";
 import { Listener } from "./network/listener.js";
 import type { LogManager } from "./storage/index.js";
 import { openTopicLogs } from "./topics/open-topic-logs.js";
+import { OffsetsTopicLog } from "./topics/offsets-topic-log.js";
 
 /**
  * How often logs are checked for a due time-based flush. Kafka checks every
@@ -125,18 +123,13 @@ export class Broker {
       checkpointIntervalMs: Math.min(config.logFlushOffsetCheckpointIntervalMs, config.logFlushStartOffsetCheckpointIntervalMs),
       cleanerEnabled: config.logCleanerEnable,
     });
-    const forwarder = config.singleNodeQuorum ? null : new ControllerForwarder(config.nodeId, metadata, config.interBrokerListenerName);
-    // Groups are coordinated by the leaders of their __consumer_offsets partitions, created
-    // through the controller on the first FindCoordinator and loaded as leadership arrives.
-    const groupsLog = log.child({ component: "group-coordinator" });
-    const offsetsTopic = new OffsetsTopic({ nodeId: config.nodeId, config, metadata, topics, forwarder, logger: groupsLog });
+    const offsetsLog = new OffsetsTopicLog(config, metadata, topics, logs);
     const groups = new GroupCoordinator({
       // An existing __consumer_offsets keeps its partition count whatever the config says now.
-      config: { ...groupCoordinatorConfigFrom(config), offsetsTopicNumPartitions: offsetsTopic.partitionCount },
-      log: new OffsetsPartitionLog({ nodeId: config.nodeId, metadata, logs, commitTimeoutMs: config.offsetsCommitTimeoutMs, logger: groupsLog }),
+      config: { ...groupCoordinatorConfigFrom(config), offsetsTopicNumPartitions: offsetsLog.partitionCount },
+      log: offsetsLog,
       topics: topicsFromImage(metadata.image),
-      leadership: offsetsTopic,
-      logger: groupsLog,
+      logger: log.child({ component: "group-coordinator" }),
     });
     const channel = new ControllerChannel({
       nodeId: config.nodeId,
@@ -176,11 +169,9 @@ export class Broker {
       replicaFetchBackoffMs: config.replicaFetchBackoffMs,
       logger: log.child({ component: "replication" }),
     });
-    // Roles follow the logs, which follow the metadata; group coordination follows the roles.
+    // Roles follow the logs, which follow the metadata.
     topics.onReconciled(() => replicas.applyMetadata());
     replicas.start();
-    const followOffsetsLeadership = coordinatorElections({ nodeId: config.nodeId, metadata, logs, groups, partitionCount: offsetsTopic.partitionCount, logger: groupsLog });
-    topics.onReconciled(() => void followOffsetsLeadership());
     const handlers = new HandlerRegistry();
     registerAllHandlers(handlers);
     const services: BrokerServices = {
@@ -190,7 +181,7 @@ export class Broker {
       clusterId,
       metadata,
       controller,
-      forwarder,
+      forwarder: config.singleNodeQuorum ? null : new ControllerForwarder(config.nodeId, metadata, config.interBrokerListenerName),
       replicas,
       producerIds: { allocateBlock: () => channel.allocateProducerIds(config.nodeId, lifecycle.brokerEpoch) },
       topics,
@@ -201,12 +192,7 @@ export class Broker {
       log,
       now: Date.now,
     };
-    groups.startup();
-    const initialLoads = followOffsetsLeadership();
-    // A single node loads its groups before it serves, as before. In a cluster a leader's load
-    // waits for its followers to fetch (over listeners not open yet): its groups answer
-    // COORDINATOR_LOAD_IN_PROGRESS meanwhile, as Kafka's do.
-    if (config.singleNodeQuorum) await initialLoads;
+    await groups.start();
     const brokerListeners = config.listeners.filter((spec) => !config.controllerListenerNames.includes(spec.name)).map((spec) => new Listener(spec, services, log));
     for (const listener of brokerListeners) boundPorts.set(listener.spec.name, await listener.listen());
     const listeners = [...controllerListeners, ...brokerListeners];
