@@ -33,4 +33,14 @@ describe("LeaderState", () => {
     await log.append(batch(["d"]), clientAppend);
     expect(log.highWatermark).toBe(3n); // no longer leading: nothing moves it
   });
+
+  it("leaves a partition with one replica to the log's own rule", async () => {
+    dir = await tempDir();
+    log = await openLog(dir);
+    log.setExternalHighWatermark(true); // so only LeaderState could move it here
+    const leader = new LeaderState("t", 0, log, 1, { ...state([1]), replicas: [1] }, 0);
+    await log.append(batch(["a"]), clientAppend);
+    expect(log.highWatermark).toBe(0n);
+    leader.close();
+  });
 });

@@ -28,9 +28,12 @@ export class LeaderState {
     this.epochStartOffset = log.logEndOffset;
     // Followers get a full lag window from the moment we lead.
     for (const r of state.replicas) if (r !== nodeId) this.followers.set(r, { logEnd: -1n, lastCaughtUpMs: now });
-    // Our own writes move the high watermark too: with the ISR shrunk to this leader alone,
-    // nothing else would (acks=all writes then waited forever).
-    this.stopWatching = log.onWritten(() => this.advanceHighWatermark());
+    // Our own writes move a replicated partition's high watermark too: with the ISR shrunk to
+    // this leader alone, nothing else would (acks=all writes then waited forever). A partition
+    // with one replica keeps the log's own rule (written, or fsynced with flush.messages=1).
+    this.stopWatching = log.onWritten(() => {
+      if (this.state.replicas.length > 1) this.advanceHighWatermark();
+    });
   }
 
   private readonly stopWatching: () => void;
@@ -62,9 +65,9 @@ export class LeaderState {
     this.advanceHighWatermark();
   }
 
-  /** The lowest log end among the ISR (the leader's is its own log end). */
+  /** The lowest log end among the ISR (the leader's: what it has written, not appends in flight). */
   advanceHighWatermark(): void {
-    let hw = this.log.logEndOffset;
+    let hw = this.log.writtenEndOffset;
     for (const id of this.state.isr) {
       if (id === this.nodeId) continue;
       const end = this.followers.get(id)?.logEnd ?? -1n;

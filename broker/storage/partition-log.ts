@@ -263,6 +263,10 @@ export class PartitionLog {
   get highWatermark(): bigint {
     return BigInt(this.hw);
   }
+  /** Offsets below have been written to the segment files (appends at or past it are in flight). */
+  get writtenEndOffset(): bigint {
+    return BigInt(this.writtenEnd);
+  }
   get lastStableOffset(): bigint {
     return BigInt(this.lso());
   }
