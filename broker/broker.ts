@@ -8,6 +8,9 @@ import type { BrokerConfig } from "./config/index.js";
 import { GroupCoordinator } from "./coordinator/group/group-coordinator.js";
 import { groupCoordinatorConfigFrom } from "./coordinator/group/group-config.js";
 import { topicsFromImage } from "./coordinator/group/group-topics.js";
+import { coordinatorElections } from "./coordinator/offsets-topic/coordinator-elections.js";
+import { OffsetsPartitionLog } from "./coordinator/offsets-topic/offsets-partition-log.js";
+import { OffsetsTopic } from "./coordinator/offsets-topic/offsets-topic.js";
 import { registerAllHandlers } from "./handlers/all-handlers.js";
 import { registerControllerHandlers } from "./handlers/controller/controller-handlers.js";
 import { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js";
@@ -24,7 +27,6 @@ import { registeredEndpoints } from "./metadata/broker-endpoints.js";
 import { Listener } from "./network/listener.js";
 import type { LogManager } from "./storage/index.js";
 import { openTopicLogs } from "./topics/open-topic-logs.js";
-import { OffsetsTopicLog } from "./topics/offsets-topic-log.js";
 
 /**
  * How often logs are checked for a due time-based flush. Kafka checks every
@@ -123,13 +125,18 @@ export class Broker {
       checkpointIntervalMs: Math.min(config.logFlushOffsetCheckpointIntervalMs, config.logFlushStartOffsetCheckpointIntervalMs),
       cleanerEnabled: config.logCleanerEnable,
     });
-    const offsetsLog = new OffsetsTopicLog(config, metadata, topics, logs);
+    const forwarder = config.singleNodeQuorum ? null : new ControllerForwarder(config.nodeId, metadata, config.interBrokerListenerName);
+    // Groups are coordinated by the leaders of their __consumer_offsets partitions, created
+    // through the controller on the first FindCoordinator and loaded as leadership arrives.
+    const groupsLog = log.child({ component: "group-coordinator" });
+    const offsetsTopic = new OffsetsTopic({ nodeId: config.nodeId, config, metadata, topics, forwarder, logger: groupsLog });
     const groups = new GroupCoordinator({
       // An existing __consumer_offsets keeps its partition count whatever the config says now.
-      config: { ...groupCoordinatorConfigFrom(config), offsetsTopicNumPartitions: offsetsLog.partitionCount },
-      log: offsetsLog,
+      config: { ...groupCoordinatorConfigFrom(config), offsetsTopicNumPartitions: offsetsTopic.partitionCount },
+      log: new OffsetsPartitionLog({ nodeId: config.nodeId, metadata, logs, commitTimeoutMs: config.offsetsCommitTimeoutMs, logger: groupsLog }),
       topics: topicsFromImage(metadata.image),
-      logger: log.child({ component: "group-coordinator" }),
+      leadership: offsetsTopic,
+      logger: groupsLog,
     });
     const channel = new ControllerChannel({
       nodeId: config.nodeId,
@@ -169,9 +176,11 @@ export class Broker {
       replicaFetchBackoffMs: config.replicaFetchBackoffMs,
       logger: log.child({ component: "replication" }),
     });
-    // Roles follow the logs, which follow the metadata.
+    // Roles follow the logs, which follow the metadata; group coordination follows the roles.
     topics.onReconciled(() => replicas.applyMetadata());
     replicas.start();
+    const followOffsetsLeadership = coordinatorElections({ nodeId: config.nodeId, metadata, logs, groups, partitionCount: offsetsTopic.partitionCount, logger: groupsLog });
+    topics.onReconciled(() => void followOffsetsLeadership());
     const handlers = new HandlerRegistry();
     registerAllHandlers(handlers);
     const services: BrokerServices = {
@@ -181,7 +190,7 @@ export class Broker {
       clusterId,
       metadata,
       controller,
-      forwarder: config.singleNodeQuorum ? null : new ControllerForwarder(config.nodeId, metadata, config.interBrokerListenerName),
+      forwarder,
       replicas,
       producerIds: { allocateBlock: () => channel.allocateProducerIds(config.nodeId, lifecycle.brokerEpoch) },
       topics,
@@ -192,7 +201,12 @@ export class Broker {
       log,
       now: Date.now,
     };
-    await groups.start();
+    groups.startup();
+    const initialLoads = followOffsetsLeadership();
+    // A single node loads its groups before it serves, as before. In a cluster a leader's load
+    // waits for its followers to fetch (over listeners not open yet): its groups answer
+    // COORDINATOR_LOAD_IN_PROGRESS meanwhile, as Kafka's do.
+    if (config.singleNodeQuorum) await initialLoads;
     const brokerListeners = config.listeners.filter((spec) => !config.controllerListenerNames.includes(spec.name)).map((spec) => new Listener(spec, services, log));
     for (const listener of brokerListeners) boundPorts.set(listener.spec.name, await listener.listen());
     const listeners = [...controllerListeners, ...brokerListeners];

@@ -1,4 +1,5 @@
-// OffsetCommit: v0–v9. Acknowledged only once the offsets are durable in __consumer_offsets.
+// OffsetCommit: v0–v9. Acknowledged only once the offsets are committed in __consumer_offsets
+// (on a replicated partition: every in-sync replica has them).
 // v0 commits outside group management (no generation, no member); v1+ carry the generation (or,
 // in v9, a KIP-848 member epoch) and member id, checked against the group (ILLEGAL_GENERATION,
 // UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH); generation -1 commits for a group with no members

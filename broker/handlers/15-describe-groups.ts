@@ -2,7 +2,8 @@
 // assignments (and the protocol name) only for a Stable group, as Kafka. A missing group — or a
 // KIP-848 consumer group, which this API cannot describe before v6 — describes as "Dead" without an
 // error. v3+ may ask for the authorized operations (all group operations: there is no authorizer
-// yet); v4+ answer group.instance.id.
+// yet); v4+ answer group.instance.id. A group coordinated elsewhere answers NOT_COORDINATOR, one
+// still loading COORDINATOR_LOAD_IN_PROGRESS, each in its own entry.
 import { errorCode } from "../protocol/errors.js";
 import { describeGroupsRequestMeta, readDescribeGroupsRequest } from "../protocol/generated/describe-groups-request.gen.js";
 import { writeDescribeGroupsResponse, type DescribeGroupsResponse } from "../protocol/generated/describe-groups-response.gen.js";

@@ -1,5 +1,6 @@
-// ListGroups: v0–v5. Every group this coordinator owns, classic and KIP-848 alike (a "simple"
-// group that only stores offsets lists with an empty protocol type). v4+ filter by state and
+// ListGroups: v0–v5. Every group this node coordinates — those of the __consumer_offsets
+// partitions it leads and has loaded; clients ask every broker — classic and KIP-848 alike (a
+// "simple" group that only stores offsets lists with an empty protocol type). v4+ filter by state and
 // answer it; v5+ filter by type ("classic", "consumer") and answer it. Filters are
 // case-insensitive, as in Kafka 4.
 import { errorCode } from "../protocol/errors.js";

@@ -1,5 +1,6 @@
 // DeleteGroups: v0–v2. Deletes empty groups with their committed offsets (NON_EMPTY_GROUP while
-// members remain, GROUP_ID_NOT_FOUND for an unknown id); answered once the tombstones are durable.
+// members remain, GROUP_ID_NOT_FOUND for an unknown id, NOT_COORDINATOR for a group coordinated
+// elsewhere); answered once the tombstones are committed.
 import { errorCode } from "../protocol/errors.js";
 import { deleteGroupsRequestMeta, readDeleteGroupsRequest } from "../protocol/generated/delete-groups-request.gen.js";
 import { writeDeleteGroupsResponse, type DeleteGroupsResponse } from "../protocol/generated/delete-groups-response.gen.js";

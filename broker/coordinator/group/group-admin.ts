@@ -6,7 +6,7 @@ import type { ClassicRebalancer } from "./classic/classic-rebalance.js";
 import { EMPTY_BYTES } from "./classic/classic-results.js";
 import type { Assignment } from "./consumer/assignment.js";
 import type { ConsumerMembership } from "./consumer/consumer-membership.js";
-import { GroupError, groupErrorOf, writeFailureError, type GroupErrorName } from "./group-errors.js";
+import { GroupError, groupErrorOf, type GroupErrorName } from "./group-errors.js";
 import type { AnyGroup, GroupRegistry } from "./group-registry.js";
 import type { GroupTopics } from "./group-topics.js";
 import type { OffsetManager } from "./offsets/offset-manager.js";
@@ -177,9 +177,9 @@ export class GroupAdmin {
         } catch (err) {
           return { groupId, error: groupErrorOf(err) };
         }
-        const ok = await this.ctx.offsets.write(groupId, this.detach(group));
-        if (ok) this.ctx.log.info({ groupId }, "group deleted");
-        return { groupId, error: ok ? ("NONE" as const) : writeFailureError() };
+        const error = await this.ctx.offsets.write(groupId, this.detach(group));
+        if (error === "NONE") this.ctx.log.info({ groupId }, "group deleted");
+        return { groupId, error };
       }),
     );
   }

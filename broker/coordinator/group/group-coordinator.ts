@@ -1,12 +1,17 @@
 // The group coordinator: consumer groups of both protocols (classic JoinGroup/SyncGroup and
 // KIP-848 ConsumerGroupHeartbeat) and their committed offsets, persisted in __consumer_offsets.
-// Single node for now: this node coordinates every group (the leader of partitionFor(groupId)).
+// A group is coordinated by the leader of its partition (partitionFor(groupId)): on a cluster the
+// broker elects and resigns partitions here as leadership moves (onElection / onResignation, as
+// Kafka's GroupCoordinator); on its own (start()) this node leads every partition. A request for a
+// group whose partition is not held here answers NOT_COORDINATOR, one still loading
+// COORDINATOR_LOAD_IN_PROGRESS.
 import type { Logger } from "pino";
 import type { JoinGroupInput } from "./classic/classic-join.js";
 import type { HeartbeatInput, LeaveGroupResult, LeavingMember } from "./classic/classic-membership.js";
 import { joinError, syncError, type JoinGroupResult, type SyncGroupResult } from "./classic/classic-results.js";
 import { ClassicService } from "./classic/classic-service.js";
 import type { SyncGroupInput } from "./classic/classic-sync.js";
+import { CoordinatedPartitions } from "./coordinated-partitions.js";
 import type { CoordinatorLog } from "./coordinator-log.js";
 import { serverAssignors } from "./consumer/assignors/assignors.js";
 import { ConsumerGroupHeartbeat, type ConsumerHeartbeatInput, type ConsumerHeartbeatResult } from "./consumer/consumer-heartbeat.js";
@@ -15,12 +20,12 @@ import { TopicRegexResolver } from "./consumer/topic-regex.js";
 import { GroupAdmin, type DescribedClassicGroup, type DescribedConsumerGroup, type ListedGroup } from "./group-admin.js";
 import type { GroupCoordinatorConfig } from "./group-config.js";
 import type { GroupErrorName } from "./group-errors.js";
-import { loadPartition, type GroupLoaderContext } from "./group-loader.js";
 import { GroupRegistry } from "./group-registry.js";
 import type { GroupTopics } from "./group-topics.js";
 import { cleanupGroupMetadata } from "./offsets/offset-cleanup.js";
 import { OffsetManager } from "./offsets/offset-manager.js";
 import { OffsetStore } from "./offsets/offset-store.js";
+import type { CoordinatorLocation, OffsetsTopicLeadership } from "./offsets-leadership.js";
 import type { OffsetCommitInput, OffsetDeleteInput, OffsetDeleteResult, OffsetFetchInput, OffsetFetchResult, PartitionErrors } from "./offsets/offset-types.js";
 import { partitionFor } from "./partition-for.js";
 import { RecordWriter } from "./record-writer.js";
@@ -34,9 +39,15 @@ export interface GroupCoordinatorOptions {
   readonly logger: Logger;
   /** Defaults to wall-clock timers; tests pass a ManualTimer. */
   readonly timer?: Timer;
+  /**
+   * Where the partitions are led (a cluster): FindCoordinator names their leaders, and the broker
+   * elects and resigns partitions here as leadership moves. Without it this node leads them all.
+   */
+  readonly leadership?: OffsetsTopicLeadership;
 }
 
-type Status = "created" | "loading" | "active" | "closed";
+/** created: nothing served yet (COORDINATOR_LOAD_IN_PROGRESS); running: per partition; closed: NOT_COORDINATOR. */
+type Status = "created" | "running" | "closed";
 
 const CLEANUP_KEY = "offsets-cleanup";
 
@@ -45,7 +56,6 @@ export class GroupCoordinator {
   private cleanupRunning = false;
   private readonly config: GroupCoordinatorConfig;
   private readonly logger: Logger;
-  private readonly coordinatorLog: CoordinatorLog;
   private readonly timer: Timer;
   private readonly timers: KeyedTimers;
   private readonly writer: RecordWriter;
@@ -57,12 +67,14 @@ export class GroupCoordinator {
   private readonly consumer: ConsumerGroupHeartbeat;
   private readonly admin: GroupAdmin;
   private readonly regexes: TopicRegexResolver;
+  private readonly partitions: CoordinatedPartitions;
+  private readonly leadership: OffsetsTopicLeadership | undefined;
 
   constructor(options: GroupCoordinatorOptions) {
     const { config, topics } = options;
     this.config = config;
     this.logger = options.logger;
-    this.coordinatorLog = options.log;
+    this.leadership = options.leadership;
     this.timer = options.timer ?? systemTimer;
     this.timers = new KeyedTimers(this.timer);
     this.writer = new RecordWriter(options.log, config.offsetsTopicNumPartitions);
@@ -85,6 +97,19 @@ export class GroupCoordinator {
       defaultAssignor: assignors.keys().next().value!,
       log,
     });
+    this.partitions = new CoordinatedPartitions({
+      config,
+      log: options.log,
+      topics,
+      registry: this.registry,
+      store: this.store,
+      writer: this.writer,
+      classic: this.classic,
+      membership: this.membership,
+      timers: this.timers,
+      timer: this.timer,
+      logger: log,
+    });
   }
 
   /** The __consumer_offsets partition holding a group (its coordinator is that partition's leader). */
@@ -92,29 +117,72 @@ export class GroupCoordinator {
     return partitionFor(groupId, this.config.offsetsTopicNumPartitions);
   }
 
-  /** Whether this node serves as coordinator at all (FindCoordinator); requests may still get LOAD_IN_PROGRESS. */
+  /** Whether this node serves as coordinator at all (false once closed). */
   get isActive(): boolean {
     return this.status !== "closed";
   }
 
-  /** Loads every group and offset from the log, then starts the periodic offsets clean-up. */
+  /**
+   * One node: this node leads every partition. Loads them all (their groups answer
+   * COORDINATOR_LOAD_IN_PROGRESS meanwhile) and resolves once loaded.
+   */
   async start(): Promise<void> {
-    if (this.status !== "created") throw new Error(`group coordinator cannot start when ${this.status}`);
-    this.status = "loading";
+    this.startup();
     const started = this.timer.now();
-    const ctx: GroupLoaderContext = { log: this.coordinatorLog, registry: this.registry, offsets: this.offsets, logger: this.logger, now: () => this.timer.now() };
-    let records = 0;
-    for (let p = 0; p < this.config.offsetsTopicNumPartitions; p++) {
-      records += await loadPartition(ctx, p);
-      if (this.status !== "loading") return;
-    }
-    for (const group of this.registry.all()) {
-      if (group.type === "classic") this.classic.onLoaded(group);
-      else this.membership.onLoaded(group);
-    }
-    this.status = "active";
+    await Promise.all(Array.from({ length: this.config.offsetsTopicNumPartitions }, (_, p) => this.onElection(p, 0)));
+    if (this.status !== "running") return;
+    this.logger.info({ groups: this.registry.size, ms: this.timer.now() - started }, "group coordinator loaded");
+  }
+
+  /** Starts serving: the periodic offsets clean-up runs; partitions come with onElection. */
+  startup(): void {
+    if (this.status !== "created") throw new Error(`group coordinator cannot start when ${this.status}`);
+    this.status = "running";
     this.scheduleCleanup();
-    this.logger.info({ records, groups: this.registry.size, ms: this.timer.now() - started }, "group coordinator loaded");
+  }
+
+  /**
+   * This node became the leader of partition p in `leaderEpoch` (Kafka's onElection): its groups
+   * are loaded from the log. Resolves once loaded (or the load was abandoned). Idempotent.
+   */
+  onElection(partition: number, leaderEpoch: number): Promise<void> {
+    if (this.status !== "running") return Promise.resolve();
+    return this.partitions.elect(partition, leaderEpoch);
+  }
+
+  /** This node no longer leads partition p (Kafka's onResignation): its groups are unloaded. */
+  onResignation(partition: number): void {
+    this.partitions.resign(partition);
+  }
+
+  /** Partitions held (loading or loaded) and the leader epoch each was elected in. */
+  heldPartitions(): ReadonlyMap<number, number> {
+    return this.partitions.held();
+  }
+
+  /**
+   * Which broker coordinates a group (FindCoordinator): the leader of its partition. The first
+   * lookup creates __consumer_offsets, as Kafka does; until it exists and the partition has a
+   * leader, the group's coordinator is not available.
+   */
+  async coordinatorOf(groupId: string): Promise<CoordinatorLocation> {
+    if (this.status === "closed") return { kind: "unavailable", reason: "the group coordinator is shut down" };
+    const leadership = this.leadership;
+    if (!leadership) return { kind: "local" };
+    if (!leadership.exists()) {
+      try {
+        await leadership.create();
+      } catch (err) {
+        // Asked again by every client lookup until it works (e.g. brokers still registering): debug only.
+        const reason = err instanceof Error ? err.message : String(err);
+        this.logger.debug({ groupId, reason }, "__consumer_offsets cannot be created yet");
+        return { kind: "unavailable", reason: `__consumer_offsets cannot be created yet: ${reason}` };
+      }
+    }
+    const partition = this.partitionFor(groupId);
+    const leader = leadership.leaderOf(partition);
+    if (leader === null) return { kind: "unavailable", reason: `__consumer_offsets-${partition} has no leader` };
+    return leader === leadership.localNodeId ? { kind: "local" } : { kind: "remote", nodeId: leader };
   }
 
   /** Stops every timer and answers parked requests; resolves once in-flight writes have settled. */
@@ -122,9 +190,7 @@ export class GroupCoordinator {
     if (this.status === "closed") return;
     this.status = "closed";
     this.timers.stop();
-    for (const group of this.registry.all()) {
-      if (group.type === "classic") this.classic.rebalancer.shutdown(group, "NOT_COORDINATOR");
-    }
+    this.partitions.resignAll();
     await this.writer.idle();
   }
 
@@ -156,9 +222,22 @@ export class GroupCoordinator {
     });
   }
 
-  /** Why requests cannot be served now, if they cannot. */
-  private unavailable(): GroupErrorName | null {
-    if (this.status === "active") return null;
+  /** Why requests for this group cannot be served here now, if they cannot. */
+  private unavailable(groupId: string): GroupErrorName | null {
+    if (this.status !== "running") return this.status === "closed" ? "NOT_COORDINATOR" : "COORDINATOR_LOAD_IN_PROGRESS";
+    switch (this.partitions.status(this.partitionFor(groupId))) {
+      case "active":
+        return null;
+      case "loading":
+        return "COORDINATOR_LOAD_IN_PROGRESS";
+      default:
+        return "NOT_COORDINATOR";
+    }
+  }
+
+  /** Why no request can be served now (before start-up, after close), if so. */
+  private stopped(): GroupErrorName | null {
+    if (this.status === "running") return null;
     return this.status === "closed" ? "NOT_COORDINATOR" : "COORDINATOR_LOAD_IN_PROGRESS";
   }
 
@@ -166,28 +245,28 @@ export class GroupCoordinator {
 
   /** Resolves when the member can be answered, which for a rebalance is when the join phase ends. */
   joinGroup(input: JoinGroupInput): Promise<JoinGroupResult> {
-    const error = this.unavailable();
+    const error = this.unavailable(input.groupId);
     return error ? Promise.resolve(joinError(error, input.memberId)) : this.classic.join(input);
   }
 
   syncGroup(input: SyncGroupInput): Promise<SyncGroupResult> {
-    const error = this.unavailable();
+    const error = this.unavailable(input.groupId);
     return error ? Promise.resolve(syncError(error)) : this.classic.sync(input);
   }
 
   heartbeat(input: HeartbeatInput): GroupErrorName {
-    return this.unavailable() ?? this.classic.heartbeat(input);
+    return this.unavailable(input.groupId) ?? this.classic.heartbeat(input);
   }
 
   leaveGroup(groupId: string, members: readonly LeavingMember[]): LeaveGroupResult {
-    const error = this.unavailable();
+    const error = this.unavailable(groupId);
     return error ? { error, members: [] } : this.classic.leave(groupId, members);
   }
 
   // ── KIP-848 ─────────────────────────────────────────────────────────────────────────────────
 
   consumerGroupHeartbeat(input: ConsumerHeartbeatInput): Promise<ConsumerHeartbeatResult> {
-    const error = this.unavailable();
+    const error = this.unavailable(input.groupId);
     if (error) {
       return Promise.resolve({ error, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null });
     }
@@ -195,27 +274,18 @@ export class GroupCoordinator {
   }
 
   consumerGroupDescribe(groupIds: readonly string[]): DescribedConsumerGroup[] {
-    const error = this.unavailable();
-    if (error) {
-      return groupIds.map((groupId) => ({
-        groupId,
-        error,
-        errorMessage: null,
-        groupState: "",
-        groupEpoch: -1,
-        assignmentEpoch: -1,
-        assignorName: "",
-        members: [],
-      }));
-    }
-    return this.admin.consumerGroupDescribe(groupIds);
+    return groupIds.map((groupId) => {
+      const error = this.unavailable(groupId);
+      if (!error) return this.admin.consumerGroupDescribe([groupId])[0]!;
+      return { groupId, error, errorMessage: null, groupState: "", groupEpoch: -1, assignmentEpoch: -1, assignorName: "", members: [] };
+    });
   }
 
   // ── offsets ─────────────────────────────────────────────────────────────────────────────────
 
   /** Resolves once the commit is durable (or refused), with an error per partition. */
   commitOffsets(input: OffsetCommitInput): Promise<PartitionErrors> {
-    const error = this.unavailable();
+    const error = this.unavailable(input.groupId);
     if (error) {
       return Promise.resolve(input.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, error })) })));
     }
@@ -223,32 +293,37 @@ export class GroupCoordinator {
   }
 
   fetchOffsets(input: OffsetFetchInput): OffsetFetchResult {
-    const error = this.unavailable();
+    const error = this.unavailable(input.groupId);
     return error ? { error, topics: [] } : this.offsets.fetch(input);
   }
 
   deleteOffsets(input: OffsetDeleteInput): Promise<OffsetDeleteResult> {
-    const error = this.unavailable();
+    const error = this.unavailable(input.groupId);
     return error ? Promise.resolve({ error, topics: [] }) : this.offsets.delete(input);
   }
 
   // ── administration ──────────────────────────────────────────────────────────────────────────
 
   deleteGroups(groupIds: readonly string[]): Promise<{ groupId: string; error: GroupErrorName }[]> {
-    const error = this.unavailable();
-    return error ? Promise.resolve(groupIds.map((groupId) => ({ groupId, error }))) : this.admin.deleteGroups(groupIds);
+    return Promise.all(
+      groupIds.map(async (groupId) => {
+        const error = this.unavailable(groupId);
+        return error ? { groupId, error } : (await this.admin.deleteGroups([groupId]))[0]!;
+      }),
+    );
   }
 
+  /** The groups of the partitions loaded here (Kafka 4 lists the active ones, skipping any still loading). */
   listGroups(statesFilter: readonly string[], typesFilter: readonly string[]): { error: GroupErrorName; groups: ListedGroup[] } {
-    const error = this.unavailable();
+    const error = this.stopped();
     return error ? { error, groups: [] } : { error: "NONE", groups: this.admin.listGroups(statesFilter, typesFilter) };
   }
 
   describeGroups(groupIds: readonly string[]): DescribedClassicGroup[] {
-    const error = this.unavailable();
-    if (error) {
-      return groupIds.map((groupId) => ({ groupId, error, groupState: "", protocolType: "", protocolData: "", members: [] }));
-    }
-    return this.admin.describeGroups(groupIds);
+    return groupIds.map((groupId) => {
+      const error = this.unavailable(groupId);
+      if (!error) return this.admin.describeGroups([groupId])[0]!;
+      return { groupId, error, groupState: "", protocolType: "", protocolData: "", members: [] };
+    });
   }
 }

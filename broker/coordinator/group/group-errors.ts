@@ -1,6 +1,7 @@
 // The coordinator's errors: every one is a Kafka error that the handlers send in-band, so the
 // union below is the whole vocabulary this subsystem can answer with.
 import type { KafkaErrorName } from "../../protocol/errors.js";
+import { CoordinatorLogError } from "./coordinator-log.js";
 
 const GROUP_ERROR_NAMES = [
   "NONE",
@@ -44,12 +45,31 @@ export class GroupError extends Error {
 }
 
 /**
- * What a failed __consumer_offsets append means to a client. The log adapter reports plain errors,
- * so every failure becomes the retriable COORDINATOR_NOT_AVAILABLE: the client looks the
- * coordinator up again and retries, as Kafka's mapping of storage errors intends.
+ * What a failed __consumer_offsets write means to a client, as Kafka maps storage errors for group
+ * requests (GroupCoordinatorService.handleOperationException; the old GroupMetadataManager did the
+ * same): leadership gone or the log offline → NOT_COORDINATOR (the client looks the coordinator up
+ * again); replication too slow (REQUEST_TIMED_OUT after offsets.commit.timeout.ms), too few replicas
+ * or the topic missing → COORDINATOR_NOT_AVAILABLE (retriable, also with a new lookup). Kafka never
+ * sends REQUEST_TIMED_OUT for a group write, so neither do we. A GroupError (the coordinator gave
+ * the partition up while the write was in flight) keeps its own error; anything else is
+ * COORDINATOR_NOT_AVAILABLE.
  */
-export function writeFailureError(): GroupErrorName {
-  return "COORDINATOR_NOT_AVAILABLE";
+export function writeFailureError(err?: unknown): GroupErrorName {
+  if (err instanceof GroupError) return err.error;
+  if (!(err instanceof CoordinatorLogError)) return "COORDINATOR_NOT_AVAILABLE";
+  switch (err.error) {
+    case "NOT_LEADER_OR_FOLLOWER":
+    case "KAFKA_STORAGE_ERROR":
+    case "FENCED_LEADER_EPOCH":
+      return "NOT_COORDINATOR";
+    case "MESSAGE_TOO_LARGE":
+    case "RECORD_LIST_TOO_LARGE":
+    case "INVALID_FETCH_SIZE":
+      return "UNKNOWN_SERVER_ERROR";
+    default:
+      // UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS(_AFTER_APPEND), REQUEST_TIMED_OUT, …
+      return "COORDINATOR_NOT_AVAILABLE";
+  }
 }
 
 /** The error name carried by `err`, or UNKNOWN_SERVER_ERROR for anything unexpected. */

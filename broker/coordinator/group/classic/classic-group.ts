@@ -122,6 +122,11 @@ export class ClassicGroup implements Group {
     return this.pendingMembers.has(memberId);
   }
 
+  /** Member ids handed out with MEMBER_ID_REQUIRED and not used yet (each has a session timer). */
+  pendingMemberIds(): string[] {
+    return [...this.pendingMembers];
+  }
+
   /** KIP-394: a member id handed out with MEMBER_ID_REQUIRED, not yet used to join. */
   addPendingMember(memberId: string): void {
     this.pendingMembers.add(memberId);

@@ -2,7 +2,7 @@
 // new members (KIP-394 member id handshake, KIP-345 static members) and rejoining members, as
 // Kafka's GroupMetadataManager decides between answering at once and parking the request until
 // the rebalance completes.
-import { GroupError } from "../group-errors.js";
+import { GroupError, writeFailureError } from "../group-errors.js";
 import type { ClassicContext } from "./classic-context.js";
 import type { ClassicGroup } from "./classic-group.js";
 import { ClassicMember, type ClassicProtocol } from "./classic-member.js";
@@ -207,7 +207,7 @@ export class ClassicJoin {
         const restored = group.replaceStaticMember(instanceId, newMemberId, oldMemberId);
         this.rebalancer.cancelHeartbeat(group, newMemberId);
         this.rebalancer.rescheduleHeartbeat(group, restored);
-        respond({ ...joinError("COORDINATOR_NOT_AVAILABLE", ""), generationId: group.generationId, leader: previousLeader ?? "" });
+        respond({ ...joinError(writeFailureError(err), ""), generationId: group.generationId, leader: previousLeader ?? "" });
       },
     );
   }

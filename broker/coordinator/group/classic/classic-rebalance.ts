@@ -220,6 +220,7 @@ export class ClassicRebalancer {
   shutdown(group: ClassicGroup, error: GroupErrorName): void {
     this.ctx.timers.cancel(joinKey(group.groupId));
     this.ctx.timers.cancel(syncKey(group.groupId));
+    for (const memberId of group.pendingMemberIds()) this.cancelHeartbeat(group, memberId);
     for (const member of group.members.values()) {
       this.cancelHeartbeat(group, member.memberId);
       member.completeJoin(joinError(error, member.memberId));

@@ -1,6 +1,6 @@
 // SyncGroup: followers park until the leader sends the assignment; the leader's assignment is
 // persisted with the group, then handed to every member and the group becomes Stable.
-import { GroupError } from "../group-errors.js";
+import { GroupError, writeFailureError } from "../group-errors.js";
 import type { ClassicContext } from "./classic-context.js";
 import type { ClassicGroup } from "./classic-group.js";
 import type { ClassicRebalancer } from "./classic-rebalance.js";
@@ -84,7 +84,7 @@ function applyLeaderAssignment(ctx: ClassicContext, rebalancer: ClassicRebalance
     (err: unknown) => {
       ctx.log.warn({ groupId: group.groupId, err: String(err) }, "failed to persist group assignment");
       if (!group.is("CompletingRebalance") || input.generationId !== group.generationId) return;
-      rebalancer.resetAndPropagateAssignmentWithError(group, "COORDINATOR_NOT_AVAILABLE");
+      rebalancer.resetAndPropagateAssignmentWithError(group, writeFailureError(err));
       rebalancer.maybePrepareRebalanceOrCompleteJoin(group, "error storing the group assignment");
     },
   );

@@ -100,7 +100,7 @@ export class ConsumerGroupHeartbeat {
       await this.ctx.writer.append(input.groupId, outcome.records);
     } catch (err) {
       this.ctx.log.warn({ groupId: input.groupId, err: String(err) }, "failed to persist consumer group heartbeat");
-      return { ...failure(undefined), error: writeFailureError() };
+      return { ...failure(undefined), error: writeFailureError(err) };
     }
     return outcome.result;
   }

@@ -20,7 +20,7 @@ export interface OffsetCleanupContext {
 
 export async function cleanupGroupMetadata(ctx: OffsetCleanupContext): Promise<void> {
   const now = ctx.now();
-  const writes: Promise<boolean>[] = [];
+  const writes: Promise<unknown>[] = [];
   let expiredCount = 0;
   let deletedGroups = 0;
   for (const group of [...ctx.registry.all()]) {

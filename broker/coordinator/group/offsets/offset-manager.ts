@@ -77,9 +77,8 @@ export class OffsetManager {
     }));
     if (records.length === 0) return result;
 
-    const failed = !(await this.write(input.groupId, records));
-    if (!failed) return result;
-    const error = writeFailureError();
+    const error = await this.write(input.groupId, records);
+    if (error === "NONE") return result;
     return result.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => (p.error === "NONE" ? { ...p, error } : p)) }));
   }
 
@@ -140,7 +139,8 @@ export class OffsetManager {
         }),
       };
     });
-    if (!(await this.write(input.groupId, records))) return { error: writeFailureError(), topics: [] };
+    const error = await this.write(input.groupId, records);
+    if (error !== "NONE") return { error, topics: [] };
     return { error: "NONE", topics };
   }
 
@@ -172,19 +172,19 @@ export class OffsetManager {
   }
 
   /**
-   * Appends records; offset records take effect once durable, in log order. Returns false when the
-   * append failed (nothing changed then).
+   * Appends records; offset records take effect once committed, in log order. Answers NONE, or the
+   * error for the client when the append failed (nothing changed then).
    */
-  async write(groupId: string, records: readonly CoordinatorRecord[]): Promise<boolean> {
+  async write(groupId: string, records: readonly CoordinatorRecord[]): Promise<GroupErrorName> {
     const offsets = records.filter((r): r is OffsetRecord => r.kind === "offsetCommit");
     for (const r of offsets) this.ctx.store.beginWrite(r.groupId, r.topic, r.partition);
     try {
       await this.ctx.writer.append(groupId, records);
       for (const r of offsets) this.replay(r);
-      return true;
+      return "NONE";
     } catch (err) {
       this.ctx.log.warn({ groupId, err: String(err) }, "failed to write offsets");
-      return false;
+      return writeFailureError(err);
     } finally {
       for (const r of offsets) this.ctx.store.endWrite(r.groupId, r.topic, r.partition);
     }

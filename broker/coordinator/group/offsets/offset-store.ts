@@ -38,6 +38,18 @@ export class OffsetStore {
     if (topics.size === 0) this.byGroup.delete(groupId);
   }
 
+  /** Forgets every offset of the group (its partition was unloaded); writes in flight finish on their own. */
+  dropGroup(groupId: string): void {
+    this.byGroup.delete(groupId);
+  }
+
+  /** Takes over every offset of `loaded` (a partition's offsets, loaded on their own). */
+  absorb(loaded: OffsetStore): void {
+    for (const [groupId, topics] of loaded.byGroup) {
+      for (const [topic, partitions] of topics) for (const [partition, offset] of partitions) this.put(groupId, topic, partition, offset);
+    }
+  }
+
   /** The group's offsets by topic; empty when it has none. */
   offsets(groupId: string): ReadonlyMap<string, ReadonlyMap<number, CommittedOffset>> {
     return this.byGroup.get(groupId) ?? new Map();
