@@ -7,18 +7,11 @@ import { errorCode } from "../protocol/errors.js";
 import { writeOffsetFetchRequest, type OffsetFetchRequest } from "../protocol/generated/offset-fetch-request.gen.js";
 import { readOffsetFetchResponse } from "../protocol/generated/offset-fetch-response.gen.js";
 import { offsetFetchHandler } from "./09-offset-fetch.js";
+import { standaloneCommit } from "../coordinator/group/testing/requests.js";
 
 async function withOffsets(): Promise<TestCoordinator> {
   const t = await startTestCoordinator();
-  await t.coordinator.commitOffsets({
-    groupId: "g",
-    generationIdOrMemberEpoch: -1,
-    memberId: "",
-    groupInstanceId: null,
-    retentionTimeMs: -1n,
-    apiVersion: 9,
-    topics: [{ name: "orders", partitions: [{ partitionIndex: 1, committedOffset: 7n, committedLeaderEpoch: 4, committedMetadata: "x" }] }],
-  });
+  await t.coordinator.commitOffsets(standaloneCommit("g", "orders", 1, 7n, { leaderEpoch: 4, metadata: "x" }));
   return t;
 }
 

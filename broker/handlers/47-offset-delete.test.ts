@@ -5,6 +5,7 @@ import { errorCode } from "../protocol/errors.js";
 import { writeOffsetDeleteRequest } from "../protocol/generated/offset-delete-request.gen.js";
 import { readOffsetDeleteResponse } from "../protocol/generated/offset-delete-response.gen.js";
 import { offsetDeleteHandler } from "./47-offset-delete.js";
+import { standaloneCommit } from "../coordinator/group/testing/requests.js";
 
 describe("OffsetDelete handler", () => {
   it("serves v0", () => {
@@ -13,15 +14,7 @@ describe("OffsetDelete handler", () => {
 
   it("deletes a group's offsets, and refuses an unknown group", async () => {
     const t = await startTestCoordinator();
-    await t.coordinator.commitOffsets({
-      groupId: "g",
-      generationIdOrMemberEpoch: -1,
-      memberId: "",
-      groupInstanceId: null,
-      retentionTimeMs: -1n,
-      apiVersion: 9,
-      topics: [{ name: "orders", partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }],
-    });
+    await t.coordinator.commitOffsets(standaloneCommit("g", "orders", 0, 1n));
     const ctx = groupHandlerContext(t, 47, 0);
     const r = await exchange(offsetDeleteHandler, ctx, writeOffsetDeleteRequest, readOffsetDeleteResponse, {
       groupId: "g",

@@ -27,8 +27,6 @@ export interface StartOptions {
   startTimeoutMs?: number;
 }
 
-export class StartTimeoutError extends Error {}
-
 /** State and CPU seconds of a process, from /proc: tells a busy loop from a wait. */
 function processState(pid: number | undefined): string {
   try {
@@ -60,7 +58,7 @@ export async function startBroker(opts: StartOptions = {}): Promise<BrokerProces
       const state = processState(child.pid);
       // Do not leave a stuck broker behind (it would hold its ports and data dir).
       child.kill("SIGKILL");
-      reject(new StartTimeoutError(`broker did not start in time (${state}); stderr: ${stderr}; last log lines:\n${last}`));
+      reject(new Error(`broker did not start in time (${state}); stderr: ${stderr}; last log lines:\n${last}`));
     }, opts.startTimeoutMs ?? 30_000);
     createInterface({ input: child.stdout! }).on("line", (line) => {
       let entry: Record<string, unknown>;

@@ -4,17 +4,9 @@
 // describe --status reports the leader and three voters; kafka-leader-election moves a partition
 // back to its preferred replica. Part of the cluster suite (one cluster test at a time); its
 // global setup installs the Java tools (test/tools/install.sh java-clients, cached).
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { LocalCluster, partitionsSeenBy } from './local-cluster.js';
-
-const RUN_CLASS = resolve(import.meta.dirname, '../kafka/run-class.sh');
-
-function tool(cls: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('bash', [RUN_CLASS, cls, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { kafkaTool } from './kafka-tool.js';
 
 describe('Kafka tools against a 3-node cluster', () => {
   let cluster: LocalCluster | undefined;
@@ -25,11 +17,11 @@ describe('Kafka tools against a 3-node cluster', () => {
     await cluster.quorumLeader();
     const bootstrap = cluster.nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
 
-    const created = tool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--create', '--topic', 'tools', '--partitions', '6', '--replication-factor', '3']);
+    const created = kafkaTool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--create', '--topic', 'tools', '--partitions', '6', '--replication-factor', '3']);
     expect(created.status, created.stderr).toBe(0);
     // Every node replicates the topic's metadata before --describe asks any of them.
     for (const n of cluster.nodes) await vi.waitFor(() => partitionsSeenBy(n, 'tools'), { timeout: 30_000, interval: 100 });
-    const described = tool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--topic', 'tools']);
+    const described = kafkaTool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--describe', '--topic', 'tools']);
     expect(described.status, described.stderr).toBe(0);
     const rows = described.stdout.split('\n').filter((l) => /Partition:\s*\d/.test(l));
     expect(rows).toHaveLength(6);
@@ -39,7 +31,7 @@ describe('Kafka tools against a 3-node cluster', () => {
       expect(new Set(replicas.map((id) => rackOf.get(id))).size).toBe(3);
     }
 
-    const quorum = tool('org.apache.kafka.tools.MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--status']);
+    const quorum = kafkaTool('org.apache.kafka.tools.MetadataQuorumCommand', ['--bootstrap-server', bootstrap, 'describe', '--status']);
     expect(quorum.status, quorum.stderr).toBe(0);
     expect(quorum.stdout).toMatch(/LeaderId:\s*[123]/);
     expect(quorum.stdout).toMatch(/CurrentVoters:\s*\[.*"id":\s*1.*"id":\s*2.*"id":\s*3/s);
@@ -54,7 +46,7 @@ describe('Kafka tools against a 3-node cluster', () => {
     await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, 'tools'))[0]!.leader).not.toBe(preferred), { timeout: 30_000, interval: 100 });
     await cluster.restart(preferred);
     await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, 'tools'))[0]!.isr).toContain(preferred), { timeout: 30_000, interval: 200 });
-    const elected = tool('org.apache.kafka.tools.LeaderElectionCommand', ['--bootstrap-server', bootstrap, '--election-type', 'PREFERRED', '--topic', 'tools', '--partition', '0']);
+    const elected = kafkaTool('org.apache.kafka.tools.LeaderElectionCommand', ['--bootstrap-server', bootstrap, '--election-type', 'PREFERRED', '--topic', 'tools', '--partition', '0']);
     expect(elected.status, `${elected.stdout}\n${elected.stderr}`).toBe(0);
     expect(elected.stdout).toMatch(/Successfully completed leader election \(PREFERRED\) for partitions tools-0/);
     await vi.waitFor(async () => expect((await partitionsSeenBy(survivor, 'tools'))[0]!.leader).toBe(preferred), { timeout: 30_000, interval: 100 });

@@ -205,41 +205,48 @@ export function electPreferredLeaders(node: ClusterNode, topic: string, partitio
   });
 }
 
+/** A consumer's Fetch of one partition at `fetchOffset`, answered at once. */
+function consumerFetch(topic: string, partition: number, fetchOffset: bigint, rackId: string): FetchReq.FetchRequest {
+  return {
+    ...FetchReq.defaultFetchRequest(),
+    replicaId: -1,
+    maxWaitMs: 0,
+    minBytes: 0,
+    maxBytes: 8 << 20,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [{ topic, topicId: ZERO_UUID, partitions: [{ ...FetchReq.defaultFetchPartition(), partition, fetchOffset, partitionMaxBytes: 8 << 20 }] }],
+    forgottenTopicsData: [],
+    rackId,
+  };
+}
+
+/** The records of a Fetch answer's record batches, with their offsets. */
+function recordsOf(records: Buffer | null): { offset: bigint; value: string }[] {
+  const out: { offset: bigint; value: string }[] = [];
+  for (const view of batchViews(records ?? Buffer.alloc(0))) {
+    const decoded = decodeRecords(view);
+    if (isRecordsError(decoded)) throw new Error(decoded.message);
+    for (const r of decoded.records) out.push({ offset: r.offset, value: r.value?.toString() ?? "" });
+  }
+  return out;
+}
+
 /** Every record value of a partition, read from `node` (its leader) from offset 0 up to the high watermark. */
 export function readPartition(node: ClusterNode, topic: string, partition: number): Promise<{ offset: bigint; value: string }[]> {
   return withConnection(node.port, async (conn) => {
     const out: { offset: bigint; value: string }[] = [];
     for (let offset = 0n; ; ) {
-      const res = await conn.send(
-        FETCH,
-        {
-          ...FetchReq.defaultFetchRequest(),
-          replicaId: -1,
-          maxWaitMs: 0,
-          minBytes: 0,
-          maxBytes: 8 << 20,
-          isolationLevel: 0,
-          sessionId: 0,
-          sessionEpoch: -1,
-          topics: [{ topic, topicId: ZERO_UUID, partitions: [{ ...FetchReq.defaultFetchPartition(), partition, fetchOffset: offset, partitionMaxBytes: 8 << 20 }] }],
-          forgottenTopicsData: [],
-          rackId: "",
-        },
-        10_000,
-      );
+      const res = await conn.send(FETCH, consumerFetch(topic, partition, offset, ""), 10_000);
       const p = res.responses[0]!.partitions[0]!;
       if (p.errorCode !== 0) throw new Error(`fetch ${topic}-${partition} at ${offset} from node ${node.id}: error ${p.errorCode}`);
-      const records = p.records ?? Buffer.alloc(0);
       let advanced = false;
-      for (const view of batchViews(records)) {
-        const decoded = decodeRecords(view);
-        if (isRecordsError(decoded)) throw new Error(decoded.message);
-        for (const r of decoded.records) {
-          if (r.offset < offset) continue;
-          out.push({ offset: r.offset, value: r.value?.toString() ?? "" });
-          offset = r.offset + 1n;
-          advanced = true;
-        }
+      for (const r of recordsOf(p.records)) {
+        if (r.offset < offset) continue;
+        out.push(r);
+        offset = r.offset + 1n;
+        advanced = true;
       }
       if (!advanced || offset >= p.highWatermark) return out;
     }
@@ -255,30 +262,8 @@ export function fetchOnce(
 ): Promise<{ errorCode: number; preferredReadReplica: number; values: string[] }> {
   const fetch = apiCall(FetchReq.fetchRequestMeta, opts.version, FetchReq.writeFetchRequest, FetchRes.readFetchResponse);
   return withConnection(node.port, async (conn) => {
-    const res = await conn.send(
-      fetch,
-      {
-        ...FetchReq.defaultFetchRequest(),
-        replicaId: -1,
-        maxWaitMs: 0,
-        minBytes: 0,
-        maxBytes: 8 << 20,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [{ topic, topicId: ZERO_UUID, partitions: [{ ...FetchReq.defaultFetchPartition(), partition, fetchOffset: 0n, partitionMaxBytes: 8 << 20 }] }],
-        forgottenTopicsData: [],
-        rackId: opts.rackId,
-      },
-      10_000,
-    );
+    const res = await conn.send(fetch, consumerFetch(topic, partition, 0n, opts.rackId), 10_000);
     const p = res.responses[0]!.partitions[0]!;
-    const values: string[] = [];
-    for (const view of batchViews(p.records ?? Buffer.alloc(0))) {
-      const decoded = decodeRecords(view);
-      if (isRecordsError(decoded)) throw new Error(decoded.message);
-      for (const r of decoded.records) values.push(r.value?.toString() ?? "");
-    }
-    return { errorCode: p.errorCode, preferredReadReplica: p.preferredReadReplica, values };
+    return { errorCode: p.errorCode, preferredReadReplica: p.preferredReadReplica, values: recordsOf(p.records).map((r) => r.value) };
   });
 }

@@ -3,21 +3,15 @@
 // of them off its leader) under a generous --throttle, --verify reports completion and lifts the
 // throttles, the moved replicas hold every record and lead; a reassignment throttled to 1 kB/s
 // stays in --list until --cancel returns the partition to its replicas. Part of the cluster suite.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { LocalCluster, partitionsSeenBy, readPartition, type ClusterNode } from './local-cluster.js';
+import { kafkaTool } from './kafka-tool.js';
 
-const RUN_CLASS = resolve(import.meta.dirname, '../kafka/run-class.sh');
 const REASSIGN = 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand';
-
-function tool(cls: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('bash', [RUN_CLASS, cls, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 async function topicConfigs(kafka: Kafka, topic: string): Promise<Record<string, string>> {
   const admin = kafka.admin();
@@ -45,7 +39,7 @@ describe('partition reassignment with kafka-reassign-partitions', () => {
     cluster = await LocalCluster.start(3, ['broker.heartbeat.interval.ms=200', 'broker.session.timeout.ms=2000', 'replica.fetch.max.bytes=65536']);
     await cluster.quorumLeader();
     const bootstrap = cluster.nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
-    const created = tool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--create', '--topic', 'moving', '--replica-assignment', '1:2,2:3']);
+    const created = kafkaTool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, '--create', '--topic', 'moving', '--replica-assignment', '1:2,2:3']);
     expect(created.status, created.stderr).toBe(0);
     const entry = cluster.nodes[0]!;
     await vi.waitFor(async () => expect((await partitionsSeenBy(entry, 'moving')).map((p) => p.isr.length)).toEqual([2, 2]), { timeout: 30_000, interval: 100 });
@@ -66,13 +60,13 @@ describe('partition reassignment with kafka-reassign-partitions', () => {
       { topic: 'moving', partition: 0, replicas: [3, 2] },
       { topic: 'moving', partition: 1, replicas: [1, 3] },
     ]);
-    const executed = tool(REASSIGN, ['--bootstrap-server', bootstrap, '--reassignment-json-file', plan, '--execute', '--throttle', '50000000']);
+    const executed = kafkaTool(REASSIGN, ['--bootstrap-server', bootstrap, '--reassignment-json-file', plan, '--execute', '--throttle', '50000000']);
     expect(executed.status, `${executed.stdout}\n${executed.stderr}`).toBe(0);
     expect(executed.stdout).toContain('Successfully started partition reassignments for moving-0,moving-1');
     let verified = '';
     await vi.waitFor(
       () => {
-        const v = tool(REASSIGN, ['--bootstrap-server', bootstrap, '--reassignment-json-file', plan, '--verify']);
+        const v = kafkaTool(REASSIGN, ['--bootstrap-server', bootstrap, '--reassignment-json-file', plan, '--verify']);
         verified = `${v.stdout}\n${v.stderr}`;
         expect(v.stdout).toContain('Reassignment of partition moving-0 is completed.');
         expect(v.stdout).toContain('Reassignment of partition moving-1 is completed.');
@@ -99,18 +93,18 @@ describe('partition reassignment with kafka-reassign-partitions', () => {
     // Throttled to 1 kB/s, a replica of ~200 kB in 64 kB fetches cannot catch up: the reassignment
     // is listed as ongoing (with the throttles in place), then cancelled.
     const stuck = reassignmentFile([{ topic: 'moving', partition: 1, replicas: [1, 2] }]);
-    const stuckRun = tool(REASSIGN, ['--bootstrap-server', bootstrap, '--reassignment-json-file', stuck, '--execute', '--throttle', '1000']);
+    const stuckRun = kafkaTool(REASSIGN, ['--bootstrap-server', bootstrap, '--reassignment-json-file', stuck, '--execute', '--throttle', '1000']);
     expect(stuckRun.status, `${stuckRun.stdout}\n${stuckRun.stderr}`).toBe(0);
     await vi.waitFor(async () => expect((await topicConfigs(kafka, 'moving'))['follower.replication.throttled.replicas']).toContain('1:2'), { timeout: 10_000, interval: 100 });
-    const listed = tool(REASSIGN, ['--bootstrap-server', bootstrap, '--list']);
+    const listed = kafkaTool(REASSIGN, ['--bootstrap-server', bootstrap, '--list']);
     expect(listed.stdout, listed.stderr).toMatch(/moving-1: replicas: 1,2,3\. adding: 2\. removing: 3\./);
     // Still throttled a moment later: broker 2 has not caught up.
     expect((await partitionsSeenBy(entry, 'moving'))[1]!.isr).not.toContain(2);
-    const cancelled = tool(REASSIGN, ['--bootstrap-server', bootstrap, '--reassignment-json-file', stuck, '--cancel']);
+    const cancelled = kafkaTool(REASSIGN, ['--bootstrap-server', bootstrap, '--reassignment-json-file', stuck, '--cancel']);
     expect(cancelled.status, `${cancelled.stdout}\n${cancelled.stderr}`).toBe(0);
     expect(cancelled.stdout).toMatch(/Successfully cancelled partition reassignments? for: moving-1/);
     await vi.waitFor(async () => expect((await partitionsSeenBy(entry, 'moving'))[1]!.replicas).toEqual([1, 3]), { timeout: 30_000, interval: 100 });
-    expect(tool(REASSIGN, ['--bootstrap-server', bootstrap, '--list']).stdout).toContain('No partition reassignments found.');
+    expect(kafkaTool(REASSIGN, ['--bootstrap-server', bootstrap, '--list']).stdout).toContain('No partition reassignments found.');
     expect((await readPartition(cluster.node(1), 'moving', 1)).map((r) => r.value)).toEqual(sent.get(1));
   }, 300_000);
 });

@@ -7,11 +7,11 @@ import { groupCoordinatorConfig } from "./group-config.js";
 import { GroupCoordinator } from "./group-coordinator.js";
 import type { OffsetsTopicLeadership } from "./offsets-leadership.js";
 import { partitionFor } from "./partition-for.js";
-import { subscription } from "./testing/consumer-protocol.js";
 import { GatedCoordinatorLog } from "./testing/gated-coordinator-log.js";
 import { StaticTopics } from "./testing/static-topics.js";
 import { settle, silentLogger, track } from "./testing/test-coordinator.js";
 import { ManualTimer } from "./timer.js";
+import { classicJoin, joiningConsumer, standaloneCommit } from "./testing/requests.js";
 
 const PARTITIONS = 5;
 const LOCAL = 1;
@@ -55,20 +55,7 @@ function clusterCoordinator(options: { log?: GatedCoordinatorLog; leadership?: F
 }
 
 function join(c: GroupCoordinator, groupId: string, memberId = "") {
-  return c.joinGroup({
-    groupId,
-    memberId,
-    groupInstanceId: null,
-    protocolType: "consumer",
-    protocols: [{ name: "range", metadata: subscription(["orders"]) }],
-    sessionTimeoutMs: 10_000,
-    rebalanceTimeoutMs: 10_000,
-    clientId: "c",
-    clientHost: "/127.0.0.1",
-    requireKnownMemberId: false,
-    supportsSkipAssignment: true,
-    reason: null,
-  });
+  return c.joinGroup(classicJoin(groupId, memberId));
 }
 
 async function stableMember(c: GroupCoordinator, timer: ManualTimer, groupId: string) {
@@ -89,15 +76,7 @@ async function stableMember(c: GroupCoordinator, timer: ManualTimer, groupId: st
 }
 
 function commit(c: GroupCoordinator, groupId: string, offset: bigint) {
-  return c.commitOffsets({
-    groupId,
-    generationIdOrMemberEpoch: -1,
-    memberId: "",
-    groupInstanceId: null,
-    retentionTimeMs: -1n,
-    apiVersion: 9,
-    topics: [{ name: "orders", partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null }] }],
-  });
+  return c.commitOffsets(standaloneCommit(groupId, "orders", 0, offset));
 }
 
 function committed(c: GroupCoordinator, groupId: string) {
@@ -106,20 +85,7 @@ function committed(c: GroupCoordinator, groupId: string) {
 }
 
 function consumerHeartbeat(c: GroupCoordinator, groupId: string, memberId: string) {
-  return c.consumerGroupHeartbeat({
-    groupId,
-    memberId,
-    memberEpoch: 0,
-    instanceId: null,
-    rackId: null,
-    rebalanceTimeoutMs: 10_000,
-    subscribedTopicNames: ["orders"],
-    subscribedTopicRegex: null,
-    serverAssignor: null,
-    topicPartitions: [],
-    clientId: "c",
-    clientHost: "/127.0.0.1",
-  });
+  return c.consumerGroupHeartbeat(joiningConsumer(groupId, memberId));
 }
 
 describe("group coordination on a cluster", () => {

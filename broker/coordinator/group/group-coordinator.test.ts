@@ -3,26 +3,13 @@ import { describe, expect, it } from "vitest";
 import { groupCoordinatorConfig } from "./group-config.js";
 import { GroupCoordinator } from "./group-coordinator.js";
 import { MemoryCoordinatorLog } from "./memory-coordinator-log.js";
-import { subscription } from "./testing/consumer-protocol.js";
 import { StaticTopics } from "./testing/static-topics.js";
 import { startTestCoordinator, track, type TestCoordinator } from "./testing/test-coordinator.js";
+import { classicJoin, joiningConsumer } from "./testing/requests.js";
 
 async function stableClassicMember(t: TestCoordinator, groupId: string) {
   const join = track(
-    t.coordinator.joinGroup({
-      groupId,
-      memberId: "",
-      groupInstanceId: null,
-      protocolType: "consumer",
-      protocols: [{ name: "range", metadata: subscription(["orders"]) }],
-      sessionTimeoutMs: 10_000,
-      rebalanceTimeoutMs: 10_000,
-      clientId: "c",
-      clientHost: "/127.0.0.1",
-      requireKnownMemberId: false,
-      supportsSkipAssignment: true,
-      reason: null,
-    }),
+    t.coordinator.joinGroup(classicJoin(groupId)),
   );
   t.timer.advance(0);
   const joined = await join.promise;
@@ -39,20 +26,7 @@ async function stableClassicMember(t: TestCoordinator, groupId: string) {
 }
 
 async function consumerMember(t: TestCoordinator, groupId: string, memberId: string) {
-  return t.coordinator.consumerGroupHeartbeat({
-    groupId,
-    memberId,
-    memberEpoch: 0,
-    instanceId: null,
-    rackId: null,
-    rebalanceTimeoutMs: 10_000,
-    subscribedTopicNames: ["orders"],
-    subscribedTopicRegex: null,
-    serverAssignor: null,
-    topicPartitions: [],
-    clientId: "c",
-    clientHost: "/127.0.0.1",
-  });
+  return t.coordinator.consumerGroupHeartbeat(joiningConsumer(groupId, memberId));
 }
 
 describe("group coordinator", () => {

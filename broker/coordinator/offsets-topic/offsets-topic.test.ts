@@ -13,6 +13,7 @@ import { change } from "../../metadata/controller/partition-leadership.js";
 import { coordinatorElections } from "./coordinator-elections.js";
 import { OffsetsPartitionLog } from "./offsets-partition-log.js";
 import { OFFSETS_TOPIC, OffsetsTopic } from "./offsets-topic.js";
+import { standaloneCommit } from "../group/testing/requests.js";
 
 const logger = pino({ level: "silent" });
 const record = (k: string, v: string | null) => ({ key: Buffer.from(k), value: v === null ? null : Buffer.from(v) });
@@ -176,15 +177,7 @@ describe("__consumer_offsets on a broker", () => {
     let { groups, follow } = groupsOver(b);
     expect(await groups.coordinatorOf("g")).toEqual({ kind: "local" });
     await follow();
-    const committed = await groups.commitOffsets({
-      groupId: "g",
-      generationIdOrMemberEpoch: -1,
-      memberId: "",
-      groupInstanceId: null,
-      retentionTimeMs: -1n,
-      apiVersion: 9,
-      topics: [{ name: "orders", partitions: [{ partitionIndex: 1, committedOffset: 17n, committedLeaderEpoch: 0, committedMetadata: "m" }] }],
-    });
+    const committed = await groups.commitOffsets(standaloneCommit("g", "orders", 1, 17n, { leaderEpoch: 0, metadata: "m" }));
     expect(committed[0]!.partitions[0]!.error).toBe("NONE");
     await groups.close();
     b = broker = await b.restart();

@@ -113,37 +113,32 @@ export class ClusterController {
 
   /** Unclean elections for leaderless partitions of topics that allow them; how many were made. */
   async electUncleanLeaders(): Promise<number> {
-    if (!this.active) return 0;
     const { metadata } = this.opts;
     const key = "unclean.leader.election.enable";
     const allowed = (topicName: string): boolean => {
       const value = metadata.image.topicsByName.get(topicName)?.configs.get(key) ?? metadata.image.brokerConfigs.get("")?.get(key);
       return value === undefined ? this.opts.uncleanLeaderElectionEnable === true : value === "true";
     };
-    try {
-      const elected = await metadata.change(() => {
-        const records = uncleanElectionChanges(metadata.image, allowed);
-        return { records, result: records.length };
-      });
-      if (elected > 0) this.opts.logger.warn({ partitions: elected }, "unclean leader election: out-of-sync replicas now lead partitions whose in-sync replicas are gone");
-      return elected;
-    } catch (err) {
-      if (err instanceof NotLeaderError) return 0;
-      throw err;
-    }
+    const elected = await this.commitPartitionChanges(() => uncleanElectionChanges(metadata.image, allowed));
+    if (elected > 0) this.opts.logger.warn({ partitions: elected }, "unclean leader election: out-of-sync replicas now lead partitions whose in-sync replicas are gone");
+    return elected;
   }
 
   /** One automatic rebalancing round (auto.leader.rebalance.enable). */
   async rebalanceLeaders(imbalancePercentage: number): Promise<number> {
+    const moved = await this.commitPartitionChanges(() => rebalanceChanges(this.opts.metadata.image, imbalancePercentage));
+    if (moved > 0) this.opts.logger.info({ partitions: moved }, "leadership moved back to preferred replicas");
+    return moved;
+  }
+
+  /** A periodic controller task: commits what `build` decides (in turn); how many records, 0 when not active. */
+  private async commitPartitionChanges(build: () => MetadataRecord[]): Promise<number> {
     if (!this.active) return 0;
-    const { metadata } = this.opts;
     try {
-      const moved = await metadata.change(() => {
-        const records = rebalanceChanges(metadata.image, imbalancePercentage);
+      return await this.opts.metadata.change(() => {
+        const records = build();
         return { records, result: records.length };
       });
-      if (moved > 0) this.opts.logger.info({ partitions: moved }, "leadership moved back to preferred replicas");
-      return moved;
     } catch (err) {
       if (err instanceof NotLeaderError) return 0;
       throw err;

@@ -34,11 +34,6 @@ export function originalReplicas(p: PartitionState): number[] {
   return without(p.replicas, p.addingReplicas);
 }
 
-/** The replicas an ongoing reassignment moves the partition to. */
-export function targetReplicas(p: PartitionState): number[] {
-  return without(p.replicas, p.removingReplicas);
-}
-
 /**
  * AlterPartitionReassignments for one partition: `target` starts (or replaces) a reassignment,
  * null cancels the ongoing one. Completes at once when the ISR already holds every target replica.
