@@ -5,7 +5,7 @@
 // broker comes back, catches up and rejoins the ISR; below min.insync.replicas acks=all is refused.
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { createTopicVia, electPreferredLeaders, LocalCluster, partitionsSeenBy, readPartition, type ClusterNode } from "./local-cluster.js";
+import { brokersSeenBy, createTopicVia, electPreferredLeaders, LocalCluster, partitionsSeenBy, readPartition, type ClusterNode } from "./local-cluster.js";
 
 const TOPIC = "replicated";
 const STRICT = "strict";
@@ -94,8 +94,11 @@ describe("replication over three processes", () => {
     // with two of three combined nodes down the metadata quorum itself would have no majority.)
     expect(await createTopicVia(survivor, STRICT, 1, 3, { "min.insync.replicas": "3" })).toBe(0);
     await isrOf(cluster, survivor, 3, STRICT);
-    await cluster.kill(cluster.running.find((n) => n.id !== survivor.id)!.id);
+    const gone = cluster.running.find((n) => n.id !== survivor.id)!.id;
+    await cluster.kill(gone);
     await isrOf(cluster, survivor, 2, STRICT);
+    // The client must not be sent to the dead broker (its refused connection would be the error).
+    await vi.waitFor(async () => expect((await brokersSeenBy(survivor)).map(([id]) => id)).not.toContain(gone), { timeout: 30_000, interval: 100 });
     // (Retries, so a metadata refresh may follow the leader; NOT_ENOUGH_REPLICAS stays the reason.)
     const strict = new Kafka({ brokers: [`127.0.0.1:${survivor.port}`], logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100 } }).producer({
       idempotent: false,
