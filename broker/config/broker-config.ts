@@ -70,6 +70,11 @@ export interface BrokerConfig {
   readonly brokerSessionTimeoutMs: number;
   readonly logDirs: readonly string[];
   readonly metadataLogDir: string;
+  readonly metadataLogMaxRecordBytesBetweenSnapshots: number;
+  readonly metadataLogMaxSnapshotIntervalMs: number;
+  readonly metadataMaxRetentionBytes: number;
+  readonly metadataMaxRetentionMs: number;
+  readonly metadataLogSegmentBytes: number;
 
   readonly numPartitions: number;
   readonly defaultReplicationFactor: number;
@@ -501,6 +506,11 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
     brokerSessionTimeoutMs: a.int("broker.session.timeout.ms"),
     logDirs,
     metadataLogDir,
+    metadataLogMaxRecordBytesBetweenSnapshots: a.long("metadata.log.max.record.bytes.between.snapshots"),
+    metadataLogMaxSnapshotIntervalMs: a.long("metadata.log.max.snapshot.interval.ms"),
+    metadataMaxRetentionBytes: a.long("metadata.max.retention.bytes"),
+    metadataMaxRetentionMs: a.long("metadata.max.retention.ms"),
+    metadataLogSegmentBytes: a.int("metadata.log.segment.bytes"),
 
     numPartitions: a.int("num.partitions"),
     defaultReplicationFactor: a.int("default.replication.factor"),

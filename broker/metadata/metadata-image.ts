@@ -55,6 +55,15 @@ export class MetadataImage {
   nextProducerId = 0n;
   readonly brokers = new Map<number, BrokerRegistration>();
 
+  /** Forgets everything: the state about to be loaded from a snapshot replaces it. */
+  clear(): void {
+    this.topicsByName.clear();
+    this.topicsById.clear();
+    this.brokerConfigs.clear();
+    this.brokers.clear();
+    this.nextProducerId = 0n;
+  }
+
   apply(entry: MetadataRecord): void {
     switch (entry.type) {
       case "topic": {

@@ -3,6 +3,9 @@
 // image through the same path every node uses (QuorumNode.onCommitted), so a leader's image and
 // a follower's are built alike. Operations run one at a time, each seeing its predecessors' effects.
 // Readers use `image`. Where replicas go is decided by the caller (controller/replica-placer.ts).
+// Snapshots (KIP-630): the image is written as a snapshot every so many committed bytes or so
+// much time (snapshot-generator.ts decides when), is loaded from the latest snapshot at start-up,
+// and is replaced by a snapshot the quorum fetched from the leader when this node fell behind.
 import { existsSync, renameSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -13,6 +16,8 @@ import { CONFIG_RESOURCE_BROKER, CONFIG_RESOURCE_TOPIC, MetadataImage, type Brok
 import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from "./metadata-records.js";
 import { batchValues } from "./raft/raft-batches.js";
 import { QuorumNode, type QuorumNodeOptions } from "./raft/quorum-node.js";
+import type { RaftSnapshot } from "./raft/raft-types.js";
+import { SnapshotGenerator } from "./snapshot-generator.js";
 
 /** The metadata file of versions before the quorum; imported once into the quorum's log. */
 export const METADATA_JOURNAL_FILE = "__cluster_metadata.journal";
@@ -31,11 +36,15 @@ export class MetadataStore {
 
   /** Metadata records applied to the image since start-up (replay included). */
   private applied = 0;
+  private readonly snapshots: SnapshotGenerator;
 
   private constructor(
     readonly quorum: QuorumNode,
     private readonly opts: QuorumNodeOptions,
   ) {
+    this.snapshots = new SnapshotGenerator(quorum, this.image, opts);
+    const start = quorum.startSnapshot;
+    if (start) this.loadSnapshot(start, "start-up");
     quorum.onCommitted((batches) => {
       for (const batch of batches) {
         for (const bytes of batchValues(batch)) {
@@ -44,7 +53,19 @@ export class MetadataStore {
           this.applied++;
         }
       }
+      this.snapshots.committed(batches);
     });
+    quorum.onSnapshotLoaded((snapshot) => this.loadSnapshot(snapshot, "leader"));
+  }
+
+  /** Replaces the image with a snapshot's (this node's own at start-up, or one fetched from the leader). */
+  private loadSnapshot(snapshot: RaftSnapshot, source: "start-up" | "leader"): void {
+    const records = this.snapshots.load(snapshot);
+    this.applied += records;
+    this.opts.logger.info(
+      { snapshotOffset: snapshot.id.offset, snapshotEpoch: snapshot.id.epoch, source, records, topics: this.image.topicsByName.size, brokers: this.image.brokers.size },
+      "metadata image loaded from a snapshot",
+    );
   }
 
   /** Starts this node's quorum member; the image fills as records commit (see ready()). */
@@ -142,9 +163,10 @@ export class MetadataStore {
     return [...this.image.brokers.values()].filter((b) => !b.fenced && !b.inControlledShutdown).map((b) => ({ id: b.id, rack: b.rack }));
   }
 
-  /** Calls `listener` after each committed batch has been applied to the image. */
+  /** Calls `listener` after each committed batch has been applied to the image, and after a snapshot from the leader replaced it. */
   onApplied(listener: () => void): void {
     this.quorum.onCommitted(() => listener());
+    this.quorum.onSnapshotLoaded(() => listener());
   }
 
   deleteTopic(topic: TopicImage): Promise<void> {
@@ -260,6 +282,7 @@ export class MetadataStore {
 
   async close(): Promise<void> {
     await this.queue;
+    this.snapshots.close();
     await this.quorum.close();
   }
 }

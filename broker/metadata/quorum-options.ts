@@ -41,6 +41,11 @@ export function quorumOptionsFrom(config: BrokerConfig, clusterId: string, logge
     electionBackoffMaxMs: config.controllerQuorumElectionBackoffMaxMs,
     requestTimeoutMs: config.controllerQuorumRequestTimeoutMs,
     retryBackoffMs: config.controllerQuorumRetryBackoffMs,
+    retentionBytes: config.metadataMaxRetentionBytes,
+    retentionMs: config.metadataMaxRetentionMs,
+    segmentBytes: config.metadataLogSegmentBytes,
+    snapshotMaxBytes: config.metadataLogMaxRecordBytesBetweenSnapshots,
+    snapshotIntervalMs: config.metadataLogMaxSnapshotIntervalMs,
     logger,
   };
 }

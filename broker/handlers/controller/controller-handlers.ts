@@ -10,6 +10,7 @@ import { metadataFetchHandler } from "./01-metadata-fetch.js";
 import { voteHandler } from "./52-vote.js";
 import { beginQuorumEpochHandler } from "./53-begin-quorum-epoch.js";
 import { endQuorumEpochHandler } from "./54-end-quorum-epoch.js";
+import { fetchSnapshotHandler } from "./59-fetch-snapshot.js";
 import { alterPartitionHandler } from "./56-alter-partition.js";
 import { brokerRegistrationHandler } from "./62-broker-registration.js";
 import { brokerHeartbeatHandler } from "./63-broker-heartbeat.js";
@@ -21,6 +22,7 @@ const CONTROLLER_HANDLERS: ApiHandler<any, any>[] = [
   voteHandler,
   beginQuorumEpochHandler,
   endQuorumEpochHandler,
+  fetchSnapshotHandler,
   describeQuorumHandler,
   alterPartitionHandler,
   brokerRegistrationHandler,

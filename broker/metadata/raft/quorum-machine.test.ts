@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dataBatch } from "./raft-batches.js";
 import { RaftLog } from "./raft-log.js";
 import { QuorumMachine, type QuorumConfig } from "./quorum-machine.js";
-import { NO_LEADER, NO_VOTE, type ElectionState, type FetchResponse, type RaftRequest } from "./raft-types.js";
+import { NO_LEADER, NO_VOTE, type ElectionState, type FetchResponse, type FetchSnapshotResponse, type RaftRequest, type RaftSnapshot } from "./raft-types.js";
 
 const CONFIG: Omit<QuorumConfig, "nodeId"> = {
   voters: [1, 2, 3],
@@ -12,6 +12,7 @@ const CONFIG: Omit<QuorumConfig, "nodeId"> = {
   requestTimeoutMs: 500,
   retryBackoffMs: 20,
   fetchMaxBytes: 1 << 20,
+  fetchSnapshotMaxBytes: 1 << 20,
 };
 
 function node(nodeId: number, opts: { log?: RaftLog; saved?: ElectionState; voters?: number[] } = {}) {
@@ -195,5 +196,80 @@ describe("QuorumMachine", () => {
     expect(observer.machine.roleName).toBe("follower");
     expect(observer.machine.currentLeader).toBe(3);
     expect(observer.machine.handleRequest(1, { kind: "vote", epoch: 5, candidateId: 1, lastEpoch: 9, lastOffset: 9n }, 5002)).toMatchObject({ granted: false });
+  });
+
+  describe("snapshots (KIP-630)", () => {
+    /** Leader 1 in epoch 1 whose log start moved to a snapshot at 3 (records 0–4 in epoch 1). */
+    function leaderWithSnapshot() {
+      const n = electedLeader(); // LeaderChange at 0
+      for (let i = 0; i < 4; i++) n.machine.append([Buffer.from(`r${i}`)], 1510);
+      n.machine.flushed(n.log.endOffset, 1511);
+      const snapshot: RaftSnapshot = { id: n.log.snapshotIdAt(3n), bytes: Buffer.from("0123456789abcdef") };
+      n.log.addSnapshot(snapshot);
+      n.log.dropPrefix(snapshot.id);
+      return { ...n, snapshot };
+    }
+
+    it("a leader answers a fetch below its log start with its latest snapshot id", () => {
+      const { machine, snapshot } = leaderWithSnapshot();
+      expect(machine.log.startOffset).toBe(3n);
+      const below = machine.handleRequest(2, { kind: "fetch", replicaId: 2, epoch: 1, fetchOffset: 1n, lastFetchedEpoch: 1, maxBytes: 1024 }, 1600) as FetchResponse;
+      expect(below).toMatchObject({ error: "NONE", snapshotId: snapshot.id, batches: [] });
+      expect(below.divergingEpoch).toBeUndefined();
+      // At the log start itself the log answers: records from there on.
+      const at = machine.handleRequest(2, { kind: "fetch", replicaId: 2, epoch: 1, fetchOffset: 3n, lastFetchedEpoch: 1, maxBytes: 1024 }, 1601) as FetchResponse;
+      expect(at.snapshotId).toBeUndefined();
+      expect(at.batches.map((b) => b.baseOffset)).toEqual([3n, 4n]);
+    });
+
+    it("serves the snapshot in pieces by position, and refuses unknown snapshots and positions", () => {
+      const { machine, snapshot } = leaderWithSnapshot();
+      const piece = (position: bigint, id = snapshot.id) =>
+        machine.handleRequest(2, { kind: "fetchSnapshot", replicaId: 2, epoch: 1, snapshotId: id, position, maxBytes: 10 }, 1600) as FetchSnapshotResponse;
+      expect(piece(0n)).toMatchObject({ error: "NONE", size: 16n, position: 0n, bytes: Buffer.from("0123456789") });
+      expect(piece(10n)).toMatchObject({ error: "NONE", size: 16n, position: 10n, bytes: Buffer.from("abcdef") });
+      expect(piece(16n).error).toBe("POSITION_OUT_OF_RANGE");
+      expect(piece(0n, { offset: 2n, epoch: 1 }).error).toBe("SNAPSHOT_NOT_FOUND");
+      const stale = machine.handleRequest(2, { kind: "fetchSnapshot", replicaId: 2, epoch: 0, snapshotId: snapshot.id, position: 0n, maxBytes: 10 }, 1600);
+      expect(stale.error).toBe("FENCED_LEADER_EPOCH");
+    });
+
+    it("a follower told of a snapshot switches to FetchSnapshot, installs it, and fetches on from its end", () => {
+      const follower = node(2, { saved: { epoch: 1, votedId: NO_VOTE, leaderId: 1 }, log: logWith(1) });
+      const installed: RaftSnapshot[] = [];
+      follower.log.listen({ appended: () => undefined, truncated: () => undefined, snapshotInstalled: (s) => installed.push(s) });
+      follower.machine.tick(1);
+      const id = { offset: 3n, epoch: 1 };
+      follower.machine.handleResponse(1, lastId(follower.sent, 1), { kind: "fetch", error: "NONE", epoch: 1, leaderId: 1, highWatermark: 5n, logStartOffset: 3n, snapshotId: id, batches: [] }, 2);
+      expect(follower.sent.at(-1)!.request).toMatchObject({ kind: "fetchSnapshot", snapshotId: id, position: 0n });
+      const answer = (position: bigint, bytes: string): FetchSnapshotResponse => ({
+        kind: "fetchSnapshot", error: "NONE", epoch: 1, leaderId: 1, snapshotId: id, size: 16n, position, bytes: Buffer.from(bytes),
+      });
+      follower.machine.handleResponse(1, lastId(follower.sent, 1), answer(0n, "0123456789"), 3);
+      expect(follower.sent.at(-1)!.request).toMatchObject({ kind: "fetchSnapshot", position: 10n });
+      expect(installed).toHaveLength(0);
+      follower.machine.handleResponse(1, lastId(follower.sent, 1), answer(10n, "abcdef"), 4);
+      expect(installed.map((s) => [s.id, s.bytes.toString()])).toEqual([[id, "0123456789abcdef"]]);
+      expect(follower.log.startOffset).toBe(3n);
+      expect(follower.log.endOffset).toBe(3n);
+      expect(follower.log.latestSnapshot?.id).toEqual(id);
+      expect(follower.machine.highWatermark).toBe(3n);
+      expect(follower.reported.at(-1)).toBe(3n);
+      expect(follower.sent.at(-1)!.request).toMatchObject({ kind: "fetch", fetchOffset: 3n, lastFetchedEpoch: 1 });
+    });
+
+    it("a follower whose snapshot the leader no longer has asks again with Fetch", () => {
+      const follower = node(2, { saved: { epoch: 1, votedId: NO_VOTE, leaderId: 1 } });
+      follower.machine.tick(1);
+      const id = { offset: 3n, epoch: 1 };
+      follower.machine.handleResponse(1, lastId(follower.sent, 1), { kind: "fetch", error: "NONE", epoch: 1, leaderId: 1, highWatermark: 5n, logStartOffset: 3n, snapshotId: id, batches: [] }, 2);
+      follower.machine.handleResponse(
+        1,
+        lastId(follower.sent, 1),
+        { kind: "fetchSnapshot", error: "SNAPSHOT_NOT_FOUND", epoch: 1, leaderId: 1, snapshotId: id, size: -1n, position: -1n, bytes: Buffer.alloc(0) },
+        3,
+      );
+      expect(follower.sent.at(-1)!.request).toMatchObject({ kind: "fetch", fetchOffset: 0n });
+    });
   });
 });

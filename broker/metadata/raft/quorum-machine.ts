@@ -19,6 +19,8 @@ import {
   type EndEpochResponse,
   type FetchRequest,
   type FetchResponse,
+  type FetchSnapshotRequest,
+  type FetchSnapshotResponse,
   type OffsetAndEpoch,
   type RaftRequest,
   type RaftResponse,
@@ -36,6 +38,8 @@ export interface QuorumConfig {
   readonly requestTimeoutMs: number;
   readonly retryBackoffMs: number;
   readonly fetchMaxBytes: number;
+  /** Most snapshot bytes asked for in one FetchSnapshot. */
+  readonly fetchSnapshotMaxBytes: number;
 }
 
 export interface QuorumEffects {
@@ -63,11 +67,18 @@ export interface ReplicaProgress {
 type Role =
   | { name: "unattached"; electionDeadline: number }
   | { name: "candidate"; granted: Set<number>; responded: Set<number>; electionDeadline: number; backingOffUntil?: number }
-  | { name: "follower"; fetchDeadline: number }
+  | { name: "follower"; fetchDeadline: number; snapshotFetch?: SnapshotFetch }
   | { name: "leader"; epochStart: bigint; replicas: Map<number, ReplicaProgress>; acked: Set<number>; checkQuorumDeadline: number }
   | { name: "resigned"; electionDeadline: number };
 
 export type RoleName = Role["name"];
+
+/** A follower behind the leader's log start downloads the leader's snapshot piece by piece. */
+interface SnapshotFetch {
+  readonly id: OffsetAndEpoch;
+  readonly parts: Buffer[];
+  position: bigint;
+}
 
 interface InFlight {
   id: number;
@@ -254,6 +265,9 @@ export class QuorumMachine {
       case "fetch":
         response = this.onFetch(request, now);
         break;
+      case "fetchSnapshot":
+        response = this.onFetchSnapshot(request);
+        break;
     }
     this.sendWhatIsDue(now);
     return response;
@@ -317,8 +331,13 @@ export class QuorumMachine {
     if (req.epoch > this.epoch) return reply("UNKNOWN_LEADER_EPOCH");
     if (this.role.name !== "leader") return reply("NOT_LEADER_OR_FOLLOWER");
     const leader = this.role;
+    // Below our log start (or diverging somewhere we no longer have): the follower must start
+    // again from our latest snapshot (KIP-630).
+    const snapshot = this.log.latestSnapshot;
+    if (snapshot && req.fetchOffset < this.log.startOffset) return reply("NONE", { snapshotId: snapshot.id });
     if (req.fetchOffset > 0n || req.lastFetchedEpoch > 0) {
       const ours = this.log.endOffsetForEpoch(req.lastFetchedEpoch);
+      if (snapshot && ours.epoch < 0) return reply("NONE", { snapshotId: snapshot.id });
       if (ours.epoch !== req.lastFetchedEpoch || ours.offset < req.fetchOffset) return reply("NONE", { divergingEpoch: ours });
     }
     const isVoter = this.config.voters.includes(req.replicaId);
@@ -335,6 +354,31 @@ export class QuorumMachine {
     }
     if (isVoter) this.updateHighWatermark();
     return reply("NONE", { batches: this.log.read(req.fetchOffset, req.maxBytes) });
+  }
+
+  /** A piece of our latest snapshot, for a follower behind our log start (leader only, as in KRaft). */
+  private onFetchSnapshot(req: FetchSnapshotRequest): FetchSnapshotResponse {
+    const reply = (error: FetchSnapshotResponse["error"], extra: Partial<FetchSnapshotResponse> = {}): FetchSnapshotResponse => ({
+      kind: "fetchSnapshot",
+      error,
+      epoch: this.epoch,
+      leaderId: this.leaderId,
+      snapshotId: req.snapshotId,
+      size: -1n,
+      position: -1n,
+      bytes: Buffer.alloc(0),
+      ...extra,
+    });
+    if (req.epoch < this.epoch) return reply("FENCED_LEADER_EPOCH");
+    if (req.epoch > this.epoch) return reply("UNKNOWN_LEADER_EPOCH");
+    if (this.role.name !== "leader") return reply("NOT_LEADER_OR_FOLLOWER");
+    const snapshot = this.log.latestSnapshot;
+    if (!snapshot || snapshot.id.offset !== req.snapshotId.offset || snapshot.id.epoch !== req.snapshotId.epoch) return reply("SNAPSHOT_NOT_FOUND");
+    const size = BigInt(snapshot.bytes.length);
+    if (req.position < 0n || req.position >= size) return reply("POSITION_OUT_OF_RANGE");
+    const from = Number(req.position);
+    const bytes = snapshot.bytes.subarray(from, from + Math.max(1, req.maxBytes));
+    return reply("NONE", { size, position: req.position, bytes });
   }
 
   // ── Responses and failures ──────────────────────────────────────────────────────────────────
@@ -359,6 +403,9 @@ export class QuorumMachine {
           break;
         case "fetch":
           this.onFetchResponse(from, response, now);
+          break;
+        case "fetchSnapshot":
+          this.onFetchSnapshotResponse(from, response, now);
           break;
       }
     }
@@ -408,12 +455,47 @@ export class QuorumMachine {
       this.truncateToDivergence(response.divergingEpoch);
       return;
     }
+    if (response.snapshotId) {
+      // Our log ends before the leader's starts: what we miss exists only as its snapshot.
+      this.role.snapshotFetch = { id: response.snapshotId, parts: [], position: 0n };
+      return;
+    }
     const batches = response.batches.filter((b) => b.baseOffset >= this.log.endOffset);
     if (batches.length > 0 && batches[0]!.baseOffset === this.log.endOffset) this.log.append(batches);
     if (response.highWatermark > this.hw) {
       this.hw = response.highWatermark;
       this.reportHighWatermark();
     }
+  }
+
+  private onFetchSnapshotResponse(from: number, response: FetchSnapshotResponse, now: number): void {
+    const role = this.role;
+    if (role.name !== "follower" || from !== this.leaderId || !role.snapshotFetch) return;
+    const fetch = role.snapshotFetch;
+    if (response.error === "SNAPSHOT_NOT_FOUND" || response.error === "POSITION_OUT_OF_RANGE") {
+      // The leader moved on to a newer snapshot: fetch again to learn which.
+      role.snapshotFetch = undefined;
+      return;
+    }
+    if (response.error !== "NONE") {
+      if (response.leaderId !== NO_LEADER && response.leaderId !== this.leaderId && response.epoch >= this.epoch) {
+        this.becomeFollower(response.epoch, response.leaderId, now);
+      } else {
+        this.retryAt.set(from, now + this.config.retryBackoffMs);
+      }
+      return;
+    }
+    role.fetchDeadline = now + this.config.fetchTimeoutMs;
+    if (response.snapshotId.offset !== fetch.id.offset || response.snapshotId.epoch !== fetch.id.epoch || response.position !== fetch.position) return;
+    fetch.parts.push(response.bytes);
+    fetch.position += BigInt(response.bytes.length);
+    if (fetch.position < response.size) return;
+    role.snapshotFetch = undefined;
+    if (fetch.id.offset < this.hw) throw new Error(`raft: snapshot ending at ${fetch.id.offset} is below the committed ${this.hw}`);
+    this.log.installSnapshot({ id: fetch.id, bytes: Buffer.concat(fetch.parts) });
+    // A leader sends only committed snapshots: the high watermark is at least its end.
+    if (fetch.id.offset > this.hw) this.hw = fetch.id.offset;
+    this.reportHighWatermark();
   }
 
   /** KRaft's rule: cut at the end of the leader's diverging epoch, or of our own largest epoch below it. */
@@ -514,8 +596,17 @@ export class QuorumMachine {
         if (!role.acked.has(voter)) this.sendRequest(voter, { kind: "beginEpoch", epoch: this.epoch, leaderId: this.config.nodeId }, now);
       }
     } else if (role.name === "follower") {
-      // Fetch again only once what we have is on disk: the offset we fetch at is a promise.
-      if (this.log.flushedEnd === this.log.endOffset) this.sendRequest(this.leaderId, this.fetchRequest(), now);
+      if (role.snapshotFetch) {
+        const fetch = role.snapshotFetch;
+        this.sendRequest(
+          this.leaderId,
+          { kind: "fetchSnapshot", replicaId: this.config.nodeId, epoch: this.epoch, snapshotId: fetch.id, position: fetch.position, maxBytes: this.config.fetchSnapshotMaxBytes },
+          now,
+        );
+      } else if (this.log.flushedEnd === this.log.endOffset) {
+        // Fetch again only once what we have is on disk: the offset we fetch at is a promise.
+        this.sendRequest(this.leaderId, this.fetchRequest(), now);
+      }
     } else if (role.name === "unattached" && !this.isVoter && this.config.voters.length > 0) {
       // An observer asks the voters in turn who leads.
       const voter = this.config.voters[this.probe % this.config.voters.length]!;

@@ -2,6 +2,9 @@
 // transport to other voters, long-polled fetches from followers, and the two things the rest of
 // the node wants from the quorum: "append these records and tell me when they are committed"
 // (the active controller) and "here are the newly committed batches, in order" (everyone's image).
+// Snapshots (KIP-630): the node writes the ones its image hands it, trims the log's front below
+// them as retention allows, serves the latest to followers behind its log start, and tells its
+// image when a snapshot fetched from the leader replaced the log.
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { HostPort } from "../../config/listeners.js";
@@ -10,7 +13,9 @@ import { MetadataLogStore } from "./metadata-log-store.js";
 import { QuorumMachine, type QuorumConfig, type ReplicaProgress } from "./quorum-machine.js";
 import { QuorumStateFile } from "./quorum-state-file.js";
 import { QuorumTransport } from "./quorum-transport.js";
-import type { FetchRequest, FetchResponse, RaftBatch, RaftRequest, RaftResponse } from "./raft-types.js";
+import type { FetchRequest, FetchResponse, OffsetAndEpoch, RaftBatch, RaftRequest, RaftResponse, RaftSnapshot } from "./raft-types.js";
+import { planRetention } from "./snapshot-retention.js";
+import { RecordBatchView } from "../../protocol/records.js";
 
 export interface QuorumNodeOptions {
   nodeId: number;
@@ -23,12 +28,26 @@ export interface QuorumNodeOptions {
   electionBackoffMaxMs: number;
   requestTimeoutMs: number;
   retryBackoffMs: number;
+  /** metadata.max.retention.bytes / .ms: how much of the log a snapshot may replace (-1: no limit). */
+  retentionBytes?: number;
+  retentionMs?: number;
+  /** metadata.log.segment.bytes */
+  segmentBytes?: number;
+  /** metadata.log.max.record.bytes.between.snapshots / metadata.log.max.snapshot.interval.ms (the metadata store's snapshot rules). */
+  snapshotMaxBytes?: number;
+  snapshotIntervalMs?: number;
   logger: Logger;
 }
+
+/** Kafka's defaults for metadata.max.retention.bytes and .ms. */
+const DEFAULT_RETENTION_BYTES = 100 * 1024 * 1024;
+const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** How long a leader holds a follower's fetch that has nothing new (Kafka uses 500 ms). */
 const FETCH_MAX_WAIT_MS = 500;
 const FETCH_MAX_BYTES = 8 * 1024 * 1024;
+/** How much of a snapshot one FetchSnapshot asks for (the leader may send less). */
+const FETCH_SNAPSHOT_MAX_BYTES = 1024 * 1024;
 /** How long a resigning leader waits for its successors to hear EndQuorumEpoch. */
 const RESIGN_WAIT_MS = 500;
 
@@ -54,6 +73,8 @@ export class QuorumNode {
   private readonly events = new EventEmitter();
   /** Batches before this offset have been handed to committed-batch listeners. */
   private applied: bigint;
+  /** Where `applied` began at start-up: the latest snapshot's end, or the log start. */
+  private readonly startApplied: bigint;
   private closed = false;
 
   private constructor(
@@ -61,13 +82,17 @@ export class QuorumNode {
     private readonly store: MetadataLogStore,
     private readonly transport: QuorumTransport,
   ) {
-    this.applied = store.log.startOffset;
+    this.applied = store.log.latestSnapshot?.id.offset ?? store.log.startOffset;
+    this.startApplied = this.applied;
   }
 
   static async start(opts: QuorumNodeOptions): Promise<QuorumNode> {
     const log = opts.logger;
     let node: QuorumNode | undefined;
-    const store = await MetadataLogStore.open(opts.metadataDir, log, (offset) => node?.onFlushed(offset));
+    const store = await MetadataLogStore.open(opts.metadataDir, log, (offset) => node?.onFlushed(offset), {
+      ...(opts.segmentBytes !== undefined ? { segmentBytes: opts.segmentBytes } : {}),
+      onSnapshotInstalled: (snapshot) => node?.onSnapshotInstalled(snapshot),
+    });
     const endpoints = new Map<number, HostPort>();
     for (const [id, endpoint] of opts.voters) if (endpoint) endpoints.set(id, endpoint);
     const transport = new QuorumTransport({
@@ -94,6 +119,7 @@ export class QuorumNode {
       requestTimeoutMs: this.opts.requestTimeoutMs,
       retryBackoffMs: this.opts.retryBackoffMs,
       fetchMaxBytes: FETCH_MAX_BYTES,
+      fetchSnapshotMaxBytes: FETCH_SNAPSHOT_MAX_BYTES,
     };
     const log = this.opts.logger;
     this.machine = new QuorumMachine(
@@ -165,9 +191,45 @@ export class QuorumNode {
     return new Promise((resolve, reject) => this.pending.push({ lastOffset: written.offset, resolve, reject }));
   }
 
-  /** Every committed data batch, once, in order — from the start of the log on. */
+  /** Every committed data batch, once, in order — from the start of the log on (or from the snapshot loaded). */
   onCommitted(listener: (batches: readonly RaftBatch[]) => void): void {
     this.events.on("committed", listener);
+  }
+
+  /** The snapshot the committed state starts from at start-up (the latest on disk), if any. */
+  get startSnapshot(): RaftSnapshot | undefined {
+    const latest = this.store.log.latestSnapshot;
+    return latest && latest.id.offset === this.startApplied ? latest : undefined;
+  }
+
+  /**
+   * A snapshot fetched from the leader replaced the whole log: the state is the snapshot's, and
+   * committed batches continue from its end.
+   */
+  onSnapshotLoaded(listener: (snapshot: RaftSnapshot) => void): void {
+    this.events.on("snapshot", listener);
+  }
+
+  /** The newest snapshot on this node, if any. */
+  get latestSnapshotId(): OffsetAndEpoch | undefined {
+    return this.store.log.latestSnapshot?.id;
+  }
+
+  get logStartOffset(): bigint {
+    return this.store.log.startOffset;
+  }
+
+  /**
+   * Saves a snapshot of the state after every batch before `endOffset` (which listeners have
+   * applied), then deletes the log's front where the snapshots and retention allow.
+   */
+  saveSnapshot(endOffset: bigint, build: (id: OffsetAndEpoch) => Buffer): { id: OffsetAndEpoch; path: string } {
+    if (this.closed) throw new Error("metadata quorum closed");
+    if (endOffset > this.applied) throw new Error(`snapshot at ${endOffset} is beyond what is applied (${this.applied})`);
+    const id = this.store.log.snapshotIdAt(endOffset);
+    const path = this.store.saveSnapshot({ id, bytes: build(id) });
+    this.applyRetention();
+    return { id, path };
   }
 
   onLeaderChange(listener: (epoch: number, leaderId: number) => void): void {
@@ -257,6 +319,44 @@ export class QuorumNode {
         this.afterInput();
       },
     );
+  }
+
+  /** Moves the log start to a snapshot where retention says the log before it may go; deletes unneeded snapshots. */
+  private applyRetention(): void {
+    const log = this.store.log;
+    const plan = planRetention({
+      logStart: log.startOffset,
+      snapshots: this.store.snapshots,
+      batches: log.range(log.startOffset, log.endOffset).map((b) => ({
+        baseOffset: b.baseOffset,
+        lastOffset: b.lastOffset,
+        sizeBytes: b.bytes.length,
+        maxTimestamp: Number(new RecordBatchView(b.bytes, 0).maxTimestamp),
+      })),
+      retentionBytes: this.opts.retentionBytes ?? DEFAULT_RETENTION_BYTES,
+      retentionMs: this.opts.retentionMs ?? DEFAULT_RETENTION_MS,
+      nowMs: Date.now(),
+    });
+    if (plan.newStart) {
+      this.store.dropPrefix(plan.newStart);
+      this.opts.logger.info({ logStartOffset: plan.newStart.offset, epoch: plan.newStart.epoch }, "metadata log start moved to a snapshot");
+    }
+    for (const id of plan.deleteSnapshots) {
+      this.store.deleteSnapshot(id);
+      this.opts.logger.info({ snapshotOffset: id.offset, snapshotEpoch: id.epoch }, "metadata snapshot deleted");
+    }
+  }
+
+  private onSnapshotInstalled(snapshot: RaftSnapshot): void {
+    this.opts.logger.info(
+      { snapshotOffset: snapshot.id.offset, snapshotEpoch: snapshot.id.epoch, bytes: snapshot.bytes.length, leaderId: this.machine.currentLeader },
+      "metadata snapshot fetched from the leader; the log starts again at its end",
+    );
+    // Queued like the high watermark report that follows it, so listeners see the snapshot first.
+    queueMicrotask(() => {
+      this.applied = snapshot.id.offset;
+      this.events.emit("snapshot", snapshot);
+    });
   }
 
   private onFlushed(offset: bigint): void {

@@ -1,11 +1,16 @@
 // A deterministic simulation of a metadata quorum: QuorumMachines wired by a simulated network
 // with delays, drops, partitions and crash-restarts (losing whatever was not flushed), driven
-// by a seeded random schedule. It checks Raft's safety properties on every step: one leader per
-// epoch, committed batches never change on any node, and every new leader holds all of them.
-// Used by quorum-simulation.test.ts; a failing seed replays exactly.
+// by a seeded random schedule. Nodes take snapshots of their committed log and drop the log's
+// front below them (KIP-630), so a node that was down or cut off long enough catches up through
+// FetchSnapshot. It checks Raft's safety properties on every step: one leader per epoch,
+// committed batches never change on any node (where two nodes both hold them), every new leader
+// holds all of them or a snapshot covering them, and every snapshot equals the committed log it
+// replaces. Used by quorum-simulation.test.ts; a failing seed replays exactly.
+import { createHash } from "node:crypto";
 import { RaftLog } from "./raft-log.js";
 import { QuorumMachine, type QuorumConfig } from "./quorum-machine.js";
-import { NO_LEADER, NO_VOTE, type ElectionState, type RaftBatch, type RaftRequest, type RaftResponse } from "./raft-types.js";
+import { NO_LEADER, NO_VOTE, type ElectionState, type OffsetAndEpoch, type RaftBatch, type RaftRequest, type RaftResponse, type RaftSnapshot } from "./raft-types.js";
+import { planRetention } from "./snapshot-retention.js";
 
 /** mulberry32: a small seeded generator, enough for schedules. */
 export function seededRandom(seed: number): () => number {
@@ -22,11 +27,37 @@ export function seededRandom(seed: number): () => number {
 /** A log that counts truncations, so a flush scheduled before one is not applied after it. */
 class SimLog extends RaftLog {
   generation = 0;
+  installs = 0;
   override truncateTo(offset: bigint): void {
     if (offset < this.endOffset) this.generation++;
     super.truncateTo(offset);
   }
+  override installSnapshot(snapshot: RaftSnapshot): void {
+    this.generation++;
+    this.installs++;
+    super.installSnapshot(snapshot);
+  }
 }
+
+/**
+ * A simulated snapshot stands for the state after the committed batches before its end: a hash
+ * chained over their bytes, padded so FetchSnapshot needs several pieces.
+ */
+const SNAPSHOT_PADDING = 100;
+const EMPTY_CHAIN = createHash("sha256").update("").digest();
+
+function chain(previous: Buffer, batches: readonly RaftBatch[]): Buffer {
+  let h = previous;
+  for (const b of batches) h = createHash("sha256").update(h).update(b.bytes).digest();
+  return h;
+}
+
+function snapshotBytes(hash: Buffer): Buffer {
+  return Buffer.concat([hash, Buffer.alloc(SNAPSHOT_PADDING, 0x2e)]);
+}
+
+/** Offsets a node's committed log must grow past its latest snapshot before it takes another. */
+const SNAPSHOT_EVERY_OFFSETS = 8n;
 
 interface SimNode {
   id: number;
@@ -36,6 +67,8 @@ interface SimNode {
   election: ElectionState;
   /** The high watermark the machine last reported (what a driver resolves waiting writers with). */
   reportedHw: bigint;
+  /** Snapshots on this node's disk, oldest first (the log starts at the oldest). */
+  snapshots: RaftSnapshot[];
 }
 
 interface Event {
@@ -52,6 +85,10 @@ export interface SimulationOptions {
   faultMs: number;
   /** Simulated milliseconds after healing in which a record must commit everywhere. */
   settleMs: number;
+  /** Take snapshots and drop the log's front below them (metadata.max.retention.bytes 0). */
+  snapshots?: boolean;
+  /** One node goes down for a third of the fault time, so it must catch up through a snapshot. */
+  longOutage?: boolean;
 }
 
 export interface SimulationReport {
@@ -63,6 +100,9 @@ export interface SimulationReport {
   proposals: number;
   /** Simulated ms from healing until a record proposed then is committed on every node. */
   recoveryMs: number;
+  snapshotsTaken: number;
+  /** Snapshots fetched from a leader with FetchSnapshot and installed. */
+  snapshotInstalls: number;
 }
 
 export class QuorumSimulation {
@@ -78,7 +118,10 @@ export class QuorumSimulation {
   private readonly committed = new Map<bigint, RaftBatch>();
   private committedEnd = 0n;
   private proposals = 0;
-  private stats = { elections: 0, crashes: 0, partitions: 0 };
+  private stats = { elections: 0, crashes: 0, partitions: 0, snapshotsTaken: 0, snapshotInstalls: 0 };
+  /** The hash chain over the committed batches, by the offset after each (what snapshots must equal). */
+  private readonly chainAt = new Map<bigint, Buffer>([[0n, EMPTY_CHAIN]]);
+  private chainEnd = 0n;
   private readonly config: Omit<QuorumConfig, "nodeId">;
 
   constructor(private readonly opts: SimulationOptions) {
@@ -92,11 +135,12 @@ export class QuorumSimulation {
       requestTimeoutMs: 500,
       retryBackoffMs: 20,
       fetchMaxBytes: 4096,
+      fetchSnapshotMaxBytes: 64,
     };
     const ids = [...voters, ...Array.from({ length: opts.observers ?? 0 }, (_, i) => 100 + i)];
     for (const id of ids) {
       const log = new SimLog();
-      const node: SimNode = { id, up: true, log, election: { epoch: 0, votedId: NO_VOTE, leaderId: NO_LEADER }, machine: undefined!, reportedHw: 0n };
+      const node: SimNode = { id, up: true, log, election: { epoch: 0, votedId: NO_VOTE, leaderId: NO_LEADER }, machine: undefined!, reportedHw: 0n, snapshots: [] };
       this.nodes.set(id, node);
       node.machine = this.newMachine(node);
     }
@@ -106,6 +150,7 @@ export class QuorumSimulation {
     for (const node of this.nodes.values()) this.scheduleTick(node);
     this.scheduleFault(this.now + 100);
     this.scheduleProposal(this.now + 10);
+    if (this.opts.longOutage) this.scheduleLongOutage();
     const faultEnd = this.opts.faultMs;
     this.runUntil(faultEnd);
     this.heal();
@@ -123,10 +168,13 @@ export class QuorumSimulation {
       }
       // Judged by what each machine reported: a commit nobody is told of leaves writers waiting.
       if (target !== undefined && [...this.nodes.values()].every((n) => n.reportedHw > target!.offset)) {
+        this.countInstalls();
         return { seed: this.opts.seed, committedBatches: this.committed.size, proposals: this.proposals, recoveryMs: this.now - healedAt, ...this.stats };
       }
     }
-    const state = [...this.nodes.values()].map((n) => `${n.id}:${n.machine.roleName}@${n.machine.currentEpoch} hw=${n.machine.highWatermark} reported=${n.reportedHw} end=${n.log.endOffset}`);
+    const state = [...this.nodes.values()].map(
+      (n) => `${n.id}:${n.machine.roleName}@${n.machine.currentEpoch} hw=${n.machine.highWatermark} reported=${n.reportedHw} start=${n.log.startOffset} end=${n.log.endOffset}`,
+    );
     throw new Error(`seed ${this.opts.seed}: no progress ${this.opts.settleMs} ms after healing (${state.join(", ")})`);
   }
 
@@ -188,6 +236,7 @@ export class QuorumSimulation {
     this.at(this.now + 10, () => {
       if (!node.up || node.machine !== machine) return;
       machine.tick(this.now);
+      if (this.opts.snapshots) this.maybeSnapshot(node);
       this.scheduleFlush(node);
       this.scheduleTick(node);
     });
@@ -211,16 +260,64 @@ export class QuorumSimulation {
     this.stats.crashes++;
     this.at(this.now + downMs, () => {
       // What survives: the election state (saved synchronously) and the flushed prefix of the log.
+      // Snapshots are durable when taken or installed, and the log starts at the oldest one.
       const durable = node.log.range(node.log.startOffset, node.log.flushedEnd).filter((b) => b.lastOffset < node.log.flushedEnd);
-      const log = new SimLog();
+      this.countInstalls(node);
+      this.keepInstalled(node);
+      const log = new SimLog(node.log.start);
       log.append(durable);
       log.markFlushed(log.endOffset);
+      const latest = node.snapshots.at(-1);
+      if (latest) log.addSnapshot(latest);
       node.log = log;
       node.up = true;
       node.reportedHw = 0n;
       node.machine = this.newMachine(node);
       this.scheduleTick(node);
     });
+  }
+
+  /** Like a node's metadata store: snapshot the committed log now and then, then drop what retention allows. */
+  private maybeSnapshot(node: SimNode): void {
+    const { log } = node;
+    this.keepInstalled(node);
+    const latest = node.snapshots.at(-1);
+    const from = latest?.id.offset ?? log.startOffset;
+    const hw = node.machine.highWatermark;
+    if (hw < from + SNAPSHOT_EVERY_OFFSETS) return;
+    const batches = log.range(from, hw).filter((b) => b.lastOffset < hw);
+    if (batches.length === 0) return;
+    const end = batches.at(-1)!.lastOffset + 1n;
+    const previous = latest ? latest.bytes.subarray(0, 32) : EMPTY_CHAIN;
+    const snapshot: RaftSnapshot = { id: log.snapshotIdAt(end), bytes: snapshotBytes(chain(previous, batches)) };
+    log.addSnapshot(snapshot);
+    node.snapshots.push(snapshot);
+    this.stats.snapshotsTaken++;
+    const plan = planRetention({
+      logStart: log.startOffset,
+      snapshots: node.snapshots.map((s) => s.id),
+      batches: log.range(log.startOffset, log.endOffset).map((b) => ({ baseOffset: b.baseOffset, lastOffset: b.lastOffset, sizeBytes: b.bytes.length, maxTimestamp: this.now })),
+      retentionBytes: 0,
+      retentionMs: -1,
+      nowMs: this.now,
+    });
+    if (plan.newStart) log.dropPrefix(plan.newStart);
+    const doomed = (s: RaftSnapshot) => plan.deleteSnapshots.some((d: OffsetAndEpoch) => d.offset === s.id.offset && d.epoch === s.id.epoch);
+    node.snapshots = node.snapshots.filter((s) => !doomed(s));
+  }
+
+  /** A snapshot fetched from the leader is on disk already (it replaced every older one). */
+  private keepInstalled(node: SimNode): void {
+    const installed = node.log.latestSnapshot;
+    if (installed && !node.snapshots.includes(installed)) node.snapshots = [installed];
+  }
+
+  /** Adds up FetchSnapshot installs of a node's current log (or of every node's). */
+  private countInstalls(only?: SimNode): void {
+    for (const node of only ? [only] : this.nodes.values()) {
+      this.stats.snapshotInstalls += node.log.installs;
+      node.log.installs = 0;
+    }
   }
 
   // ── Network ─────────────────────────────────────────────────────────────────────────────────
@@ -302,6 +399,14 @@ export class QuorumSimulation {
     });
   }
 
+  private scheduleLongOutage(): void {
+    const ids = [...this.nodes.keys()];
+    const node = this.nodes.get(ids[Math.floor(this.random() * ids.length)]!)!;
+    this.at(Math.floor(this.opts.faultMs / 3), () => {
+      if (node.up) this.crash(node, Math.floor(this.opts.faultMs / 3));
+    });
+  }
+
   private heal(): void {
     this.cut.clear();
     this.dropRate = 0;
@@ -333,11 +438,48 @@ export class QuorumSimulation {
         this.checkedUpTo.set(node.machine, batch.lastOffset + 1n);
       }
     }
+    for (const node of this.nodes.values()) if (node.up) this.checkSnapshots(node);
   }
 
-  /** Raft's leader completeness: a new leader's log holds every committed batch. */
+  /** Hashes newly committed batches into the chain, in offset order. */
+  private extendChain(): void {
+    while (this.chainEnd < this.committedEnd) {
+      const batch = this.committed.get(this.chainEnd)!;
+      const next = batch.lastOffset + 1n;
+      this.chainAt.set(next, chain(this.chainAt.get(this.chainEnd)!, [batch]));
+      this.chainEnd = next;
+    }
+  }
+
+  private readonly checkedSnapshots = new WeakSet<RaftSnapshot>();
+
+  /** Every snapshot a node holds or serves equals the committed log it replaces. */
+  private checkSnapshots(node: SimNode): void {
+    const snapshots = [...node.snapshots];
+    const latest = node.log.latestSnapshot;
+    if (latest) snapshots.push(latest);
+    for (const snapshot of snapshots) {
+      if (this.checkedSnapshots.has(snapshot)) continue;
+      if (snapshot.id.offset > this.committedEnd) {
+        throw new Error(`seed ${this.opts.seed}: node ${node.id} has a snapshot at ${snapshot.id.offset}, beyond everything committed (${this.committedEnd})`);
+      }
+      this.extendChain();
+      const expected = this.chainAt.get(snapshot.id.offset);
+      if (!expected || !expected.equals(snapshot.bytes.subarray(0, 32))) {
+        throw new Error(`seed ${this.opts.seed}: node ${node.id}'s snapshot at ${snapshot.id.offset} differs from the committed log it replaces`);
+      }
+      const committedBatch = [...this.committed.values()].find((b) => b.lastOffset + 1n === snapshot.id.offset);
+      if (committedBatch && committedBatch.epoch !== snapshot.id.epoch) {
+        throw new Error(`seed ${this.opts.seed}: node ${node.id}'s snapshot at ${snapshot.id.offset} has epoch ${snapshot.id.epoch}, the log ${committedBatch.epoch}`);
+      }
+      this.checkedSnapshots.add(snapshot);
+    }
+  }
+
+  /** Raft's leader completeness: a new leader's log holds every committed batch (or a snapshot does, checked apart). */
   private checkLeaderCompleteness(node: SimNode): void {
     for (const [offset, batch] of this.committed) {
+      if (offset < node.log.startOffset) continue;
       const mine = node.log.range(offset, offset + 1n)[0];
       if (!mine || mine.baseOffset !== offset || !mine.bytes.equals(batch.bytes)) {
         throw new Error(`seed ${this.opts.seed}: leader ${node.id} (epoch ${node.machine?.currentEpoch}) lacks committed batch at ${offset}`);

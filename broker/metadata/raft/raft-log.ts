@@ -2,12 +2,14 @@
 // The whole log since the latest snapshot is kept in memory (metadata is small); durability is
 // someone else's job (metadata-log-store.ts), which reports how far the log is on disk through
 // markFlushed. Offsets that are not yet flushed do not count towards the high watermark.
-import type { OffsetAndEpoch, RaftBatch } from "./raft-types.js";
+import type { OffsetAndEpoch, RaftBatch, RaftSnapshot } from "./raft-types.js";
 
 /** Told of every change, in order, so the log's durable copy can follow (metadata-log-store.ts). */
 export interface RaftLogListener {
   appended(batches: readonly RaftBatch[]): void;
   truncated(offset: bigint): void;
+  /** A snapshot from the leader replaced the whole log; it must be durable when this returns. */
+  snapshotInstalled(snapshot: RaftSnapshot): void;
 }
 
 export class RaftLog {
@@ -16,6 +18,8 @@ export class RaftLog {
   private flushed: bigint;
   /** Epoch and end offset of what precedes the first batch (a snapshot, or nothing: 0/0). */
   private base: OffsetAndEpoch;
+  /** The newest snapshot, kept whole in memory (metadata is small): what a lagging follower is sent. */
+  private snapshot: RaftSnapshot | undefined;
 
   constructor(base: OffsetAndEpoch = { offset: 0n, epoch: 0 }) {
     this.base = base;
@@ -28,6 +32,48 @@ export class RaftLog {
 
   get startOffset(): bigint {
     return this.base.offset;
+  }
+
+  /** The log start and the epoch of the last record before it. */
+  get start(): OffsetAndEpoch {
+    return this.base;
+  }
+
+  get latestSnapshot(): RaftSnapshot | undefined {
+    return this.snapshot;
+  }
+
+  /**
+   * The snapshot id for a snapshot ending at `offset`: the offset and the epoch of the record
+   * before it. `offset` must be the log start or a batch boundary inside the log.
+   */
+  snapshotIdAt(offset: bigint): OffsetAndEpoch {
+    if (offset === this.base.offset) return this.base;
+    const i = this.indexOf(offset - 1n);
+    const batch = this.batches[i];
+    if (!batch || batch.lastOffset !== offset - 1n) throw new Error(`raft log: ${offset} is not a batch boundary in [${this.base.offset}, ${this.endOffset}]`);
+    return { offset, epoch: batch.epoch };
+  }
+
+  /** Records a snapshot of the committed log that is durable elsewhere (the log itself is unchanged). */
+  addSnapshot(snapshot: RaftSnapshot): void {
+    if (snapshot.id.offset < this.base.offset || snapshot.id.offset > this.endOffset) {
+      throw new Error(`raft log: snapshot at ${snapshot.id.offset} outside the log [${this.base.offset}, ${this.endOffset}]`);
+    }
+    if (this.snapshot && snapshot.id.offset <= this.snapshot.id.offset) return;
+    this.snapshot = snapshot;
+  }
+
+  /**
+   * Replaces the whole log with a snapshot fetched from the leader (a follower that fell behind
+   * its log start): the log then starts, empty, at the snapshot's end.
+   */
+  installSnapshot(snapshot: RaftSnapshot): void {
+    this.listener?.snapshotInstalled(snapshot);
+    this.batches = [];
+    this.base = snapshot.id;
+    this.flushed = snapshot.id.offset;
+    this.snapshot = snapshot;
   }
 
   /** The next offset to be written. */
@@ -113,20 +159,20 @@ export class RaftLog {
     if (end > this.flushed) this.flushed = end;
   }
 
-  /** Drops batches before `snapshot.offset` once a snapshot covers them. */
-  dropPrefix(snapshot: OffsetAndEpoch): void {
-    this.batches = this.batches.filter((b) => b.baseOffset >= snapshot.offset);
-    this.base = snapshot;
-    if (this.flushed < snapshot.offset) this.flushed = snapshot.offset;
+  /**
+   * Drops batches before `start.offset` (a batch boundary) once a snapshot covers them: the log
+   * then starts there. The durable copy is trimmed by its owner (metadata-log-store.ts).
+   */
+  dropPrefix(start: OffsetAndEpoch): void {
+    if (start.offset <= this.base.offset) return;
+    if (start.offset > this.flushed) throw new Error(`raft log: cannot start at ${start.offset}, beyond the flushed end ${this.flushed}`);
+    const keep = this.indexOf(start.offset);
+    if (keep < this.batches.length && this.batches[keep]!.baseOffset !== start.offset) throw new Error(`raft log: ${start.offset} is inside a batch`);
+    this.batches = this.batches.slice(keep);
+    this.base = start;
   }
 
-  /** Replaces the whole log with the state a snapshot describes (a follower that fell too far behind). */
-  resetTo(snapshot: OffsetAndEpoch): void {
-    this.batches = [];
-    this.base = snapshot;
-    this.flushed = snapshot.offset;
-  }
-
+  /** Index of the first batch whose last offset is ≥ offset. */
   private indexOf(offset: bigint): number {
     // Binary search for the first batch whose last offset is ≥ offset.
     let lo = 0;

@@ -28,7 +28,9 @@ export type RaftError =
   | "UNKNOWN_LEADER_EPOCH"
   | "INCONSISTENT_VOTER_SET"
   | "INCONSISTENT_CLUSTER_ID"
-  | "BROKER_NOT_AVAILABLE";
+  | "BROKER_NOT_AVAILABLE"
+  | "SNAPSHOT_NOT_FOUND"
+  | "POSITION_OUT_OF_RANGE";
 
 export interface VoteRequest {
   readonly kind: "vote";
@@ -63,7 +65,17 @@ export interface FetchRequest {
   readonly maxBytes: number;
 }
 
-export type RaftRequest = VoteRequest | BeginEpochRequest | EndEpochRequest | FetchRequest;
+/** A piece of a snapshot, from byte `position` on (KIP-630's FetchSnapshot). */
+export interface FetchSnapshotRequest {
+  readonly kind: "fetchSnapshot";
+  readonly replicaId: number;
+  readonly epoch: number;
+  readonly snapshotId: OffsetAndEpoch;
+  readonly position: bigint;
+  readonly maxBytes: number;
+}
+
+export type RaftRequest = VoteRequest | BeginEpochRequest | EndEpochRequest | FetchRequest | FetchSnapshotRequest;
 
 export interface VoteResponse {
   readonly kind: "vote";
@@ -96,10 +108,30 @@ export interface FetchResponse {
   readonly logStartOffset: bigint;
   /** Set when the fetcher's log diverges: truncate to where this epoch ends, then fetch again. */
   readonly divergingEpoch?: OffsetAndEpoch;
+  /** Set when the fetch offset is below the leader's log start: fetch this snapshot instead (FetchSnapshot). */
+  readonly snapshotId?: OffsetAndEpoch;
   readonly batches: readonly RaftBatch[];
 }
 
-export type RaftResponse = VoteResponse | BeginEpochResponse | EndEpochResponse | FetchResponse;
+export interface FetchSnapshotResponse {
+  readonly kind: "fetchSnapshot";
+  readonly error: RaftError;
+  readonly epoch: number;
+  readonly leaderId: number;
+  readonly snapshotId: OffsetAndEpoch;
+  /** The snapshot's whole size in bytes. */
+  readonly size: bigint;
+  readonly position: bigint;
+  readonly bytes: Buffer;
+}
+
+export type RaftResponse = VoteResponse | BeginEpochResponse | EndEpochResponse | FetchResponse | FetchSnapshotResponse;
+
+/** A snapshot of the state machine up to `id.offset` (exclusive): its file's bytes, RecordBatches. */
+export interface RaftSnapshot {
+  readonly id: OffsetAndEpoch;
+  readonly bytes: Buffer;
+}
 
 /** What must survive a restart before a vote is granted or an epoch is joined (Kafka's quorum-state file). */
 export interface ElectionState {

@@ -1,5 +1,5 @@
-// The quorum's messages on the wire: Kafka's Vote, BeginQuorumEpoch, EndQuorumEpoch and Fetch
-// (on __cluster_metadata-0, by its fixed topic id), mapped to and from raft-types. Both sides are
+// The quorum's messages on the wire: Kafka's Vote, BeginQuorumEpoch, EndQuorumEpoch, Fetch and
+// FetchSnapshot (on __cluster_metadata-0, by its fixed topic id), mapped to and from raft-types. Both sides are
 // here so a request we send is exactly what our handlers (and Kafka's) read.
 import { apiCall, type ApiCall } from "../../client/kafka-connection.js";
 import { errorCode, errorName, type KafkaErrorName } from "../../protocol/errors.js";
@@ -9,6 +9,8 @@ import * as EndReq from "../../protocol/generated/end-quorum-epoch-request.gen.j
 import * as EndRes from "../../protocol/generated/end-quorum-epoch-response.gen.js";
 import * as FetchReq from "../../protocol/generated/fetch-request.gen.js";
 import * as FetchRes from "../../protocol/generated/fetch-response.gen.js";
+import * as FetchSnapshotReq from "../../protocol/generated/fetch-snapshot-request.gen.js";
+import * as FetchSnapshotRes from "../../protocol/generated/fetch-snapshot-response.gen.js";
 import * as VoteReq from "../../protocol/generated/vote-request.gen.js";
 import * as VoteRes from "../../protocol/generated/vote-response.gen.js";
 import { ZERO_UUID } from "../../protocol/primitives.js";
@@ -23,6 +25,8 @@ import type {
   EndEpochResponse,
   FetchRequest,
   FetchResponse,
+  FetchSnapshotRequest,
+  FetchSnapshotResponse,
   RaftError,
   RaftRequest,
   RaftResponse,
@@ -34,6 +38,7 @@ export const VOTE_VERSION = 1;
 export const BEGIN_EPOCH_VERSION = 1;
 export const END_EPOCH_VERSION = 1;
 export const FETCH_VERSION = 17;
+export const FETCH_SNAPSHOT_VERSION = 1;
 
 const RAFT_ERRORS: readonly RaftError[] = [
   "NONE",
@@ -43,6 +48,8 @@ const RAFT_ERRORS: readonly RaftError[] = [
   "INCONSISTENT_VOTER_SET",
   "INCONSISTENT_CLUSTER_ID",
   "BROKER_NOT_AVAILABLE",
+  "SNAPSHOT_NOT_FOUND",
+  "POSITION_OUT_OF_RANGE",
 ];
 
 /** A Kafka error code as the quorum's error; codes it has no meaning for become BROKER_NOT_AVAILABLE. */
@@ -69,6 +76,12 @@ export const VOTE_CALL = apiCall(VoteReq.voteRequestMeta, VOTE_VERSION, VoteReq.
 export const BEGIN_EPOCH_CALL = apiCall(BeginReq.beginQuorumEpochRequestMeta, BEGIN_EPOCH_VERSION, BeginReq.writeBeginQuorumEpochRequest, BeginRes.readBeginQuorumEpochResponse);
 export const END_EPOCH_CALL = apiCall(EndReq.endQuorumEpochRequestMeta, END_EPOCH_VERSION, EndReq.writeEndQuorumEpochRequest, EndRes.readEndQuorumEpochResponse);
 export const FETCH_CALL = apiCall(FetchReq.fetchRequestMeta, FETCH_VERSION, FetchReq.writeFetchRequest, FetchRes.readFetchResponse);
+export const FETCH_SNAPSHOT_CALL = apiCall(
+  FetchSnapshotReq.fetchSnapshotRequestMeta,
+  FETCH_SNAPSHOT_VERSION,
+  FetchSnapshotReq.writeFetchSnapshotRequest,
+  FetchSnapshotRes.readFetchSnapshotResponse,
+);
 
 /** The Kafka request for a quorum request to voter `to`, and how to read its answer. */
 export function outboundRequest(request: RaftRequest, to: number, clusterId: string, fetchMaxWaitMs: number): OutboundRequest {
@@ -128,6 +141,30 @@ export function outboundRequest(request: RaftRequest, to: number, clusterId: str
         call: FETCH_CALL as ApiCall<unknown, unknown>,
         body: fetchRequestBody(request, clusterId, fetchMaxWaitMs),
         toRaft: (r) => fetchResponseToRaft(r as FetchRes.FetchResponse),
+      };
+    case "fetchSnapshot":
+      return {
+        call: FETCH_SNAPSHOT_CALL as ApiCall<unknown, unknown>,
+        body: {
+          clusterId,
+          replicaId: request.replicaId,
+          maxBytes: request.maxBytes,
+          topics: [
+            {
+              name: METADATA_TOPIC,
+              partitions: [
+                {
+                  ...FetchSnapshotReq.defaultPartitionSnapshot(),
+                  partition: 0,
+                  currentLeaderEpoch: request.epoch,
+                  snapshotId: { endOffset: request.snapshotId.offset, epoch: request.snapshotId.epoch },
+                  position: request.position,
+                },
+              ],
+            },
+          ],
+        } satisfies FetchSnapshotReq.FetchSnapshotRequest,
+        toRaft: (r) => fetchSnapshotResponseToRaft(r as FetchSnapshotRes.FetchSnapshotResponse),
       };
   }
 }
@@ -201,7 +238,25 @@ function fetchResponseToRaft(r: FetchRes.FetchResponse): FetchResponse {
     highWatermark: p.highWatermark,
     logStartOffset: p.logStartOffset,
     ...(p.divergingEpoch.epoch >= 0 ? { divergingEpoch: { epoch: p.divergingEpoch.epoch, offset: p.divergingEpoch.endOffset } } : {}),
+    ...(p.snapshotId.epoch >= 0 && p.snapshotId.endOffset >= 0n ? { snapshotId: { epoch: p.snapshotId.epoch, offset: p.snapshotId.endOffset } } : {}),
     batches,
+  };
+}
+
+function fetchSnapshotResponseToRaft(r: FetchSnapshotRes.FetchSnapshotResponse): FetchSnapshotResponse {
+  const empty = { kind: "fetchSnapshot", snapshotId: { offset: -1n, epoch: -1 }, size: -1n, position: -1n, bytes: Buffer.alloc(0) } as const;
+  if (r.errorCode !== 0) return { ...empty, error: raftError(r.errorCode), epoch: -1, leaderId: -1 };
+  const p = r.topics[0]?.partitions[0];
+  if (!p) throw new Error("FetchSnapshotResponse without the metadata partition");
+  return {
+    kind: "fetchSnapshot",
+    error: raftError(p.errorCode),
+    epoch: p.currentLeader.leaderEpoch,
+    leaderId: p.currentLeader.leaderId,
+    snapshotId: { offset: p.snapshotId.endOffset, epoch: p.snapshotId.epoch },
+    size: p.size,
+    position: p.position,
+    bytes: p.unalignedRecords,
   };
 }
 
@@ -294,8 +349,49 @@ export function fetchResponseToKafka(res: FetchResponse | { error: KafkaErrorNam
             lastStableOffset: res.highWatermark,
             logStartOffset: res.logStartOffset,
             divergingEpoch: res.divergingEpoch ? { epoch: res.divergingEpoch.epoch, endOffset: res.divergingEpoch.offset } : { epoch: -1, endOffset: -1n },
+            snapshotId: res.snapshotId ? { epoch: res.snapshotId.epoch, endOffset: res.snapshotId.offset } : { epoch: -1, endOffset: -1n },
             currentLeader: { leaderId: res.leaderId, leaderEpoch: res.epoch },
             records,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function fetchSnapshotRequestFromKafka(r: FetchSnapshotReq.FetchSnapshotRequest): Inbound<FetchSnapshotRequest> {
+  const t = r.topics[0];
+  const p = r.topics.length === 1 && t!.name === METADATA_TOPIC && t!.partitions.length === 1 ? t!.partitions[0] : undefined;
+  if (!p || p.partition !== 0) return { ok: false, error: "INVALID_REQUEST" };
+  return {
+    ok: true,
+    request: {
+      kind: "fetchSnapshot",
+      replicaId: r.replicaId,
+      epoch: p.currentLeaderEpoch,
+      snapshotId: { offset: p.snapshotId.endOffset, epoch: p.snapshotId.epoch },
+      position: p.position,
+      maxBytes: Math.max(0, r.maxBytes),
+    },
+  };
+}
+
+export function fetchSnapshotResponseToKafka(res: FetchSnapshotResponse | { error: KafkaErrorName }): FetchSnapshotRes.FetchSnapshotResponse {
+  if (!("kind" in res)) return { ...FetchSnapshotRes.defaultFetchSnapshotResponse(), errorCode: code(res.error) };
+  return {
+    ...FetchSnapshotRes.defaultFetchSnapshotResponse(),
+    topics: [
+      {
+        name: METADATA_TOPIC,
+        partitions: [
+          {
+            index: 0,
+            errorCode: code(res.error),
+            snapshotId: { endOffset: res.snapshotId.offset, epoch: res.snapshotId.epoch },
+            currentLeader: { leaderId: res.leaderId, leaderEpoch: res.epoch },
+            size: res.size,
+            position: res.position,
+            unalignedRecords: res.bytes,
           },
         ],
       },

@@ -1,0 +1,124 @@
+import { readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import type { Uuid } from "../protocol/primitives.js";
+import { imageToRecords } from "./image-records.js";
+import { CONFIG_RESOURCE_BROKER, CONFIG_RESOURCE_TOPIC, MetadataImage } from "./metadata-image.js";
+import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from "./metadata-records.js";
+import { MetadataStore } from "./metadata-store.js";
+import { singleNodeQuorumOptions } from "./quorum-options.js";
+import { METADATA_PARTITION_DIR } from "./raft/metadata-log-store.js";
+import { buildSnapshot, readSnapshot } from "./raft/snapshot-file.js";
+
+const T1 = "AAAAAAAAAAAAAAAAAAAAAg" as Uuid;
+const T2 = "AAAAAAAAAAAAAAAAAAAAAw" as Uuid;
+
+/** An image holding every kind of state the image keeps, built by applying records. */
+function richImage(): MetadataImage {
+  const image = new MetadataImage();
+  const partition = (topicId: Uuid, partitionId: number, replicas: number[]): MetadataRecord => ({
+    type: "partition",
+    record: {
+      partitionId, topicId, replicas, isr: replicas, removingReplicas: [], addingReplicas: [], leader: replicas[0]!,
+      leaderRecoveryState: 0, leaderEpoch: 0, partitionEpoch: 0, directories: [], eligibleLeaderReplicas: null, lastKnownElr: null,
+    },
+  });
+  const broker = (brokerId: number, rack: string | null): MetadataRecord => ({
+    type: "registerBroker",
+    record: {
+      brokerId, isMigratingZkBroker: false, incarnationId: `AAAAAAAAAAAAAAAAAAAA${brokerId}A` as Uuid, brokerEpoch: BigInt(brokerId * 10),
+      endPoints: [{ name: "PLAINTEXT", host: "127.0.0.1", port: 9090 + brokerId, securityProtocol: 0 }], features: [], rack,
+      fenced: true, inControlledShutdown: false, logDirs: [],
+    },
+  });
+  const records: MetadataRecord[] = [
+    broker(1, "zone-a"),
+    broker(2, null),
+    broker(3, "zone-c"),
+    { type: "unfenceBroker", record: { id: 1, epoch: 10n } },
+    { type: "unfenceBroker", record: { id: 2, epoch: 20n } },
+    { type: "brokerRegistrationChange", record: { brokerId: 2, brokerEpoch: 20n, fenced: 0, inControlledShutdown: 1, logDirs: [] } },
+    { type: "topic", record: { name: "orders", topicId: T1 } },
+    partition(T1, 0, [1, 2, 3]),
+    partition(T1, 1, [2, 3, 1]),
+    { type: "partitionChange", record: { topicId: T1, partitionId: 0, isr: [1, 3], leader: 3, replicas: null, removingReplicas: null, addingReplicas: null, leaderRecoveryState: -1, directories: null, eligibleLeaderReplicas: null, lastKnownElr: null } },
+    { type: "partitionChange", record: { topicId: T1, partitionId: 1, isr: null, leader: -2, replicas: [2, 3, 1, 4], removingReplicas: [1], addingReplicas: [4], leaderRecoveryState: -1, directories: null, eligibleLeaderReplicas: null, lastKnownElr: null } },
+    { type: "config", record: { resourceType: CONFIG_RESOURCE_TOPIC, resourceName: "orders", name: "retention.ms", value: "1000" } },
+    { type: "config", record: { resourceType: CONFIG_RESOURCE_TOPIC, resourceName: "orders", name: "cleanup.policy", value: "compact" } },
+    { type: "topic", record: { name: "gone", topicId: T2 } },
+    partition(T2, 0, [1]),
+    { type: "removeTopic", record: { topicId: T2 } },
+    { type: "config", record: { resourceType: CONFIG_RESOURCE_BROKER, resourceName: "", name: "log.retention.ms", value: "5000" } },
+    { type: "config", record: { resourceType: CONFIG_RESOURCE_BROKER, resourceName: "2", name: "log.cleaner.threads", value: "2" } },
+    { type: "producerIds", record: { brokerId: 1, brokerEpoch: 10n, nextProducerId: 3000n } },
+  ];
+  for (const r of records) image.apply(decodeMetadataRecord(encodeMetadataRecord(r))!);
+  return image;
+}
+
+/** The image as plain data, for comparing two images. */
+function plain(image: MetadataImage) {
+  return {
+    topics: [...image.topicsById.values()].map((t) => ({ ...t, configs: [...t.configs] })),
+    byName: [...image.topicsByName.keys()].sort(),
+    brokers: [...image.brokers.values()],
+    brokerConfigs: [...image.brokerConfigs].filter(([, c]) => c.size > 0).map(([k, c]) => [k, [...c]]),
+    nextProducerId: image.nextProducerId,
+  };
+}
+
+describe("metadata snapshots", () => {
+  it("an image written as a snapshot and read back is the same image", () => {
+    const image = richImage();
+    // The state is really there (not an empty round trip).
+    expect(image.topicsById.get(T1)!.partitions[0]).toMatchObject({ leader: 3, leaderEpoch: 1, partitionEpoch: 1, isr: [1, 3] });
+    expect(image.topicsById.get(T1)!.partitions[1]).toMatchObject({ addingReplicas: [4], removingReplicas: [1], partitionEpoch: 1 });
+    expect(image.brokers.get(2)).toMatchObject({ fenced: false, inControlledShutdown: true });
+    expect(image.brokers.get(3)!.fenced).toBe(true);
+
+    const bytes = buildSnapshot({ offset: 100n, epoch: 3 }, imageToRecords(image).map(encodeMetadataRecord), 42n, 0);
+    const loaded = new MetadataImage();
+    loaded.apply({ type: "topic", record: { name: "stale", topicId: T2 } });
+    loaded.clear();
+    for (const v of readSnapshot(bytes).values) loaded.apply(decodeMetadataRecord(v)!);
+    expect(plain(loaded)).toEqual(plain(image));
+    expect(new Set(imageToRecords(image).map((r) => r.type))).toEqual(new Set(["producerIds", "registerBroker", "config", "topic", "partition"]));
+  });
+
+  it("a node snapshots after enough committed bytes, drops the log's front, and restarts from its snapshot", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "millrace-meta-snap-"));
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: "info" }, { write: (s: string) => lines.push(JSON.parse(s) as Record<string, unknown>) });
+    const opts = { ...singleNodeQuorumOptions(1, "snapshot-test", dir, logger), snapshotMaxBytes: 2048, retentionBytes: 0, segmentBytes: 1024 };
+    const store = await MetadataStore.openReady(opts);
+    for (let i = 0; i < 40; i++) {
+      const t = await store.createTopic(`t${i}`, [[1], [1]], new Map([["retention.ms", String(i)]]));
+      if (i % 3 === 0) await store.deleteTopic(t);
+    }
+    const before = plain(store.image);
+    expect(store.quorum.latestSnapshotId).toBeDefined();
+    expect(store.quorum.logStartOffset).toBeGreaterThan(0n);
+    expect(lines.some((l) => l.msg === "metadata snapshot written" && l.reason === "bytes")).toBe(true);
+    await store.close();
+    expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    expect(lines.some((l) => l.msg === "segment deleted")).toBe(true);
+    const files = readdirSync(join(dir, METADATA_PARTITION_DIR));
+    expect(files.filter((f) => f.endsWith(".checkpoint")).length).toBeGreaterThan(0);
+    expect(files.filter((f) => f.endsWith(".checkpoint")).length).toBeLessThanOrEqual(3);
+
+    lines.length = 0;
+    const reopened = await MetadataStore.openReady(opts);
+    const loadedLine = lines.find((l) => l.msg === "metadata image loaded from a snapshot");
+    expect(loadedLine).toMatchObject({ source: "start-up" });
+    expect(Number(loadedLine!.snapshotOffset)).toBeGreaterThan(0);
+    expect(plain(reopened.image)).toEqual(before);
+    // The restarted node goes on writing on top of the loaded image.
+    await reopened.createTopic("after-restart", [[1]], new Map());
+    expect(reopened.topic("after-restart")).toBeDefined();
+    await reopened.close();
+    expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  });
+});
