@@ -7,7 +7,7 @@ import type { MetadataStore } from "./metadata/metadata-store.js";
 import type { LogManager } from "./storage/index.js";
 import type { GroupCoordinator } from "./coordinator/group/group-coordinator.js";
 import type { FetchSessionCache } from "./handlers/fetch/fetch-session-cache.js";
-import type { TopicManager } from "./topics/topic-manager.js";
+import type { TopicAdmin } from "./topics/topic-admin.js";
 import type { ClusterController } from "./metadata/controller/cluster-controller.js";
 import type { ControllerForwarder } from "./handlers/controller-forwarding.js";
 import type { ReplicaManager } from "./replication/replica-manager.js";
@@ -27,7 +27,8 @@ export interface BrokerServices {
   readonly replicas: ReplicaManager | null;
   /** Where blocks of producer ids come from: the active controller (in-process or AllocateProducerIds). */
   readonly producerIds: { allocateBlock(): Promise<{ firstId: bigint; size: bigint }> };
-  readonly topics: TopicManager;
+  /** Topic changes (a broker's TopicManager waits for its logs; a controller-only node has none). */
+  readonly topics: TopicAdmin;
   readonly logs: LogManager;
   readonly groups: GroupCoordinator;
   readonly fetchSessions: FetchSessionCache;

@@ -1,9 +1,10 @@
-// `millrace cluster up --brokers N --controllers M [--racks a,b,c] [--data-dir D] [--override k=v]…`:
-// a local multi-node cluster of ordinary `millrace broker` processes on loopback, for development
-// and tests. Each node gets a server.properties with Kafka's own keys (process.roles, node.id,
-// listeners, controller.listener.names, controller.quorum.voters, broker.rack) in its directory,
-// so the same cluster can be built by hand. Runs in the foreground; prints one line
-// `bootstrap=127.0.0.1:PORT` once every node is ready; SIGINT/SIGTERM stops every node cleanly.
+// `millrace cluster up --brokers N --controllers M [--dedicated-controllers] [--racks a,b,c]
+// [--data-dir D] [--override k=v]…`: a local multi-node cluster of ordinary `millrace broker`
+// processes on loopback, for development and tests. Each node gets a server.properties with Kafka's
+// own keys (process.roles, node.id, listeners, controller.listener.names, controller.quorum.voters,
+// broker.rack) in its directory, so the same cluster can be built by hand. Runs in the foreground;
+// prints one line `bootstrap=127.0.0.1:PORT` (a broker) once every node is ready; SIGINT/SIGTERM
+// stops every node cleanly, brokers first, then controllers.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,23 +12,27 @@ import { join, resolve } from "node:path";
 import { formatDirs, newClusterId, readMetaProperties } from "../metadata/meta-properties.js";
 import { stablePort } from "./stable-port.js";
 
-const USAGE = `usage: millrace cluster up --brokers N --controllers M [--racks a,b,c] [--data-dir DIR] [--override key=value]...
-  Nodes 1..M are combined (broker and controller), M+1..N brokers only (M ≤ N).`;
+const USAGE = `usage: millrace cluster up --brokers N --controllers M [--dedicated-controllers] [--racks a,b,c] [--data-dir DIR] [--override key=value]...
+  Without --dedicated-controllers: N nodes; 1..M are combined (broker and controller), M+1..N brokers only (M ≤ N).
+  With --dedicated-controllers: M+N nodes; 1..M are controllers only (process.roles=controller),
+  M+1..M+N brokers only. Racks go round the brokers in id order; bootstrap= names the first broker.`;
 
-/** How long a node may take to report "broker started" (it waits for the quorum and to be unfenced). */
+/** How long a node may take to report "broker started" / "controller started" (it waits for the quorum and to be unfenced). */
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 
 export interface ClusterArgs {
   brokers: number;
   controllers: number;
+  /** Controllers are nodes of their own (process.roles=controller) rather than combined with brokers. */
+  dedicatedControllers: boolean;
   racks: string[];
   dataDir: string | undefined;
   overrides: string[];
 }
 
 export function parseClusterArgs(args: string[]): ClusterArgs {
-  const parsed: ClusterArgs = { brokers: 3, controllers: 3, racks: [], dataDir: undefined, overrides: [] };
+  const parsed: ClusterArgs = { brokers: 3, controllers: 3, dedicatedControllers: false, racks: [], dataDir: undefined, overrides: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = (): string => {
@@ -42,24 +47,54 @@ export function parseClusterArgs(args: string[]): ClusterArgs {
     };
     if (arg === "--brokers") parsed.brokers = count(value());
     else if (arg === "--controllers") parsed.controllers = count(value());
+    else if (arg === "--dedicated-controllers") parsed.dedicatedControllers = true;
     else if (arg === "--racks") parsed.racks = value().split(",").map((r) => r.trim()).filter(Boolean);
     else if (arg === "--data-dir") parsed.dataDir = value();
     else if (arg === "--override") parsed.overrides.push(value());
     else throw new Error(`unknown argument ${arg}`);
   }
-  if (parsed.controllers > parsed.brokers) {
-    throw new Error("--controllers may not exceed --brokers: controller-only nodes are not supported yet, so controllers are combined nodes");
+  if (!parsed.dedicatedControllers && parsed.controllers > parsed.brokers) {
+    throw new Error("--controllers may not exceed --brokers when controllers are combined nodes; add --dedicated-controllers for controller-only nodes");
   }
   for (const o of parsed.overrides) if (!/^[a-z0-9._-]+=/i.test(o)) throw new Error(`--override takes key=value, not ${o}`);
   return parsed;
 }
 
-interface ClusterNode {
+export type NodeRoles = "broker" | "controller" | "broker,controller";
+
+/** One node of the cluster to start: its id, its process.roles and (brokers) its rack. */
+export interface NodePlan {
   id: number;
+  roles: NodeRoles;
+  rack: string | null;
+}
+
+/**
+ * Which node plays what: combined nodes 1..M then brokers M+1..N, or with dedicated controllers
+ * controllers 1..M then brokers M+1..M+N. Racks go round the brokers in id order.
+ */
+export function planNodes(opts: Pick<ClusterArgs, "brokers" | "controllers" | "dedicatedControllers" | "racks">): NodePlan[] {
+  const plans: NodePlan[] = [];
+  const total = opts.dedicatedControllers ? opts.controllers + opts.brokers : opts.brokers;
+  let brokerIndex = 0;
+  for (let id = 1; id <= total; id++) {
+    const roles: NodeRoles = id > opts.controllers ? "broker" : opts.dedicatedControllers ? "controller" : "broker,controller";
+    const rack = roles !== "controller" && opts.racks.length > 0 ? opts.racks[brokerIndex++ % opts.racks.length]! : null;
+    plans.push({ id, roles, rack });
+  }
+  return plans;
+}
+
+/** The order of a clean stop: brokers first (broker-only, then combined), highest id first, then dedicated controllers. */
+export function stopOrder(plans: readonly NodePlan[]): NodePlan[] {
+  const rank = (p: NodePlan) => (p.roles === "broker" ? 0 : p.roles === "broker,controller" ? 1 : 2);
+  return [...plans].sort((a, b) => rank(a) - rank(b) || b.id - a.id);
+}
+
+interface ClusterNode extends NodePlan {
   dir: string;
   port: number;
   controllerPort: number;
-  combined: boolean;
   child?: ChildProcess;
 }
 
@@ -78,10 +113,10 @@ export async function runClusterCommand(args: string[]): Promise<number> {
   }
   const root = resolve(opts.dataDir ?? mkdtempSync(join(tmpdir(), "millrace-cluster-")));
   const nodes: ClusterNode[] = [];
-  for (let id = 1; id <= opts.brokers; id++) {
-    nodes.push({ id, dir: join(root, `node-${id}`), port: await stablePort(), controllerPort: await stablePort(), combined: id <= opts.controllers });
+  for (const plan of planNodes(opts)) {
+    nodes.push({ ...plan, dir: join(root, `node-${plan.id}`), port: await stablePort(), controllerPort: await stablePort() });
   }
-  const voters = nodes.filter((n) => n.combined).map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
+  const voters = nodes.filter((n) => n.roles.includes("controller")).map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
   const clusterId = existingClusterId(nodes) ?? newClusterId();
   for (const n of nodes) {
     mkdirSync(n.dir, { recursive: true });
@@ -94,15 +129,16 @@ export async function runClusterCommand(args: string[]): Promise<number> {
     // A fresh log per run, so "broker started" from an earlier run is not mistaken for this one.
     const out = openSync(join(n.dir, "broker.log"), "w");
     n.child = spawn(process.execPath, [main, "broker", "--config", join(n.dir, "server.properties")], { stdio: ["ignore", out, out] });
-    process.stderr.write(`node ${n.id} pid=${n.child.pid} dir=${n.dir} ${n.combined ? "broker,controller" : "broker"}\n`);
+    process.stderr.write(`node ${n.id} pid=${n.child.pid} dir=${n.dir} ${n.roles}\n`);
   }
   let stopping = false;
   const stopAll = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    // One at a time, broker-only nodes first, as Kafka advises: each hands its partitions over
-    // while a quorum remains to record it (the last voters may wait out the controlled-shutdown timeout).
-    for (const n of [...nodes].reverse()) await stopChild(n.child);
+    // One at a time, brokers first, as Kafka advises: each hands its partitions over while a
+    // quorum remains to record it (the last voters may wait out the controlled-shutdown timeout).
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    for (const plan of stopOrder(nodes)) await stopChild(byId.get(plan.id)!.child);
   };
   process.once("SIGINT", () => void stopAll().then(() => process.exit(0)));
   process.once("SIGTERM", () => void stopAll().then(() => process.exit(0)));
@@ -118,26 +154,28 @@ export async function runClusterCommand(args: string[]): Promise<number> {
     await stopAll();
     return 1;
   }
-  process.stdout.write(`bootstrap=127.0.0.1:${nodes[0]!.port}\n`);
+  process.stdout.write(`bootstrap=127.0.0.1:${nodes.find((n) => n.roles.includes("broker"))!.port}\n`);
   // Runs until a signal stops every node (the handlers above exit the process).
   await new Promise<never>(() => undefined);
   return 0;
 }
 
 function serverProperties(n: ClusterNode, voters: string, opts: ClusterArgs): string {
+  const listeners = [
+    n.roles.includes("broker") ? `PLAINTEXT://127.0.0.1:${n.port}` : null,
+    n.roles.includes("controller") ? `CONTROLLER://127.0.0.1:${n.controllerPort}` : null,
+  ].filter((l) => l !== null);
   const lines = [
-    `# Written by millrace cluster up: node ${n.id} of ${opts.brokers}.`,
-    `process.roles=${n.combined ? "broker,controller" : "broker"}`,
+    `# Written by millrace cluster up: node ${n.id}, ${n.roles}.`,
+    `process.roles=${n.roles}`,
     `node.id=${n.id}`,
-    n.combined
-      ? `listeners=PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}`
-      : `listeners=PLAINTEXT://127.0.0.1:${n.port}`,
+    `listeners=${listeners.join(",")}`,
     "controller.listener.names=CONTROLLER",
     "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
     `controller.quorum.voters=${voters}`,
     `log.dirs=${join(n.dir, "data")}`,
   ];
-  if (opts.racks.length > 0) lines.push(`broker.rack=${opts.racks[(n.id - 1) % opts.racks.length]}`);
+  if (n.rack !== null) lines.push(`broker.rack=${n.rack}`);
   lines.push(...opts.overrides);
   return `${lines.join("\n")}\n`;
 }
@@ -151,7 +189,7 @@ function existingClusterId(nodes: ClusterNode[]): string | undefined {
   return undefined;
 }
 
-/** Resolves when the node's log says "broker started"; rejects when it exits or takes too long. */
+/** Resolves when the node's log says "broker started" ("controller started" for a controller-only node); rejects when it exits or takes too long. */
 function waitForStart(n: ClusterNode): Promise<void> {
   const logFile = join(n.dir, "broker.log");
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -162,7 +200,7 @@ function waitForStart(n: ClusterNode): Promise<void> {
         return;
       }
       const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
-      if (log.includes('"msg":"broker started"')) resolveStart();
+      if (log.includes(n.roles === "controller" ? '"msg":"controller started"' : '"msg":"broker started"')) resolveStart();
       else if (Date.now() > deadline) reject(new Error(`node ${n.id} did not start within ${START_TIMEOUT_MS} ms; see ${logFile}`));
       else setTimeout(check, 100);
     };

@@ -195,6 +195,51 @@ describe("KRaft roles", () => {
   });
 });
 
+describe("controller-only nodes (process.roles=controller)", () => {
+  const controllerOnly = {
+    "process.roles": "controller",
+    "node.id": "1",
+    listeners: "CONTROLLER://:9093",
+    "controller.listener.names": "CONTROLLER",
+    "controller.quorum.voters": "1@n1:9093,2@n2:9093,3@n3:9093",
+  };
+
+  it("listen on controller listeners only and advertise nothing to clients", () => {
+    const c = brokerConfigFromMap(controllerOnly);
+    expect(c.processRoles).toEqual(["controller"]);
+    expect(c.listeners.map((l) => l.name)).toEqual(["CONTROLLER"]);
+    expect(c.advertisedListeners).toEqual([]);
+    expect(c.singleNodeQuorum).toBe(false);
+  });
+
+  it("need a quorum: a controller alone would have no broker to serve", () => {
+    const { "controller.quorum.voters": _, ...noVoters } = controllerOnly;
+    expect(errorOf(() => brokerConfigFromMap(noVoters)).message).toContain(
+      "With process.roles=controller, either controller.quorum.bootstrap.servers must list the bootstrap controllers or controller.quorum.voters must list the voters",
+    );
+  });
+
+  it("must be a voter, and list only controller listeners that exist", () => {
+    expect(errorOf(() => brokerConfigFromMap({ ...controllerOnly, "node.id": "7" })).message).toContain("the node id 7 must be included in the set of voters");
+    expect(errorOf(() => brokerConfigFromMap({ ...controllerOnly, listeners: "PLAINTEXT://:9092,CONTROLLER://:9093" })).message).toContain(
+      "The listeners config must only contain KRaft controller listeners from controller.listener.names when process.roles=controller",
+    );
+    expect(errorOf(() => brokerConfigFromMap({ ...controllerOnly, listeners: "OTHER://:9093", "listener.security.protocol.map": "OTHER:PLAINTEXT,CONTROLLER:PLAINTEXT" })).message).toContain(
+      "controller.listener.names must only contain values appearing in the 'listeners' configuration",
+    );
+  });
+
+  it("skip the inter-broker listener checks, which are for brokers (Kafka's rule)", () => {
+    // A controller listener named like the default inter-broker listener is fine without the broker role.
+    const c = brokerConfigFromMap({ ...controllerOnly, listeners: "PLAINTEXT://:9093", "controller.listener.names": "PLAINTEXT" });
+    expect(c.listeners.map((l) => l.name)).toEqual(["PLAINTEXT"]);
+    expect(
+      errorOf(() => brokerConfigFromMap({ ...controllerOnly, "process.roles": "broker,controller", listeners: "PLAINTEXT://:9093", "controller.listener.names": "PLAINTEXT" }))
+        .message,
+    ).toContain("inter.broker.listener.name must be a listener name defined in advertised.listeners");
+  });
+});
+
 describe("directories", () => {
   it("log.dirs wins over log.dir; metadata.log.dir defaults to the first", () => {
     const c = brokerConfigFromMap({ "log.dir": "/x", "log.dirs": "/a, /b" });

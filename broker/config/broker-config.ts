@@ -400,7 +400,8 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
       explicitly("inter.broker.listener.name") ? "inter.broker.listener.name" : "listeners",
     );
   }
-  if (controllerListenerNames.includes(interBrokerListenerName)) {
+  // Kafka checks the inter-broker listener only for nodes with the broker role (a controller-only node has none).
+  if (isBroker && controllerListenerNames.includes(interBrokerListenerName)) {
     reject(`controller.listener.names must not contain the inter-broker listener name ${interBrokerListenerName}`, "controller.listener.names");
   }
 
@@ -412,9 +413,12 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
   if (!bootstrapResult.ok) reject(bootstrapResult.error, "controller.quorum.bootstrap.servers");
   const bootstrap = bootstrapResult.value;
   const singleNodeQuorum = voters.length === 0 && bootstrap.length === 0;
-  if (singleNodeQuorum && !isController) {
+  // Only a combined node may run the in-process quorum of itself alone (our development default):
+  // a broker-only node needs controllers to register with, and a controller-only node alone would
+  // have no broker to serve.
+  if (singleNodeQuorum && !(isBroker && isController)) {
     reject(
-      "With process.roles=broker, either controller.quorum.bootstrap.servers must list the bootstrap controllers " +
+      `With process.roles=${processRoles.join(",")}, either controller.quorum.bootstrap.servers must list the bootstrap controllers ` +
         "or controller.quorum.voters must list the voters",
       "process.roles",
     );

@@ -14,6 +14,7 @@ import { ZERO_UUID } from "../protocol/primitives.js";
 import type { TopicImage } from "../metadata/metadata-image.js";
 import { invalidTopicNameReason, isInternalTopic } from "../metadata/topic-names.js";
 import { defineHandler, type RequestContext } from "./handler.js";
+import { controllerIdForClients } from "./client-controller-id.js";
 import { aliveBrokers } from "./advertised-endpoint.js";
 
 /** Kafka sends this for authorized-operations fields that were not requested. */
@@ -97,8 +98,8 @@ export const metadataHandler = defineHandler({
       throttleTimeMs: 0,
       brokers: alive.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
       clusterId: broker.clusterId,
-      // KRaft brokers do not expose the controller; like Kafka, name an alive broker instead.
-      controllerId: alive[0]?.id ?? -1,
+      // KRaft brokers do not expose a dedicated controller; like Kafka, name an alive broker instead.
+      controllerId: controllerIdForClients(ctx, alive),
       topics,
       clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
     };

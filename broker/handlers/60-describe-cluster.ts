@@ -1,15 +1,19 @@
 // DescribeCluster: v0–v1 (Java's admin client since 2.8 and franz-go; v1 adds the endpoint type,
-// KIP-919). Answers with the registered, unfenced brokers (on the listener the request came in on,
-// as Metadata does), the cluster id, and an alive broker as controller (KRaft hides the controller). v1 asks for broker (1) or controller
-// (2) endpoints: brokers answer only for brokers — a controller request is MISMATCHED_ENDPOINT_TYPE,
-// an unknown type UNSUPPORTED_ENDPOINT_TYPE (INVALID_REQUEST in v0), with Kafka's messages.
+// KIP-919). On a broker listener: the registered, unfenced brokers (on the listener the request
+// came in on, as Metadata does), the cluster id, and as controller the quorum leader when it is an
+// alive broker, else a random alive broker (client-controller-id.ts). On a controller listener
+// (admin clients with bootstrap.controllers, `--bootstrap-controller`): the voters at their
+// controller.quorum.voters addresses and the quorum leader as controller. v1 asks for broker (1) or
+// controller (2) endpoints: asking the other kind is MISMATCHED_ENDPOINT_TYPE, an unknown type
+// UNSUPPORTED_ENDPOINT_TYPE (both INVALID_REQUEST in v0), with Kafka's messages.
 // Authorized operations, when asked for, are every cluster operation: there is no authorizer,
 // and Kafka without one reports all supported operations too.
 import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
 import { describeClusterRequestMeta, readDescribeClusterRequest } from "../protocol/generated/describe-cluster-request.gen.js";
 import { writeDescribeClusterResponse, type DescribeClusterResponse } from "../protocol/generated/describe-cluster-response.gen.js";
 import { aliveBrokers } from "./advertised-endpoint.js";
-import { defineHandler } from "./handler.js";
+import { controllerIdForClients } from "./client-controller-id.js";
+import { defineHandler, type RequestContext } from "./handler.js";
 
 const ENDPOINT_TYPE_BROKER = 1;
 const ENDPOINT_TYPE_CONTROLLER = 2;
@@ -34,12 +38,12 @@ const CLUSTER_OPERATIONS = {
 /** Utils.to32BitField: one bit per operation code. */
 export const ALL_CLUSTER_OPERATIONS = Object.values(CLUSTER_OPERATIONS).reduce((bits, code) => bits | (1 << code), 0);
 
-function failure(error: KafkaErrorName, message: string, clusterId: string): DescribeClusterResponse {
+function failure(served: number, error: KafkaErrorName, message: string, clusterId: string): DescribeClusterResponse {
   return {
     throttleTimeMs: 0,
     errorCode: errorCode(error),
     errorMessage: message,
-    endpointType: ENDPOINT_TYPE_BROKER,
+    endpointType: served,
     clusterId,
     controllerId: -1,
     brokers: [],
@@ -47,36 +51,56 @@ function failure(error: KafkaErrorName, message: string, clusterId: string): Des
   };
 }
 
-export const describeClusterHandler = defineHandler({
-  meta: describeClusterRequestMeta,
-  minVersion: 0,
-  maxVersion: 1,
-  readRequest: readDescribeClusterRequest,
-  writeResponse: writeDescribeClusterResponse,
-  handle(request, ctx): DescribeClusterResponse {
-    const { broker, apiVersion } = ctx;
-    const requested = apiVersion >= 1 ? request.endpointType : ENDPOINT_TYPE_BROKER;
-    const requestedName = ENDPOINT_TYPE_NAMES.get(requested);
-    if (requestedName === undefined) {
-      return failure(apiVersion === 0 ? "INVALID_REQUEST" : "UNSUPPORTED_ENDPOINT_TYPE", `Unsupported endpoint type ${requested}`, broker.clusterId);
-    }
-    if (requested !== ENDPOINT_TYPE_BROKER) {
-      return failure(
-        apiVersion === 0 ? "INVALID_REQUEST" : "MISMATCHED_ENDPOINT_TYPE",
-        `The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type ${requestedName}`,
-        broker.clusterId,
-      );
-    }
-    const alive = aliveBrokers(ctx);
-    return {
-      throttleTimeMs: 0,
-      errorCode: 0,
-      errorMessage: null,
-      endpointType: ENDPOINT_TYPE_BROKER,
-      clusterId: broker.clusterId,
-      controllerId: alive[0]?.id ?? -1,
-      brokers: alive.map((b) => ({ brokerId: b.id, host: b.host, port: b.port, rack: b.rack })),
-      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
-    };
-  },
+interface ClusterMembers {
+  controllerId: number;
+  nodes: { id: number; host: string; port: number; rack: string | null }[];
+}
+
+/** A DescribeCluster handler for listeners serving `served` endpoints, listing `members`. */
+function describeClusterFor(served: number, members: (ctx: RequestContext) => ClusterMembers) {
+  return defineHandler({
+    meta: describeClusterRequestMeta,
+    minVersion: 0,
+    maxVersion: 1,
+    readRequest: readDescribeClusterRequest,
+    writeResponse: writeDescribeClusterResponse,
+    handle(request, ctx): DescribeClusterResponse {
+      const { broker, apiVersion } = ctx;
+      const requested = apiVersion >= 1 ? request.endpointType : ENDPOINT_TYPE_BROKER;
+      const requestedName = ENDPOINT_TYPE_NAMES.get(requested);
+      if (requestedName === undefined) {
+        return failure(served, apiVersion === 0 ? "INVALID_REQUEST" : "UNSUPPORTED_ENDPOINT_TYPE", `Unsupported endpoint type ${requested}`, broker.clusterId);
+      }
+      if (requested !== served) {
+        return failure(
+          served,
+          apiVersion === 0 ? "INVALID_REQUEST" : "MISMATCHED_ENDPOINT_TYPE",
+          `The request was sent to an endpoint of type ${ENDPOINT_TYPE_NAMES.get(served)}, but we wanted an endpoint of type ${requestedName}`,
+          broker.clusterId,
+        );
+      }
+      const { controllerId, nodes } = members(ctx);
+      return {
+        throttleTimeMs: 0,
+        errorCode: 0,
+        errorMessage: null,
+        endpointType: served,
+        clusterId: broker.clusterId,
+        controllerId,
+        brokers: nodes.map((b) => ({ brokerId: b.id, host: b.host, port: b.port, rack: b.rack })),
+        clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+      };
+    },
+  });
+}
+
+export const describeClusterHandler = describeClusterFor(ENDPOINT_TYPE_BROKER, (ctx) => {
+  const alive = aliveBrokers(ctx);
+  return { controllerId: controllerIdForClients(ctx, alive), nodes: alive };
 });
+
+/** What a controller listener answers: the voters, and the quorum leader (-1 while there is none). */
+export const describeClusterControllersHandler = describeClusterFor(ENDPOINT_TYPE_CONTROLLER, (ctx) => ({
+  controllerId: ctx.broker.metadata.quorum.leaderId,
+  nodes: ctx.broker.config.controllerQuorumVoters.map((v) => ({ id: v.id, host: v.host, port: v.port, rack: null })),
+}));

@@ -1,11 +1,16 @@
 // Requests that change cluster metadata (CreateTopics, DeleteTopics, CreatePartitions,
-// AlterConfigs, IncrementalAlterConfigs) are decided by the active controller — the metadata
-// quorum's leader — as in KRaft, where brokers forward them. A node that is not the leader sends
-// the request on, unchanged and at the client's version, to the leader's broker listener
-// (inter.broker.listener.name) and relays the answer. A forwarded request is never forwarded
-// again: if leadership moved meanwhile, the client gets NOT_CONTROLLER and retries.
+// AlterConfigs, IncrementalAlterConfigs, ElectLeaders, partition reassignments) and DescribeQuorum
+// are answered by the active controller — the metadata quorum's leader — as in KRaft, where
+// brokers forward them. A broker that is not the leader sends the request on, unchanged and at the
+// client's version, to the leader's controller listener (its address from
+// controller.quorum.voters, as the controller channel reaches it: a dedicated controller has no
+// other listener) and relays the answer. Kafka wraps it in an Envelope; we re-send it with a
+// client id naming the forwarding node (addressedNode). A forwarded request is never forwarded
+// again, and a controller listener never forwards: off the leader the answer is the handler's
+// refusal (NOT_CONTROLLER), and the client retries.
 import { apiCall, KafkaConnection } from "../client/kafka-connection.js";
-import type { MetadataStore } from "../metadata/metadata-store.js";
+import type { HostPort } from "../config/listeners.js";
+import type { QuorumNode } from "../metadata/raft/quorum-node.js";
 import type { Reader, Writer } from "../protocol/primitives.js";
 import type { ApiHandler, RequestContext } from "./handler.js";
 
@@ -18,15 +23,18 @@ export class ControllerForwarder {
   private connection: { leaderId: number; conn: Promise<KafkaConnection> } | undefined;
 
   constructor(
-    private readonly nodeId: number,
-    private readonly metadata: MetadataStore,
-    private readonly listenerName: string,
+    private readonly opts: {
+      nodeId: number;
+      quorum: Pick<QuorumNode, "leaderId">;
+      /** The voters' controller listeners (controller.quorum.voters). */
+      voters: ReadonlyMap<number, HostPort>;
+    },
   ) {}
 
-  /** The leader's endpoint on the inter-broker listener, if it is a registered broker. */
+  /** The quorum leader's controller listener, once a leader is known. */
   private leaderEndpoint(): { leaderId: number; host: string; port: number } | undefined {
-    const leaderId = this.metadata.quorum.leaderId;
-    const endpoint = this.metadata.image.brokers.get(leaderId)?.endpoints.find((e) => e.name === this.listenerName);
+    const leaderId = this.opts.quorum.leaderId;
+    const endpoint = this.opts.voters.get(leaderId);
     return endpoint ? { leaderId, host: endpoint.host, port: endpoint.port } : undefined;
   }
 
@@ -39,10 +47,10 @@ export class ControllerForwarder {
     request: Req,
   ): Promise<Res | undefined> {
     const target = this.leaderEndpoint();
-    if (!target || target.leaderId === this.nodeId) return undefined;
+    if (!target || target.leaderId === this.opts.nodeId) return undefined;
     if (!this.connection || this.connection.leaderId !== target.leaderId) {
       void this.connection?.conn.then((c) => c.close(), () => undefined);
-      const conn = KafkaConnection.connect(target.host, target.port, { clientId: `${FORWARDED_CLIENT_PREFIX}${this.nodeId}`, timeoutMs: 5000 });
+      const conn = KafkaConnection.connect(target.host, target.port, { clientId: `${FORWARDED_CLIENT_PREFIX}${this.opts.nodeId}`, timeoutMs: 5000 });
       this.connection = { leaderId: target.leaderId, conn };
       const forget = () => {
         if (this.connection?.conn === conn) this.connection = undefined;
@@ -74,24 +82,25 @@ export function addressedNode(ctx: RequestContext): number {
 
 /**
  * Wraps a handler so that, off the quorum leader, its requests are forwarded to the leader.
- * `refused` builds the answer when that is impossible (every entry NOT_CONTROLLER).
+ * `refused` builds the answer when that is impossible (every entry NOT_CONTROLLER): no leader
+ * reachable, a request forwarded to us already, or a controller listener (no forwarder) off the leader.
  */
 export function forwardedToController<Req, Res>(
   handler: ApiHandler<Req, Res>,
   codecs: {
     writeRequest: (w: Writer, v: number, o: Req) => void;
     readResponse: (r: Reader, v: number) => Res;
-    refused: (request: Req, version: number) => Res;
+    refused: (request: Req, version: number, ctx: RequestContext) => Res | Promise<Res>;
   },
 ): ApiHandler<Req, Res> {
   return {
     ...handler,
     async handle(request, ctx) {
       const { broker } = ctx;
-      if (broker.metadata.quorum.isLeader || !broker.forwarder) return handler.handle(request, ctx);
-      if (ctx.clientId?.startsWith(FORWARDED_CLIENT_PREFIX)) return codecs.refused(request, ctx.apiVersion);
+      if (broker.metadata.quorum.isLeader || broker.config.singleNodeQuorum) return handler.handle(request, ctx);
+      if (!broker.forwarder || ctx.clientId?.startsWith(FORWARDED_CLIENT_PREFIX)) return codecs.refused(request, ctx.apiVersion, ctx);
       const response = await broker.forwarder.forward(handler.meta, ctx.apiVersion, codecs.writeRequest, codecs.readResponse, request);
-      return response ?? codecs.refused(request, ctx.apiVersion);
+      return response ?? codecs.refused(request, ctx.apiVersion, ctx);
     },
   };
 }

@@ -17,6 +17,7 @@ import type { TopicImage } from "../metadata/metadata-image.js";
 import { Reader, Writer } from "../protocol/primitives.js";
 import { buildRecordBatch } from "../protocol/records.js";
 import { openTopicLogs } from "../topics/open-topic-logs.js";
+import type { TopicManager } from "../topics/topic-manager.js";
 import { FetchSessionCache } from "./fetch/fetch-session-cache.js";
 import type { ApiHandler, ConnectionInfo, RequestContext } from "./handler.js";
 import { HandlerRegistry } from "./registry.js";
@@ -35,6 +36,8 @@ export interface TestBrokerOptions {
 
 export interface TestBroker {
   readonly services: BrokerServices;
+  /** services.topics as the broker's TopicManager (reconcile passes, listeners). */
+  readonly topicManager: TopicManager;
   /** The temp directory holding metadata and log dirs; removed by close(). */
   readonly dir: string;
   readonly logDir: string;
@@ -122,6 +125,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
 
   const broker: TestBroker = {
     services,
+    topicManager: topics,
     dir,
     logDir,
     context(apiKey, apiVersion, overrides = {}) {

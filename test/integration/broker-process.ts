@@ -25,6 +25,8 @@ export interface StartOptions {
   dataDir?: string;
   overrides?: string[];
   startTimeoutMs?: number;
+  /** The log message that says the node is up: "broker started" unless it has no broker role ("controller started"). */
+  startedMessage?: string;
 }
 
 /** State and CPU seconds of a process, from /proc: tells a busy loop from a wait. */
@@ -68,7 +70,7 @@ export async function startBroker(opts: StartOptions = {}): Promise<BrokerProces
         return;
       }
       logs.push(entry);
-      if (entry.msg === "broker started") {
+      if (entry.msg === (opts.startedMessage ?? "broker started")) {
         clearTimeout(timer);
         const listening = logs.find((l) => l.msg === "listening");
         resolvePort(Number(listening?.port));

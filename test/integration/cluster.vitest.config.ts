@@ -12,6 +12,7 @@ export const CLUSTER_TESTS = [
   "test/integration/follower-fetching.test.ts",
   "test/integration/unclean-election.test.ts",
   "test/integration/group-coordinator-failover.test.ts",
+  "test/integration/dedicated-controllers.test.ts",
 ];
 
 export default defineConfig({

@@ -1,5 +1,6 @@
 // A cluster of `millrace broker` processes on loopback for tests: every node combined
-// (broker + controller voter), formatted with one cluster id, racks a, b, c, …; and the small
+// (broker + controller voter), or dedicated controllers 1..M and brokers M+1..M+N
+// (LocalCluster.startDedicated); formatted with one cluster id, brokers on racks a, b, c, …; and the small
 // Kafka-protocol probes the tests use (DescribeQuorum, Metadata, CreateTopics, Fetch), spoken
 // with our own client so the checks do not depend on another client's retries.
 import { spawnSync } from "node:child_process";
@@ -31,8 +32,12 @@ const FETCH = apiCall(FetchReq.fetchRequestMeta, 12, FetchReq.writeFetchRequest,
 
 export const RACKS = ["a", "b", "c", "d", "e"];
 
+export type NodeRoles = "broker,controller" | "controller" | "broker";
+
 export interface ClusterNode {
   readonly id: number;
+  /** process.roles; combined when absent. */
+  readonly roles?: NodeRoles;
   readonly dataDir: string;
   readonly port: number;
   readonly controllerPort: number;
@@ -55,12 +60,23 @@ export class LocalCluster {
   ) {}
 
   /** Formats and starts `size` combined nodes (all at once: a node starts once the quorum has a leader). */
-  static async start(size: number, overrides: string[] = []): Promise<LocalCluster> {
+  static start(size: number, overrides: string[] = []): Promise<LocalCluster> {
+    return LocalCluster.startNodes(Array.from({ length: size }, () => "broker,controller"), overrides);
+  }
+
+  /** Formats and starts dedicated controllers 1..`controllers` and brokers after them. */
+  static startDedicated(opts: { controllers: number; brokers: number }, overrides: string[] = []): Promise<LocalCluster> {
+    const roles: NodeRoles[] = [...Array.from({ length: opts.controllers }, () => "controller" as const), ...Array.from({ length: opts.brokers }, () => "broker" as const)];
+    return LocalCluster.startNodes(roles, overrides);
+  }
+
+  private static async startNodes(roles: NodeRoles[], overrides: string[]): Promise<LocalCluster> {
     const nodes: ClusterNode[] = [];
-    for (let id = 1; id <= size; id++) {
-      nodes.push({ id, dataDir: mkdtempSync(join(tmpdir(), `millrace-cluster-${id}-`)), port: await stablePort(), controllerPort: await stablePort() });
+    for (const [i, role] of roles.entries()) {
+      const id = i + 1;
+      nodes.push({ id, roles: role, dataDir: mkdtempSync(join(tmpdir(), `millrace-cluster-${id}-`)), port: await stablePort(), controllerPort: await stablePort() });
     }
-    const voters = nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
+    const voters = nodes.filter(hasController).map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
     const cluster = new LocalCluster(nodes, voters, overrides);
     const clusterId = spawnSync(process.execPath, [BROKER_MAIN, "storage", "random-uuid"], { encoding: "utf8" }).stdout.trim();
     for (const n of nodes) {
@@ -80,6 +96,16 @@ export class LocalCluster {
 
   get running(): ClusterNode[] {
     return this.nodes.filter((n) => n.process);
+  }
+
+  /** The nodes with the broker role (the ones clients talk to). */
+  get brokers(): ClusterNode[] {
+    return this.nodes.filter(hasBroker);
+  }
+
+  /** The nodes with the controller role (the quorum's voters). */
+  get controllers(): ClusterNode[] {
+    return this.nodes.filter(hasController);
   }
 
   async kill(id: number): Promise<void> {
@@ -105,13 +131,16 @@ export class LocalCluster {
   }
 
   private nodeArgs(n: ClusterNode): string[] {
+    const listeners = [hasBroker(n) ? `PLAINTEXT://127.0.0.1:${n.port}` : null, hasController(n) ? `CONTROLLER://127.0.0.1:${n.controllerPort}` : null];
     return [
+      `process.roles=${n.roles ?? "broker,controller"}`,
       `node.id=${n.id}`,
       `log.dirs=${n.dataDir}`,
-      `listeners=PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}`,
+      `listeners=${listeners.filter((l) => l !== null).join(",")}`,
       "controller.listener.names=CONTROLLER",
       `controller.quorum.voters=${this.voters}`,
-      `broker.rack=${RACKS[n.id - 1]}`,
+      // Racks go round the brokers in id order: a, b, c, …
+      ...(hasBroker(n) ? [`broker.rack=${RACKS[this.brokers.indexOf(n)]}`] : []),
       ...this.overrides,
     ].flatMap((o) => ["--override", o]);
   }
@@ -120,7 +149,7 @@ export class LocalCluster {
     const args = this.nodeArgs(n).filter((_, i, all) => all[i - 1] === "--override");
     // (A start that never reported "broker started" was once retried here: the controller's
     // commit queue could stall on a lost high-watermark wakeup, fixed in the quorum machine.)
-    return startBroker({ dataDir: n.dataDir, startTimeoutMs: 45_000, overrides: args });
+    return startBroker({ dataDir: n.dataDir, startTimeoutMs: 45_000, overrides: args, startedMessage: hasBroker(n) ? "broker started" : "controller started" });
   }
 
   // ── Probes ──────────────────────────────────────────────────────────────────────────────────
@@ -129,7 +158,7 @@ export class LocalCluster {
   async quorumLeader(timeoutMs = 30_000): Promise<{ node: ClusterNode; epoch: number; voters: number }> {
     return vi.waitFor(
       async () => {
-        const answers = await Promise.all(this.running.map(async (n) => ({ n, d: await describeQuorum(n) })));
+        const answers = await Promise.all(this.running.filter(hasController).map(async (n) => ({ n, d: await describeQuorum(n) })));
         const leaders = answers.filter((a) => a.d?.errorCode === 0 && a.d.leaderId === a.n.id);
         if (leaders.length !== 1) throw new Error(`no single leader yet: ${JSON.stringify(answers.map((a) => [a.n.id, a.d?.errorCode, a.d?.leaderId]))}`);
         const d = leaders[0]!.d!;
@@ -138,6 +167,14 @@ export class LocalCluster {
       { timeout: timeoutMs, interval: 100 },
     );
   }
+}
+
+export function hasBroker(n: ClusterNode): boolean {
+  return (n.roles ?? "broker,controller").includes("broker");
+}
+
+export function hasController(n: ClusterNode): boolean {
+  return (n.roles ?? "broker,controller").includes("controller");
 }
 
 async function withConnection<T>(port: number, use: (conn: KafkaConnection) => Promise<T>): Promise<T> {

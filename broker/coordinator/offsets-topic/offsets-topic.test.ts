@@ -170,7 +170,7 @@ describe("__consumer_offsets on a broker", () => {
       const groups = new GroupCoordinator({ config: groupCoordinatorConfig({ offsetsTopicNumPartitions: 3 }), log: partitionLog(tb), topics: topicsFromImage(s.metadata.image), leadership: topic, logger });
       groups.startup();
       const follow = coordinatorElections({ nodeId: 1, metadata: s.metadata, logs: s.logs, groups, partitionCount: 3, logger });
-      s.topics.onReconciled(() => void follow());
+      tb.topicManager.onReconciled(() => void follow());
       return { groups, follow };
     };
     await b.createTopic("orders", 2);

@@ -14,7 +14,7 @@ import type { TopicImage } from "../../metadata/metadata-image.js";
 import { errorName, type KafkaErrorName } from "../../protocol/errors.js";
 import { createTopicsRequestMeta, writeCreateTopicsRequest } from "../../protocol/generated/create-topics-request.gen.js";
 import { readCreateTopicsResponse } from "../../protocol/generated/create-topics-response.gen.js";
-import type { TopicManager } from "../../topics/topic-manager.js";
+import type { TopicAdmin } from "../../topics/topic-admin.js";
 import type { OffsetsTopicLeadership } from "../group/offsets-leadership.js";
 
 export const OFFSETS_TOPIC = "__consumer_offsets";
@@ -32,7 +32,7 @@ export interface OffsetsTopicOptions {
   readonly nodeId: number;
   readonly config: OffsetsTopicSettings;
   readonly metadata: MetadataStore;
-  readonly topics: TopicManager;
+  readonly topics: TopicAdmin;
   /** Sends CreateTopics to the active controller; null on a single node (it is the controller). */
   readonly forwarder: ControllerForwarder | null;
   readonly logger: Logger;

@@ -2,8 +2,22 @@
 // EndQuorumEpoch, Fetch of the metadata log, DescribeQuorum), broker registration,
 // heartbeats, ISR changes (AlterPartition) and producer id blocks (AllocateProducerIds), and ApiVersions, which is derived
 // from this table — so, as in Kafka, a controller listener advertises only controller APIs.
+// Like Kafka's controller it also decides the metadata changes brokers forward to it
+// (controller-forwarding.ts: CreateTopics, DeleteTopics, CreatePartitions, AlterConfigs,
+// IncrementalAlterConfigs, ElectLeaders, partition reassignments; NOT_CONTROLLER off the leader)
+// and answers DescribeCluster for controller endpoints (admin clients with bootstrap.controllers).
+// Everything here must make do with the metadata side of a node (roles/controller-listeners.ts).
 import { apiVersionsHandler } from "../18-api-versions.js";
+import { createTopicsHandler } from "../19-create-topics.js";
+import { deleteTopicsHandler } from "../20-delete-topics.js";
+import { alterConfigsHandler } from "../33-alter-configs.js";
+import { createPartitionsHandler } from "../37-create-partitions.js";
+import { electLeadersHandler } from "../43-elect-leaders.js";
+import { incrementalAlterConfigsHandler } from "../44-incremental-alter-configs.js";
+import { alterPartitionReassignmentsHandler } from "../45-alter-partition-reassignments.js";
+import { listPartitionReassignmentsHandler } from "../46-list-partition-reassignments.js";
 import { describeQuorumHandler } from "../55-describe-quorum.js";
+import { describeClusterControllersHandler } from "../60-describe-cluster.js";
 import type { ApiHandler } from "../handler.js";
 import type { HandlerRegistry } from "../registry.js";
 import { metadataFetchHandler } from "./01-metadata-fetch.js";
@@ -28,6 +42,15 @@ const CONTROLLER_HANDLERS: ApiHandler<any, any>[] = [
   brokerRegistrationHandler,
   brokerHeartbeatHandler,
   allocateProducerIdsHandler,
+  createTopicsHandler,
+  deleteTopicsHandler,
+  createPartitionsHandler,
+  alterConfigsHandler,
+  incrementalAlterConfigsHandler,
+  electLeadersHandler,
+  alterPartitionReassignmentsHandler,
+  listPartitionReassignmentsHandler,
+  describeClusterControllersHandler,
 ];
 
 export function registerControllerHandlers(registry: HandlerRegistry): void {
