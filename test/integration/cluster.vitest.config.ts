@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 //   npx vitest run --config test/integration/cluster.vitest.config.ts
 export const CLUSTER_TESTS = [
   "test/integration/metadata-quorum.test.ts",
+  "test/integration/metadata-snapshots.test.ts",
   "test/integration/replication.test.ts",
   "test/integration/cluster-up.test.ts",
   "test/integration/kafka-tools.test.ts",
