@@ -2,7 +2,8 @@
 // snapshots its metadata image and the log loses its front; a node stopped meanwhile comes back
 // behind the leader's log start and catches up through FetchSnapshot (its image then equals the
 // others', as its own Metadata and DescribeConfigs answers show); a restarted node loads its own
-// snapshot; and Kafka's kafka-dump-log reads our .checkpoint files.
+// snapshot; and Kafka's kafka-dump-log reads our .checkpoint files. A broker-only node (a quorum
+// observer) behind the log start catches up the same way.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
@@ -13,7 +14,7 @@ import { readDescribeConfigsResponse } from "../../broker/protocol/generated/des
 import { defaultMetadataRequest, metadataRequestMeta, writeMetadataRequest } from "../../broker/protocol/generated/metadata-request.gen.js";
 import { readMetadataResponse } from "../../broker/protocol/generated/metadata-response.gen.js";
 import { kafkaTool } from "./kafka-tool.js";
-import { createTopicVia, describeQuorum, LocalCluster, type ClusterNode } from "./local-cluster.js";
+import { brokersSeenBy, createTopicVia, describeQuorum, LocalCluster, type ClusterNode } from "./local-cluster.js";
 
 const METADATA = apiCall(metadataRequestMeta, 12, writeMetadataRequest, readMetadataResponse);
 const DESCRIBE_CONFIGS = apiCall(describeConfigsRequestMeta, 4, writeDescribeConfigsRequest, readDescribeConfigsResponse);
@@ -64,6 +65,36 @@ function logsOf(node: ClusterNode, msg: string): Record<string, unknown>[] {
   return (node.process?.logs ?? []).filter((l) => l.msg === msg);
 }
 
+/**
+ * Metadata churn sent to `via`: topics created and deleted, configs changed, until the quorum
+ * leader's log starts past `end`. Returns the topics left.
+ */
+async function churnPast(leader: ClusterNode, via: ClusterNode, end: bigint, replicationFactor: number): Promise<string[]> {
+  const admin = new Kafka({ brokers: [`127.0.0.1:${via.port}`], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const alive: string[] = [];
+  const logStart = () => Math.max(0, ...logsOf(leader, "metadata log start moved to a snapshot").map((l) => Number(l.logStartOffset)));
+  try {
+    for (let i = 0; i < 400 && logStart() <= Number(end); i++) {
+      const name = `churn-${i}`;
+      expect(await createTopicVia(via, name, 2, replicationFactor, { "retention.ms": String(60_000 + i) })).toBe(0);
+      if (i % 3 === 2) {
+        await admin.deleteTopics({ topics: [name] });
+      } else {
+        alive.push(name);
+        if (i % 2 === 0) {
+          await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name, configEntries: [{ name: "cleanup.policy", value: "compact" }] }] });
+        }
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  expect(logStart()).toBeGreaterThan(Number(end));
+  expect(logsOf(leader, "metadata snapshot written").length).toBeGreaterThan(0);
+  return alive;
+}
+
 function checkpoints(node: ClusterNode): string[] {
   return readdirSync(join(node.dataDir, "__cluster_metadata-0")).filter((f) => f.endsWith(".checkpoint")).sort();
 }
@@ -87,27 +118,8 @@ describe("metadata snapshots in a cluster", () => {
       { timeout: 10_000, interval: 100 },
     );
 
-    // Metadata churn through the leader: topics created and deleted, configs changed, until the
-    // leader's log starts past everything the stopped node has.
-    const admin = new Kafka({ brokers: [`127.0.0.1:${leader.port}`], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const alive: string[] = [];
-    const logStart = () => Math.max(0, ...logsOf(leader, "metadata log start moved to a snapshot").map((l) => Number(l.logStartOffset)));
-    for (let i = 0; i < 400 && logStart() <= Number(laggingEnd); i++) {
-      const name = `churn-${i}`;
-      expect(await createTopicVia(leader, name, 2, 2, { "retention.ms": String(60_000 + i) })).toBe(0);
-      if (i % 3 === 2) {
-        await admin.deleteTopics({ topics: [name] });
-      } else {
-        alive.push(name);
-        if (i % 2 === 0) {
-          await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name, configEntries: [{ name: "cleanup.policy", value: "compact" }] }] });
-        }
-      }
-    }
-    await admin.disconnect();
-    expect(logStart()).toBeGreaterThan(Number(laggingEnd));
-    expect(logsOf(leader, "metadata snapshot written").length).toBeGreaterThan(0);
+    // Metadata churn through the leader until its log starts past everything the stopped node has.
+    const alive = await churnPast(leader, leader, laggingEnd, 2);
 
     // Back, it is told of the leader's snapshot, fetches it and starts its log there.
     await cluster.restart(lagging.id);
@@ -160,5 +172,31 @@ describe("metadata snapshots in a cluster", () => {
     for (const n of cluster.running) {
       expect((n.process?.logs ?? []).filter((l) => (l.level as number) >= 50 && /metadata|snapshot/.test(String(l.msg)))).toEqual([]);
     }
+  }, 240_000);
+
+  it("a broker-only node (an observer) behind the log start catches up through FetchSnapshot", async () => {
+    await cluster?.close();
+    cluster = await LocalCluster.startDedicated({ controllers: 3, brokers: 2 }, OVERRIDES);
+    const leader = (await cluster.quorumLeader()).node;
+    const [via, observer] = cluster.brokers as [ClusterNode, ClusterNode];
+    expect(await cluster.stop(observer.id)).toBe(0);
+    const observerEnd = await vi.waitFor(
+      async () => {
+        const seen = (await describeQuorum(leader))?.observers.find((o) => o.replicaId === observer.id);
+        if (!seen || seen.logEndOffset < 0n) throw new Error("the leader has no fetch offset for the stopped observer yet");
+        return seen.logEndOffset;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    // (KafkaJS would try the stopped broker while Metadata still lists it.)
+    await vi.waitFor(async () => expect((await brokersSeenBy(via)).map(([id]) => id)).not.toContain(observer.id), { timeout: 15_000, interval: 200 });
+    const alive = await churnPast(leader, via, observerEnd, 1);
+
+    await cluster.restart(observer.id);
+    expect(logsOf(observer, "metadata snapshot fetched from the leader; the log starts again at its end").length).toBeGreaterThan(0);
+    expect(logsOf(observer, "metadata image loaded from a snapshot").map((l) => l.source)).toContain("leader");
+    await vi.waitFor(async () => expect(await topicsSeenBy(observer)).toEqual(await topicsSeenBy(via)), { timeout: 15_000, interval: 200 });
+    expect(Object.keys(await topicsSeenBy(observer))).toEqual(expect.arrayContaining(alive));
+    expect(await topicConfigSeenBy(observer, alive.at(-1)!, "retention.ms")).toBe(await topicConfigSeenBy(via, alive.at(-1)!, "retention.ms"));
   }, 240_000);
 });
