@@ -1,8 +1,9 @@
 // `millrace cluster up`: a 4-node cluster (3 combined controller+broker nodes, 1 broker-only)
 // over racks a, b, c; one `bootstrap=` line when ready; a replicated topic works end to end
-// (idempotent acks=all producer, consumer); SIGTERM stops every node and exits 0.
+// (idempotent acks=all producer, consumer); SIGTERM stops every node and exits 0. With
+// --dedicated-controllers: a controller-only node 1, brokers 2 and 3, bootstrap= naming a broker.
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -67,6 +68,44 @@ describe("millrace cluster up", () => {
     }
     expect(await exited).toBe(0);
     expect(pids.filter(alive)).toEqual([]);
+  }, 240_000);
+
+  it("with --dedicated-controllers runs controller-only nodes first and names a broker as bootstrap", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "millrace-cluster-up-dedicated-"));
+    const child = spawn(process.execPath, [BROKER_MAIN, "cluster", "up", "--brokers", "2", "--controllers", "1", "--dedicated-controllers", "--racks", "a,b", "--data-dir", dataDir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const nodes: { id: number; pid: number; roles: string }[] = [];
+    createInterface({ input: child.stderr! }).on("line", (line) => {
+      const m = /^node (\d+) pid=(\d+) dir=\S+ (\S+)$/.exec(line);
+      if (m) nodes.push({ id: Number(m[1]), pid: Number(m[2]), roles: m[3]! });
+    });
+    try {
+      const bootstrap = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no bootstrap line within 120 s")), 120_000);
+        createInterface({ input: child.stdout! }).on("line", (line) => {
+          if (line.startsWith("bootstrap=")) {
+            clearTimeout(timer);
+            resolve(line.slice("bootstrap=".length));
+          }
+        });
+        void exited.then((code) => reject(new Error(`cluster up exited with ${code} before it was ready`)));
+      });
+      expect(nodes.map((n) => [n.id, n.roles])).toEqual([[1, "controller"], [2, "broker"], [3, "broker"]]);
+      const controllerProperties = readFileSync(join(dataDir, "node-1", "server.properties"), "utf8");
+      expect(controllerProperties).toContain("process.roles=controller\n");
+      expect(controllerProperties).toMatch(/^listeners=CONTROLLER:\/\/127\.0\.0\.1:\d+$/m);
+      expect(controllerProperties).not.toContain("broker.rack");
+      expect(readFileSync(join(dataDir, "node-2", "server.properties"), "utf8")).toContain(`listeners=PLAINTEXT://${bootstrap}\n`);
+      const entry: ClusterNode = { id: 0, dataDir, port: Number(bootstrap.split(":")[1]), controllerPort: 0 };
+      await vi.waitFor(async () => expect(await brokersSeenBy(entry)).toEqual([[2, "a"], [3, "b"]]), { timeout: 10_000, interval: 100 });
+      expect(await createTopicVia(entry, "dedicated", 2, 2)).toBe(0);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect(nodes.map((n) => n.pid).filter(alive)).toEqual([]);
   }, 240_000);
 });
 

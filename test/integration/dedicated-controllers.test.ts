@@ -76,6 +76,33 @@ describe("dedicated controllers: 3 controller-only nodes and 3 brokers", () => {
     for (const row of rows) expect(/Replicas:\s*([\d,]+)/.exec(row)![1]!.split(",").map(Number).sort()).toEqual(BROKER_IDS);
     await vi.waitFor(async () => expect((await partitionsSeenBy(b4!, "events")).every((p) => p.isr.length === 3)).toBe(true), { timeout: 30_000, interval: 100 });
 
+    // The other metadata changes a broker forwards, decided on a controller-only node (whose
+    // controller listener has no broker services to reach for).
+    const tools = client().admin();
+    await tools.connect();
+    try {
+      expect(await tools.createTopics({ topics: [{ topic: "scratch", numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true })).toBe(true);
+      await tools.createPartitions({ topicPartitions: [{ topic: "scratch", count: 2 }] });
+      await vi.waitFor(async () => expect(await partitionsSeenBy(b4!, "scratch")).toHaveLength(2), { timeout: 30_000, interval: 100 });
+      await tools.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: "scratch", configEntries: [{ name: "retention.ms", value: "3600000" }] }] });
+      await vi.waitFor(
+        async () => {
+          const configs = await tools.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: "scratch", configNames: ["retention.ms"] }] });
+          expect(configs.resources[0]!.configEntries[0]!.configValue).toBe("3600000");
+        },
+        { timeout: 30_000, interval: 200 },
+      );
+      await tools.deleteTopics({ topics: ["scratch"] });
+      await vi.waitFor(async () => expect(await tools.listTopics()).not.toContain("scratch"), { timeout: 30_000, interval: 200 });
+    } finally {
+      await tools.disconnect();
+    }
+    const election = kafkaTool("org.apache.kafka.tools.LeaderElectionCommand", ["--bootstrap-server", bootstrap, "--election-type", "PREFERRED", "--topic", "events", "--partition", "0"]);
+    expect(election.status, `${election.stdout}\n${election.stderr}`).toBe(0);
+    const reassignments = kafkaTool("org.apache.kafka.tools.reassign.ReassignPartitionsCommand", ["--bootstrap-server", bootstrap, "--list"]);
+    expect(reassignments.status, reassignments.stderr).toBe(0);
+    expect(reassignments.stdout).toContain("No partition reassignments found.");
+
     // acks=all produce, then a consumer group (its __consumer_offsets is created through the controller too).
     const producer = client().producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
