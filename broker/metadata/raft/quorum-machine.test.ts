@@ -234,6 +234,17 @@ describe("QuorumMachine", () => {
       expect(stale.error).toBe("FENCED_LEADER_EPOCH");
     });
 
+    it("a voter downloading a snapshot counts as heard from (check-quorum keeps the leader)", () => {
+      const { machine, snapshot } = leaderWithSnapshot();
+      for (let now = 2000; now <= 9000; now += 1000) {
+        machine.handleRequest(2, { kind: "fetchSnapshot", replicaId: 2, epoch: 1, snapshotId: snapshot.id, position: 0n, maxBytes: 1 }, now);
+        machine.tick(now);
+      }
+      expect(machine.isLeader).toBe(true);
+      machine.tick(9000 + 3001); // then silence: it resigns
+      expect(machine.roleName).toBe("resigned");
+    });
+
     it("a follower told of a snapshot switches to FetchSnapshot, installs it, and fetches on from its end", () => {
       const follower = node(2, { saved: { epoch: 1, votedId: NO_VOTE, leaderId: 1 }, log: logWith(1) });
       const installed: RaftSnapshot[] = [];

@@ -266,7 +266,7 @@ export class QuorumMachine {
         response = this.onFetch(request, now);
         break;
       case "fetchSnapshot":
-        response = this.onFetchSnapshot(request);
+        response = this.onFetchSnapshot(request, now);
         break;
     }
     this.sendWhatIsDue(now);
@@ -357,7 +357,7 @@ export class QuorumMachine {
   }
 
   /** A piece of our latest snapshot, for a follower behind our log start (leader only, as in KRaft). */
-  private onFetchSnapshot(req: FetchSnapshotRequest): FetchSnapshotResponse {
+  private onFetchSnapshot(req: FetchSnapshotRequest, now: number): FetchSnapshotResponse {
     const reply = (error: FetchSnapshotResponse["error"], extra: Partial<FetchSnapshotResponse> = {}): FetchSnapshotResponse => ({
       kind: "fetchSnapshot",
       error,
@@ -372,6 +372,9 @@ export class QuorumMachine {
     if (req.epoch < this.epoch) return reply("FENCED_LEADER_EPOCH");
     if (req.epoch > this.epoch) return reply("UNKNOWN_LEADER_EPOCH");
     if (this.role.name !== "leader") return reply("NOT_LEADER_OR_FOLLOWER");
+    // A voter downloading a snapshot is in touch (check-quorum must not count it as gone).
+    const voter = this.role.replicas.get(req.replicaId);
+    if (voter) voter.lastFetchMs = now;
     const snapshot = this.log.latestSnapshot;
     if (!snapshot || snapshot.id.offset !== req.snapshotId.offset || snapshot.id.epoch !== req.snapshotId.epoch) return reply("SNAPSHOT_NOT_FOUND");
     const size = BigInt(snapshot.bytes.length);
