@@ -68,10 +68,8 @@ export class MetadataLogStore implements RaftLogListener {
     }
     snapshots = snapshots.filter((s) => s.id.offset >= disk.logStartOffset);
     const latest = snapshots.at(-1);
-    // The log starts at the oldest snapshot kept (its epoch is the one before the log's first batch).
-    let anchor = snapshots[0]?.id ?? { offset: disk.logStartOffset, epoch: 0 };
-    let batches = await readBatches(disk, dir, anchor.offset);
-    if (latest && !holdsEnd(anchor, batches, latest.id)) {
+    let batches = await readBatches(disk, dir, disk.logStartOffset);
+    if (latest && !reaches(disk.logStartOffset, disk.logEndOffset, batches, latest.id)) {
       // A snapshot fetched from the leader whose log truncation did not reach the disk before a
       // stop (the log ends before it, or diverges from it): the log starts again at the snapshot.
       logger.info(
@@ -81,11 +79,12 @@ export class MetadataLogStore implements RaftLogListener {
       await disk.truncateFullyAndStartAt(latest.id.offset);
       for (const s of snapshots.slice(0, -1)) deleteSnapshotFile(dir, s.id);
       snapshots = [latest];
-      anchor = latest.id;
       batches = [];
     }
+    // The log starts at the oldest snapshot kept (its epoch is the one before the log's first batch).
+    const anchor = snapshots[0]?.id ?? { offset: disk.logStartOffset, epoch: 0 };
     const log = new RaftLog(anchor);
-    log.append(batches);
+    log.append(batches.filter((b) => b.baseOffset >= anchor.offset));
     log.markFlushed(log.endOffset);
     if (latest) log.addSnapshot(latest);
     const store = new MetadataLogStore(dir, disk, log, logger, onFlushed, opts.onSnapshotInstalled);
@@ -197,8 +196,12 @@ async function readBatches(disk: PartitionLog, dir: string, from: bigint): Promi
   return batches;
 }
 
-/** Whether a log from `start` with these batches ends a batch exactly at `id`, in `id`'s epoch. */
-function holdsEnd(start: OffsetAndEpoch, batches: readonly RaftBatch[], id: OffsetAndEpoch): boolean {
-  if (id.offset === start.offset) return id.epoch === start.epoch;
+/**
+ * Whether the durable log (from `start` to `end`, these batches) reaches a snapshot's end: a batch
+ * of the snapshot's epoch ends right before it, or the log starts there (nothing before it to compare).
+ */
+function reaches(start: bigint, end: bigint, batches: readonly RaftBatch[], id: OffsetAndEpoch): boolean {
+  if (id.offset > end) return false;
+  if (id.offset === start) return true;
   return batches.some((b) => b.lastOffset === id.offset - 1n && b.epoch === id.epoch);
 }
