@@ -66,6 +66,7 @@ describe("MetadataLogStore with snapshots", () => {
     await store.close();
     const reopened = await MetadataLogStore.open(dir, logger, () => undefined);
     expect([reopened.log.startOffset, reopened.log.endOffset, reopened.log.lastEpoch]).toEqual([20n, 20n, 4]);
+    expect(reopened.log.latestSnapshot?.id).toEqual({ offset: 20n, epoch: 4 });
     await reopened.close();
   });
 });
