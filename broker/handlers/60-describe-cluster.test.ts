@@ -6,7 +6,7 @@ import {
   writeDescribeClusterResponse,
   type DescribeClusterResponse,
 } from "../protocol/generated/describe-cluster-response.gen.js";
-import { ALL_CLUSTER_OPERATIONS, describeClusterHandler } from "./60-describe-cluster.js";
+import { ALL_CLUSTER_OPERATIONS, describeClusterControllersHandler, describeClusterHandler } from "./60-describe-cluster.js";
 import { roundTripRequest, roundTripResponse, startTestBroker, type TestBroker } from "./test-fixtures.js";
 
 describe("DescribeCluster", () => {
@@ -55,6 +55,24 @@ describe("DescribeCluster", () => {
     expect(controller.errorMessage).toBe("The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER");
     const unknown = await describeCluster(1, false, 9);
     expect(unknown).toMatchObject({ errorCode: errorCode("UNSUPPORTED_ENDPOINT_TYPE"), errorMessage: "Unsupported endpoint type 9" });
+  });
+
+  it("on a controller listener lists the voters and the quorum leader, and refuses broker endpoints", async () => {
+    const services = broker.services;
+    const ctx = broker.context(60, 1, { broker: { ...services, config: { ...services.config, controllerQuorumVoters: [{ id: 3, host: "c3.example", port: 9093 }, { id: 7, host: "c7.example", port: 9093 }] } } });
+    const r = (await describeClusterControllersHandler.handle({ includeClusterAuthorizedOperations: false, endpointType: 2 }, ctx)) as DescribeClusterResponse;
+    expect(r).toMatchObject({
+      errorCode: 0,
+      endpointType: 2,
+      controllerId: 3,
+      brokers: [
+        { brokerId: 3, host: "c3.example", port: 9093, rack: null },
+        { brokerId: 7, host: "c7.example", port: 9093, rack: null },
+      ],
+    });
+    const asBroker = (await describeClusterControllersHandler.handle({ includeClusterAuthorizedOperations: false, endpointType: 1 }, ctx)) as DescribeClusterResponse;
+    expect(asBroker.errorCode).toBe(errorCode("MISMATCHED_ENDPOINT_TYPE"));
+    expect(asBroker.errorMessage).toBe("The request was sent to an endpoint of type CONTROLLER, but we wanted an endpoint of type BROKER");
   });
 
   it("round-trips the oldest and newest request versions", () => {
