@@ -86,7 +86,7 @@ export class MetadataLogStore implements RaftLogListener {
     const log = new RaftLog(anchor);
     log.append(batches.filter((b) => b.baseOffset >= anchor.offset));
     log.markFlushed(log.endOffset);
-    if (latest) log.addSnapshot(latest);
+    for (const s of snapshots) log.addSnapshot(s);
     const store = new MetadataLogStore(dir, disk, log, logger, onFlushed, opts.onSnapshotInstalled);
     store.snapshotIds = snapshots.map((s) => s.id);
     log.listen(store);
@@ -111,6 +111,7 @@ export class MetadataLogStore implements RaftLogListener {
   }
 
   deleteSnapshot(id: OffsetAndEpoch): void {
+    this.log.forgetSnapshot(id);
     deleteSnapshotFile(this.dir, id);
     this.snapshotIds = this.snapshotIds.filter((s) => s.offset !== id.offset || s.epoch !== id.epoch);
   }

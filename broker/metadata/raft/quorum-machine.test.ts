@@ -230,6 +230,14 @@ describe("QuorumMachine", () => {
       expect(piece(10n)).toMatchObject({ error: "NONE", size: 16n, position: 10n, bytes: Buffer.from("abcdef") });
       expect(piece(16n).error).toBe("POSITION_OUT_OF_RANGE");
       expect(piece(0n, { offset: 2n, epoch: 1 }).error).toBe("SNAPSHOT_NOT_FOUND");
+      // A download that began before a newer snapshot goes on; a forgotten snapshot is not found.
+      machine.append([Buffer.from("r5")], 1600);
+      machine.flushed(machine.log.endOffset, 1601);
+      machine.log.addSnapshot({ id: machine.log.snapshotIdAt(5n), bytes: Buffer.from("newer") });
+      expect(machine.log.latestSnapshot?.id.offset).toBe(5n);
+      expect(piece(10n)).toMatchObject({ error: "NONE", bytes: Buffer.from("abcdef") });
+      machine.log.forgetSnapshot(snapshot.id);
+      expect(piece(10n).error).toBe("SNAPSHOT_NOT_FOUND");
       const stale = machine.handleRequest(2, { kind: "fetchSnapshot", replicaId: 2, epoch: 0, snapshotId: snapshot.id, position: 0n, maxBytes: 10 }, 1600);
       expect(stale.error).toBe("FENCED_LEADER_EPOCH");
     });

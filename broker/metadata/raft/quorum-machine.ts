@@ -356,7 +356,7 @@ export class QuorumMachine {
     return reply("NONE", { batches: this.log.read(req.fetchOffset, req.maxBytes) });
   }
 
-  /** A piece of our latest snapshot, for a follower behind our log start (leader only, as in KRaft). */
+  /** A piece of one of our snapshots (the latest, unless it was newer when the download began), for a follower behind our log start (leader only, as in KRaft). */
   private onFetchSnapshot(req: FetchSnapshotRequest, now: number): FetchSnapshotResponse {
     const reply = (error: FetchSnapshotResponse["error"], extra: Partial<FetchSnapshotResponse> = {}): FetchSnapshotResponse => ({
       kind: "fetchSnapshot",
@@ -375,8 +375,8 @@ export class QuorumMachine {
     // A voter downloading a snapshot is in touch (check-quorum must not count it as gone).
     const voter = this.role.replicas.get(req.replicaId);
     if (voter) voter.lastFetchMs = now;
-    const snapshot = this.log.latestSnapshot;
-    if (!snapshot || snapshot.id.offset !== req.snapshotId.offset || snapshot.id.epoch !== req.snapshotId.epoch) return reply("SNAPSHOT_NOT_FOUND");
+    const snapshot = this.log.snapshotFor(req.snapshotId);
+    if (!snapshot) return reply("SNAPSHOT_NOT_FOUND");
     const size = BigInt(snapshot.bytes.length);
     if (req.position < 0n || req.position >= size) return reply("POSITION_OUT_OF_RANGE");
     const from = Number(req.position);

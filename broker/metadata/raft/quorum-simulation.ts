@@ -267,8 +267,7 @@ export class QuorumSimulation {
       const log = new SimLog(node.log.start);
       log.append(durable);
       log.markFlushed(log.endOffset);
-      const latest = node.snapshots.at(-1);
-      if (latest) log.addSnapshot(latest);
+      for (const s of node.snapshots) log.addSnapshot(s);
       node.log = log;
       node.up = true;
       node.reportedHw = 0n;
@@ -303,6 +302,7 @@ export class QuorumSimulation {
     });
     if (plan.newStart) log.dropPrefix(plan.newStart);
     const doomed = (s: RaftSnapshot) => plan.deleteSnapshots.some((d: OffsetAndEpoch) => d.offset === s.id.offset && d.epoch === s.id.epoch);
+    for (const s of node.snapshots.filter(doomed)) log.forgetSnapshot(s.id);
     node.snapshots = node.snapshots.filter((s) => !doomed(s));
   }
 

@@ -18,8 +18,11 @@ export class RaftLog {
   private flushed: bigint;
   /** Epoch and end offset of what precedes the first batch (a snapshot, or nothing: 0/0). */
   private base: OffsetAndEpoch;
-  /** The newest snapshot, kept whole in memory (metadata is small): what a lagging follower is sent. */
-  private snapshot: RaftSnapshot | undefined;
+  /**
+   * The snapshots this node keeps, oldest first, whole in memory (metadata is small): what a
+   * lagging follower is sent. Any of them is served, so a download survives a newer snapshot.
+   */
+  private snapshots: RaftSnapshot[] = [];
 
   constructor(base: OffsetAndEpoch = { offset: 0n, epoch: 0 }) {
     this.base = base;
@@ -40,7 +43,17 @@ export class RaftLog {
   }
 
   get latestSnapshot(): RaftSnapshot | undefined {
-    return this.snapshot;
+    return this.snapshots.at(-1);
+  }
+
+  /** A kept snapshot by id, if any. */
+  snapshotFor(id: OffsetAndEpoch): RaftSnapshot | undefined {
+    return this.snapshots.find((s) => s.id.offset === id.offset && s.id.epoch === id.epoch);
+  }
+
+  /** The snapshot's file is gone: stop serving it. */
+  forgetSnapshot(id: OffsetAndEpoch): void {
+    this.snapshots = this.snapshots.filter((s) => s.id.offset !== id.offset || s.id.epoch !== id.epoch);
   }
 
   /**
@@ -60,8 +73,9 @@ export class RaftLog {
     if (snapshot.id.offset < this.base.offset || snapshot.id.offset > this.endOffset) {
       throw new Error(`raft log: snapshot at ${snapshot.id.offset} outside the log [${this.base.offset}, ${this.endOffset}]`);
     }
-    if (this.snapshot && snapshot.id.offset <= this.snapshot.id.offset) return;
-    this.snapshot = snapshot;
+    const latest = this.latestSnapshot;
+    if (latest && snapshot.id.offset <= latest.id.offset) return;
+    this.snapshots.push(snapshot);
   }
 
   /**
@@ -73,7 +87,7 @@ export class RaftLog {
     this.batches = [];
     this.base = snapshot.id;
     this.flushed = snapshot.id.offset;
-    this.snapshot = snapshot;
+    this.snapshots = [snapshot];
   }
 
   /** The next offset to be written. */
