@@ -36,6 +36,8 @@ export interface QuorumNodeOptions {
   /** metadata.log.max.record.bytes.between.snapshots / metadata.log.max.snapshot.interval.ms (the metadata store's snapshot rules). */
   snapshotMaxBytes?: number;
   snapshotIntervalMs?: number;
+  /** Requests to the other voters; QuorumTransport over Kafka connections unless a test brings its own. */
+  transport?: Pick<QuorumTransport, "send" | "close">;
   logger: Logger;
 }
 
@@ -68,6 +70,8 @@ export class QuorumNode {
   private timer: NodeJS.Timeout | undefined;
   private readonly pending: PendingAppend[] = [];
   private readonly waiters = new Set<() => void>();
+  /** The high watermark last sent to each fetching replica. */
+  private readonly highWatermarkSent = new Map<number, bigint>();
   /** Requests to peers not yet answered (a resigning leader waits a little for its EndQuorumEpoch). */
   private readonly sending = new Set<Promise<RaftResponse>>();
   private readonly events = new EventEmitter();
@@ -80,7 +84,7 @@ export class QuorumNode {
   private constructor(
     private readonly opts: QuorumNodeOptions,
     private readonly store: MetadataLogStore,
-    private readonly transport: QuorumTransport,
+    private readonly transport: Pick<QuorumTransport, "send" | "close">,
   ) {
     this.applied = store.log.latestSnapshot?.id.offset ?? store.log.startOffset;
     this.startApplied = this.applied;
@@ -95,14 +99,16 @@ export class QuorumNode {
     });
     const endpoints = new Map<number, HostPort>();
     for (const [id, endpoint] of opts.voters) if (endpoint) endpoints.set(id, endpoint);
-    const transport = new QuorumTransport({
-      nodeId: opts.nodeId,
-      clusterId: opts.clusterId,
-      endpoints,
-      requestTimeoutMs: opts.requestTimeoutMs,
-      fetchMaxWaitMs: FETCH_MAX_WAIT_MS,
-      logger: log,
-    });
+    const transport =
+      opts.transport ??
+      new QuorumTransport({
+        nodeId: opts.nodeId,
+        clusterId: opts.clusterId,
+        endpoints,
+        requestTimeoutMs: opts.requestTimeoutMs,
+        fetchMaxWaitMs: FETCH_MAX_WAIT_MS,
+        logger: log,
+      });
     node = new QuorumNode(opts, store, transport);
     node.init();
     return node;
@@ -261,13 +267,18 @@ export class QuorumNode {
       this.afterInput();
       return response;
     };
-    const first = answer();
-    for (let response = first; ; response = answer()) {
-      // News: records, an error or divergence, or a new high watermark (which the follower learns here).
-      const news =
-        response.error !== "NONE" || response.batches.length > 0 || response.divergingEpoch !== undefined || response.highWatermark !== first.highWatermark;
+    // The request does not say which high watermark the follower knows; the last one we sent it
+    // stands in. (Comparing with the watermark at the request's arrival held a fetch the full wait
+    // when the watermark had moved just before or by this very fetch, and every node but the
+    // leader learned of each commit ~500 ms late.)
+    const known = this.highWatermarkSent.get(request.replicaId) ?? -1n;
+    for (let response = answer(); ; response = answer()) {
+      const news = response.error !== "NONE" || response.batches.length > 0 || response.divergingEpoch !== undefined || response.snapshotId !== undefined || response.highWatermark > known;
       const remaining = deadline - Date.now();
-      if (news || remaining <= 0 || this.closed) return response;
+      if (news || remaining <= 0 || this.closed) {
+        if (response.error === "NONE") this.highWatermarkSent.set(request.replicaId, response.highWatermark);
+        return response;
+      }
       await this.nextChange(remaining);
     }
   }
@@ -385,6 +396,7 @@ export class QuorumNode {
   }
 
   private onLeaderChanged(epoch: number, leaderId: number): void {
+    this.highWatermarkSent.clear();
     if (leaderId !== this.opts.nodeId) {
       // What we appended as leader may or may not commit later; the writers must not wait for it.
       for (const p of this.pending.splice(0)) p.reject(new NotLeaderError(leaderId));
