@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Uuid } from "../protocol/primitives.js";
 import { imageToRecords } from "./image-records.js";
 import { CONFIG_RESOURCE_BROKER, CONFIG_RESOURCE_TOPIC, MetadataImage } from "./metadata-image.js";
@@ -120,5 +120,16 @@ describe("metadata snapshots", () => {
     expect(reopened.topic("after-restart")).toBeDefined();
     await reopened.close();
     expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  });
+
+  it("with few bytes committed, a node snapshots once metadata.log.max.snapshot.interval.ms has passed with new records", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "millrace-meta-snap-"));
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: "info" }, { write: (s: string) => lines.push(JSON.parse(s) as Record<string, unknown>) });
+    const store = await MetadataStore.openReady({ ...singleNodeQuorumOptions(1, "snapshot-test", dir, logger), snapshotMaxBytes: 1 << 30, snapshotIntervalMs: 100 });
+    await store.createTopic("one", [[1]], new Map());
+    await vi.waitFor(() => expect(lines.filter((l) => l.msg === "metadata snapshot written").map((l) => l.reason)).toEqual(["interval"]), { timeout: 5000, interval: 20 });
+    expect(store.quorum.latestSnapshotId!.offset).toBe(store.quorum.appliedEnd);
+    await store.close();
   });
 });
