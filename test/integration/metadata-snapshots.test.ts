@@ -167,6 +167,13 @@ describe("metadata snapshots in a cluster", () => {
     expect(dump.stdout).toContain(`"name":"${alive[0]}"`);
     expect(dump.stdout).toContain(`"type":"REGISTER_BROKER_RECORD"`);
     expect(dump.stdout).not.toMatch(/isvalid: false|Exception/);
+    // And the log segments left after the front deletion (LeaderChange control records included).
+    const partitionDir = join(other.dataDir, "__cluster_metadata-0");
+    const segments = readdirSync(partitionDir).filter((f) => f.endsWith(".log")).map((f) => join(partitionDir, f));
+    const logDump = kafkaTool(DUMP_LOG, ["--cluster-metadata-decoder", "--files", segments.join(",")]);
+    expect(logDump.status, logDump.stderr).toBe(0);
+    expect(logDump.stdout).toContain("LeaderChange: {");
+    expect(logDump.stdout).not.toMatch(/isvalid: false|Exception/);
 
     // No node had trouble with its metadata log or snapshots along the way.
     for (const n of cluster.running) {

@@ -48,7 +48,7 @@ export function leaderChangeBatch(
 ): RaftBatch {
   const w = new Writer(64);
   const version = 0;
-  w.int16(version);
+  // The message opens with its own version field: nothing goes before it (Kafka's ControlRecordUtils).
   const asVoter = (voterId: number) => ({ voterId, voterDirectoryId: ZERO_UUID });
   writeLeaderChangeMessage(w, version, {
     version,
