@@ -2,7 +2,7 @@
 // cluster id (v2+), controller id (v1+), topics with partitions, leader epochs (v7+) and topic
 // ids (v10+). A null topic list (v1+; an empty list in v0) means every topic. Unknown topics are
 // created when auto.create.topics.enable is set and the client allows it (v4+; always allowed
-// before v4, as in Kafka). v10+ may name topics by id only.
+// before v4, as in Kafka), through the active controller. v10+ may name topics by id only.
 import { errorCode } from "../protocol/errors.js";
 import { metadataRequestMeta, readMetadataRequest } from "../protocol/generated/metadata-request.gen.js";
 import {
@@ -16,6 +16,7 @@ import { invalidTopicNameReason, isInternalTopic } from "../metadata/topic-names
 import { defineHandler, type RequestContext } from "./handler.js";
 import { controllerIdForClients } from "./client-controller-id.js";
 import { aliveBrokers } from "./advertised-endpoint.js";
+import { createTopicThroughController } from "../topics/create-through-controller.js";
 
 /** Kafka sends this for authorized-operations fields that were not requested. */
 const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
@@ -58,16 +59,19 @@ async function topicByName(name: string, allowAutoCreate: boolean, ctx: RequestC
   if (!allowAutoCreate || !broker.config.autoCreateTopicsEnable || isInternalTopic(name)) {
     return errorTopic(name, ZERO_UUID, "UNKNOWN_TOPIC_OR_PARTITION");
   }
-  const created = await broker.topics.createTopic(
+  const created = await createTopicThroughController(
+    broker,
     name,
     { partitions: broker.config.numPartitions, replicationFactor: broker.config.defaultReplicationFactor },
     new Map(),
   );
-  if (created.ok && created.value) return topicMetadata(created.value);
-  // Lost a race with another creator: answer with what exists now.
+  // Created now or by a racing request: what this node's image has, else (made by the controller
+  // elsewhere, not replicated here yet) LEADER_NOT_AVAILABLE, which clients retry — Kafka's answer
+  // for a topic being auto-created.
   const now = broker.metadata.topic(name);
   if (now) return topicMetadata(now);
-  return errorTopic(name, ZERO_UUID, created.ok ? "UNKNOWN_SERVER_ERROR" : created.error);
+  const pending = created.error === "NONE" || created.error === "TOPIC_ALREADY_EXISTS" || created.error === "NOT_CONTROLLER";
+  return errorTopic(name, ZERO_UUID, pending ? "LEADER_NOT_AVAILABLE" : created.error);
 }
 
 export const metadataHandler = defineHandler({

@@ -217,6 +217,14 @@ export function partitionsSeenBy(node: ClusterNode, topic: string): Promise<Part
   });
 }
 
+/** Metadata naming `topic` with auto-creation allowed, sent to one node; the topic's error code. */
+export function autoCreateVia(node: ClusterNode, topic: string): Promise<number> {
+  return withConnection(node.port, async (conn) => {
+    const res = await conn.send(METADATA, { ...defaultMetadataRequest(), topics: [{ topicId: ZERO_UUID, name: topic }], allowAutoTopicCreation: true }, 5000);
+    return res.topics[0]!.errorCode;
+  });
+}
+
 /** CreateTopics sent to one node (which forwards it when it is not the controller); the error code. */
 export function createTopicVia(node: ClusterNode, name: string, numPartitions: number, replicationFactor: number, configs: Record<string, string> = {}): Promise<number> {
   return withConnection(node.port, async (conn) => {

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { brokersSeenBy, createTopicVia, LocalCluster, partitionsSeenBy, type ClusterNode } from "./local-cluster.js";
+import { autoCreateVia, brokersSeenBy, createTopicVia, LocalCluster, partitionsSeenBy, type ClusterNode } from "./local-cluster.js";
 
 async function topicNames(node: ClusterNode): Promise<string[]> {
   const admin = new Kafka({ brokers: [`127.0.0.1:${node.port}`], logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
@@ -48,6 +48,10 @@ describe("metadata quorum of three processes", () => {
     for (const n of nodes) {
       await vi.waitFor(() => expect([0, 1, 2, 3, 4, 5].every((p) => existsSync(join(n.dataDir, `spread-${p}`)))).toBe(true), { timeout: 10_000, interval: 100 });
     }
+    // Auto-creation through Metadata on a node that is not the controller: forwarded too. The
+    // answer is the topic, or LEADER_NOT_AVAILABLE (5) while this node has not replicated it yet.
+    expect([0, 5]).toContain(await autoCreateVia(follower, "auto-made"));
+    for (const n of nodes) await vi.waitFor(() => partitionsSeenBy(n, "auto-made"), { timeout: 10_000, interval: 100 });
     const admin = new Kafka({ brokers: [`127.0.0.1:${first.node.port}`], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     // waitForLeaders off: KafkaJS gives up if the broker it asks has not yet replicated the new topic.

@@ -2,8 +2,7 @@
 // metadata image), and its creation through the controller on the first FindCoordinator, as
 // Kafka's AutoTopicCreationManager does: offsets.topic.num.partitions partitions of
 // offsets.topic.replication.factor replicas, compacted, offsets.topic.segment.bytes segments.
-// On the active controller (or a single node) the TopicManager creates it; elsewhere a
-// CreateTopics request goes to the controller through the ControllerForwarder. Too few registered
+// It is created through the controller (topics/create-through-controller.ts). Too few registered
 // brokers for the replication factor refuses it: FindCoordinator answers COORDINATOR_NOT_AVAILABLE
 // until enough have registered, as Kafka does.
 import type { Logger } from "pino";
@@ -11,9 +10,8 @@ import type { BrokerConfig } from "../../config/index.js";
 import type { ControllerForwarder } from "../../handlers/controller-forwarding.js";
 import type { MetadataStore } from "../../metadata/metadata-store.js";
 import type { TopicImage } from "../../metadata/metadata-image.js";
-import { errorName, type KafkaErrorName } from "../../protocol/errors.js";
-import { createTopicsRequestMeta, writeCreateTopicsRequest } from "../../protocol/generated/create-topics-request.gen.js";
-import { readCreateTopicsResponse } from "../../protocol/generated/create-topics-response.gen.js";
+import type { KafkaErrorName } from "../../protocol/errors.js";
+import { createTopicThroughController } from "../../topics/create-through-controller.js";
 import type { TopicAdmin } from "../../topics/topic-admin.js";
 import type { OffsetsTopicLeadership } from "../group/offsets-leadership.js";
 
@@ -23,8 +21,6 @@ export const OFFSETS_TOPIC = "__consumer_offsets";
 const CREATE_WAIT_MS = 5000;
 /** How often a creation made through the controller checks whether this node's image has the topic. */
 const VISIBLE_POLL_MS = 10;
-/** The CreateTopics version sent to the controller (the newest we serve). */
-const CREATE_TOPICS_VERSION = 7;
 
 export type OffsetsTopicSettings = Pick<BrokerConfig, "offsetsTopicNumPartitions" | "offsetsTopicReplicationFactor" | "offsetsTopicSegmentBytes">;
 
@@ -110,23 +106,7 @@ export class OffsetsTopic implements OffsetsTopicLeadership {
     ]);
     const partitions = config.offsetsTopicNumPartitions;
     const replicationFactor = config.offsetsTopicReplicationFactor;
-    let error: KafkaErrorName;
-    let message: string | null;
-    if (metadata.quorum.isLeader || !forwarder) {
-      const created = await topics.createTopic(OFFSETS_TOPIC, { partitions, replicationFactor }, configs);
-      error = created.ok ? "NONE" : created.error;
-      message = created.ok ? null : created.message;
-    } else {
-      const request = {
-        topics: [{ name: OFFSETS_TOPIC, numPartitions: partitions, replicationFactor, assignments: [], configs: [...configs].map(([name, value]) => ({ name, value })) }],
-        timeoutMs: CREATE_WAIT_MS,
-        validateOnly: false,
-      };
-      const response = await forwarder.forward(createTopicsRequestMeta, CREATE_TOPICS_VERSION, writeCreateTopicsRequest, readCreateTopicsResponse, request);
-      const result = response?.topics[0];
-      error = result ? errorName(result.errorCode) : "NOT_CONTROLLER";
-      message = result?.errorMessage ?? (result ? null : "no active controller reachable");
-    }
+    const { error, message } = await createTopicThroughController({ metadata, topics, forwarder }, OFFSETS_TOPIC, { partitions, replicationFactor }, configs);
     if (error === "NONE" || error === "TOPIC_ALREADY_EXISTS") {
       if (error === "NONE") logger.info({ topic: OFFSETS_TOPIC, partitions, replicationFactor }, "created the offsets topic");
       // Made by the controller elsewhere: this node's image learns of it a moment later.
