@@ -3,11 +3,12 @@
 // the node wants from the quorum: "append these records and tell me when they are committed"
 // (the active controller) and "here are the newly committed batches, in order" (everyone's image).
 // Snapshots (KIP-630): the node writes the ones its image hands it, trims the log's front below
-// them as retention allows, serves the latest to followers behind its log start, and tells its
+// them as retention allows, serves them to followers behind its log start, and tells its
 // image when a snapshot fetched from the leader replaced the log.
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { HostPort } from "../../config/listeners.js";
+import { RecordBatchView } from "../../protocol/records.js";
 import { isControlBatch } from "./raft-batches.js";
 import { MetadataLogStore } from "./metadata-log-store.js";
 import { QuorumMachine, type QuorumConfig, type ReplicaProgress } from "./quorum-machine.js";
@@ -15,7 +16,6 @@ import { QuorumStateFile } from "./quorum-state-file.js";
 import { QuorumTransport } from "./quorum-transport.js";
 import type { FetchRequest, FetchResponse, OffsetAndEpoch, RaftBatch, RaftRequest, RaftResponse, RaftSnapshot } from "./raft-types.js";
 import { planRetention } from "./snapshot-retention.js";
-import { RecordBatchView } from "../../protocol/records.js";
 
 export interface QuorumNodeOptions {
   nodeId: number;
