@@ -9,6 +9,8 @@
 // towards the high watermark (a follower fetches again only once what it got is flushed).
 import { RaftLog } from "./raft-log.js";
 import { dataBatch, leaderChangeBatch } from "./raft-batches.js";
+import type { Uuid } from "../../protocol/primitives.js";
+import { findVoter, votersBatch, type Voter } from "./voter-set.js";
 import {
   NO_LEADER,
   NO_VOTE,
@@ -30,8 +32,16 @@ import {
 
 export interface QuorumConfig {
   readonly nodeId: number;
-  /** Voter ids; a node not among them is an observer (it replicates but never votes or leads). */
+  /**
+   * Static voter ids (controller.quorum.voters, kraft.version 0); a node not among them is an
+   * observer (it replicates but never votes or leads). Empty: a dynamic quorum (KIP-853), whose
+   * voters are the latest voter set in the log.
+   */
   readonly voters: readonly number[];
+  /** A dynamic quorum's controller.quorum.bootstrap.servers, as (negative) ids an observer asks who leads. */
+  readonly bootstrapIds?: readonly number[];
+  /** This node's metadata directory id (meta.properties), sent with its fetches: a dynamic voter is (id, directory id). */
+  readonly directoryId?: Uuid;
   readonly electionTimeoutMs: number;
   readonly fetchTimeoutMs: number;
   readonly electionBackoffMaxMs: number;
@@ -58,17 +68,33 @@ export interface QuorumEffects {
 /** What the leader knows of one replica (DescribeQuorum reports it). */
 export interface ReplicaProgress {
   readonly nodeId: number;
+  /** The directory id it fetches with (Fetch v17); undefined when it sent none. */
+  directoryId?: Uuid;
   /** The offset it last fetched at (everything before it is on its disk); -1 before its first fetch. */
   endOffset: bigint;
   lastFetchMs: number;
   lastCaughtUpMs: number;
+  /** Our log end when it last fetched (Kafka's rule for lastCaughtUpMs: reaching it by the next fetch counts). */
+  lastFetchLeaderEnd?: bigint;
 }
+
+/** The answer to a voter change (AddRaftVoter, RemoveRaftVoter, UpdateRaftVoter): where its VotersRecord is, or why not. */
+export type VoterChangeResult =
+  | { ok: true; offset: bigint }
+  | { ok: false; error: "NOT_LEADER_OR_FOLLOWER" | "UNSUPPORTED_VERSION" | "REQUEST_TIMED_OUT" | "DUPLICATE_VOTER" | "VOTER_NOT_FOUND" | "INVALID_REQUEST"; message: string };
 
 type Role =
   | { name: "unattached"; electionDeadline: number }
   | { name: "candidate"; granted: Set<number>; responded: Set<number>; electionDeadline: number; backingOffUntil?: number }
   | { name: "follower"; fetchDeadline: number; snapshotFetch?: SnapshotFetch }
-  | { name: "leader"; epochStart: bigint; replicas: Map<number, ReplicaProgress>; acked: Set<number>; checkQuorumDeadline: number }
+  | {
+      name: "leader";
+      epochStart: bigint;
+      /** Every replica that fetched from us (voters and observers alike; which is which depends on the voter set) and ourselves. */
+      replicas: Map<number, ReplicaProgress>;
+      acked: Set<number>;
+      checkQuorumDeadline: number;
+    }
   | { name: "resigned"; electionDeadline: number };
 
 export type RoleName = Role["name"];
@@ -98,7 +124,6 @@ export class QuorumMachine {
   private readonly inFlight = new Map<number, InFlight>();
   private nextRequestId = 1;
   private readonly retryAt = new Map<number, number>();
-  private readonly observers = new Map<number, ReplicaProgress>();
   /** Round-robin position when looking for the leader among the voters. */
   private probe = 0;
 
@@ -124,7 +149,12 @@ export class QuorumMachine {
   // ── Queries ─────────────────────────────────────────────────────────────────────────────────
 
   get isVoter(): boolean {
-    return this.config.voters.includes(this.config.nodeId);
+    return this.voters.includes(this.config.nodeId);
+  }
+
+  /** kraft.version 1: the voter set is the log's (no static voters configured). */
+  get isDynamic(): boolean {
+    return this.config.voters.length === 0;
   }
 
   get isLeader(): boolean {
@@ -149,15 +179,21 @@ export class QuorumMachine {
     return this.hw < flushed ? this.hw : flushed;
   }
 
+  /** The voter ids: the static ones, or the latest voter set in the log (uncommitted included, as KIP-853 says). */
   get voters(): readonly number[] {
-    return this.config.voters;
+    return this.isDynamic ? this.log.latestVoterIds : this.config.voters;
   }
 
   /** The leader's view of every replica, voters first (for DescribeQuorum); empty elsewhere. */
   replicaProgress(): { voters: ReplicaProgress[]; observers: ReplicaProgress[] } {
     if (this.role.name !== "leader") return { voters: [], observers: [] };
+    const replicas = this.role.replicas;
     const copy = (r: ReplicaProgress): ReplicaProgress => (r.nodeId === this.config.nodeId ? { ...r, endOffset: this.log.endOffset, lastFetchMs: -1 } : { ...r });
-    return { voters: [...this.role.replicas.values()].map(copy), observers: [...this.observers.values()].map(copy) };
+    const voters = this.voters;
+    return {
+      voters: voters.map((id) => copy(replicas.get(id) ?? unknownProgress(id))),
+      observers: [...replicas.values()].filter((r) => !voters.includes(r.nodeId)).map(copy),
+    };
   }
 
   /** When the machine next needs a tick (absent other input). */
@@ -186,6 +222,64 @@ export class QuorumMachine {
     return { offset: batch.lastOffset, epoch: this.epoch };
   }
 
+  // ── Voter changes (leader only, dynamic quorums: KIP-853) ────────────────────────────────────
+
+  /** Adds an observer that has caught up as a voter: appends the new voter set (it counts at once). */
+  addVoter(voter: Voter, now: number): VoterChangeResult {
+    const refused = this.voterChangeRefused("add");
+    if (refused) return refused;
+    const voters = this.log.latestVoters ?? [];
+    if (findVoter(voters, voter.id)) return { ok: false, error: "DUPLICATE_VOTER", message: `node ${voter.id} is already a voter` };
+    const progress = (this.role as { replicas: Map<number, ReplicaProgress> }).replicas.get(voter.id);
+    if (!progress || progress.directoryId !== voter.directoryId) {
+      return { ok: false, error: "REQUEST_TIMED_OUT", message: `node ${voter.id} with directory ${voter.directoryId} is not fetching from the leader as an observer` };
+    }
+    if (progress.lastCaughtUpMs < 0 || progress.lastCaughtUpMs < now - this.config.fetchTimeoutMs) {
+      return { ok: false, error: "REQUEST_TIMED_OUT", message: `node ${voter.id} has not caught up with the leader's log` };
+    }
+    return this.appendVoters([...voters, voter], now);
+  }
+
+  /** Removes a voter (the leader too: it resigns once the change is committed). */
+  removeVoter(id: number, directoryId: Uuid, now: number): VoterChangeResult {
+    const refused = this.voterChangeRefused("remove");
+    if (refused) return refused;
+    const voters = this.log.latestVoters ?? [];
+    const voter = findVoter(voters, id);
+    if (!voter || voter.directoryId !== directoryId) return { ok: false, error: "VOTER_NOT_FOUND", message: `no voter ${id} with directory ${directoryId}` };
+    if (voters.length === 1) return { ok: false, error: "INVALID_REQUEST", message: `node ${id} is the only voter` };
+    return this.appendVoters(voters.filter((v) => v.id !== id), now);
+  }
+
+  /** A voter's endpoints changed (UpdateRaftVoter): records them; offset -1 when nothing changed. */
+  updateVoter(voter: Voter, now: number): VoterChangeResult {
+    const refused = this.voterChangeRefused("update");
+    if (refused) return refused;
+    const voters = this.log.latestVoters ?? [];
+    const current = findVoter(voters, voter.id);
+    if (!current || current.directoryId !== voter.directoryId) return { ok: false, error: "VOTER_NOT_FOUND", message: `no voter ${voter.id} with directory ${voter.directoryId}` };
+    if (JSON.stringify(current.endpoints) === JSON.stringify(voter.endpoints)) return { ok: true, offset: -1n };
+    return this.appendVoters(voters.map((v) => (v.id === voter.id ? voter : v)), now);
+  }
+
+  /** Kafka's preconditions for any voter change: leader, dynamic, a commit in this epoch, no change still uncommitted. */
+  private voterChangeRefused(what: string): Extract<VoterChangeResult, { ok: false }> | undefined {
+    if (this.role.name !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER", message: `node ${this.config.nodeId} is not the quorum leader` };
+    if (!this.isDynamic) return { ok: false, error: "UNSUPPORTED_VERSION", message: `cannot ${what} a voter: kraft.version is 0 (static controller.quorum.voters)` };
+    if (this.hw <= this.role.epochStart) return { ok: false, error: "REQUEST_TIMED_OUT", message: "the leader has not yet committed an offset in its epoch" };
+    if (this.log.latestVotersOffset >= this.hw) return { ok: false, error: "REQUEST_TIMED_OUT", message: "another voter change is not yet committed" };
+    return undefined;
+  }
+
+  private appendVoters(voters: readonly Voter[], now: number): VoterChangeResult {
+    const batch = votersBatch(this.log.endOffset, this.epoch, voters, now);
+    this.log.append([batch]);
+    // The majority may have changed (a removal can commit what the old set had not).
+    this.updateHighWatermark();
+    this.sendWhatIsDue(now);
+    return { ok: true, offset: batch.lastOffset };
+  }
+
   /** The driver calls this when the log is durable up to `offset`. */
   flushed(offset: bigint, now: number): void {
     this.log.markFlushed(offset);
@@ -200,8 +294,9 @@ export class QuorumMachine {
   resign(now: number): void {
     if (this.role.name !== "leader") return;
     const leader = this.role;
+    const voters = this.voters;
     const successors = [...leader.replicas.values()]
-      .filter((r) => r.nodeId !== this.config.nodeId)
+      .filter((r) => r.nodeId !== this.config.nodeId && voters.includes(r.nodeId))
       .sort((a, b) => (a.endOffset > b.endOffset ? -1 : a.endOffset < b.endOffset ? 1 : 0))
       .map((r) => r.nodeId);
     this.role = { name: "resigned", electionDeadline: this.electionDeadline(now) };
@@ -224,6 +319,8 @@ export class QuorumMachine {
       case "resigned":
         if (now >= role.electionDeadline) {
           if (this.isVoter) this.startElection(now);
+          // A leader removed from the voters (or a resigned one no longer among them) looks for the new leader as an observer.
+          else if (role.name === "resigned") this.becomeUnattached(this.epoch, now);
           else role.electionDeadline = now + this.config.retryBackoffMs;
         }
         break;
@@ -281,7 +378,8 @@ export class QuorumMachine {
       leaderId: this.leaderId,
       granted,
     });
-    if (!this.config.voters.includes(req.candidateId)) return reply(false, "INCONSISTENT_VOTER_SET");
+    // A dynamic quorum's voter set may be behind the candidate's (KIP-853): only a static one refuses strangers.
+    if (!this.isDynamic && !this.voters.includes(req.candidateId)) return reply(false, "INCONSISTENT_VOTER_SET");
     if (req.epoch < this.epoch) return reply(false, "FENCED_LEADER_EPOCH");
     if (req.epoch > this.epoch) this.becomeUnattached(req.epoch, now);
     if (!this.isVoter || this.leaderId !== NO_LEADER) return reply(false);
@@ -340,16 +438,20 @@ export class QuorumMachine {
       if (snapshot && ours.epoch < 0) return reply("NONE", { snapshotId: snapshot.id });
       if (ours.epoch !== req.lastFetchedEpoch || ours.offset < req.fetchOffset) return reply("NONE", { divergingEpoch: ours });
     }
-    const isVoter = this.config.voters.includes(req.replicaId);
-    let progress = isVoter ? leader.replicas.get(req.replicaId) : this.observers.get(req.replicaId);
+    const isVoter = this.voters.includes(req.replicaId);
+    let progress = leader.replicas.get(req.replicaId);
     if (!progress && req.replicaId >= 0) {
       progress = { nodeId: req.replicaId, endOffset: -1n, lastFetchMs: now, lastCaughtUpMs: -1 };
-      (isVoter ? leader.replicas : this.observers).set(req.replicaId, progress);
+      leader.replicas.set(req.replicaId, progress);
     }
     if (progress) {
       progress.endOffset = req.fetchOffset;
-      progress.lastFetchMs = now;
+      if (req.replicaDirectoryId !== undefined) progress.directoryId = req.replicaDirectoryId;
+      // Kafka's rule: caught up now when at our end, or as of its previous fetch when it reached our end of then.
       if (req.fetchOffset >= this.log.endOffset) progress.lastCaughtUpMs = now;
+      else if (progress.lastFetchLeaderEnd !== undefined && req.fetchOffset >= progress.lastFetchLeaderEnd) progress.lastCaughtUpMs = progress.lastFetchMs;
+      progress.lastFetchMs = now;
+      progress.lastFetchLeaderEnd = this.log.endOffset;
       if (isVoter) leader.acked.add(req.replicaId);
     }
     if (isVoter) this.updateHighWatermark();
@@ -433,7 +535,7 @@ export class QuorumMachine {
     }
     if (response.error === "NONE" && response.granted) {
       this.role.granted.add(from);
-      if (this.role.granted.size >= this.majority) this.becomeLeader(now);
+      if (this.grantedVoters(this.role.granted) >= this.majority) this.becomeLeader(now);
     }
   }
 
@@ -448,6 +550,11 @@ export class QuorumMachine {
       return;
     }
     if (this.role.name !== "follower" || from !== this.leaderId) {
+      // An observer that asked a bootstrap server learns who leads; it fetches from the leader by id next.
+      if (from < 0 && response.leaderId >= 0 && response.epoch >= this.epoch) {
+        this.becomeFollower(response.epoch, response.leaderId, now);
+        return;
+      }
       // An observer that asked around found the leader itself.
       if (response.leaderId !== from || response.epoch !== this.epoch) return;
       this.becomeFollower(response.epoch, from, now);
@@ -533,7 +640,8 @@ export class QuorumMachine {
     this.saveElectionState();
     const epochStart = this.log.endOffset;
     const replicas = new Map<number, ReplicaProgress>();
-    for (const id of this.config.voters) replicas.set(id, { nodeId: id, endOffset: -1n, lastFetchMs: -1, lastCaughtUpMs: -1 });
+    for (const id of this.voters) replicas.set(id, unknownProgress(id));
+    replicas.set(this.config.nodeId, replicas.get(this.config.nodeId) ?? unknownProgress(this.config.nodeId));
     this.role = {
       name: "leader",
       epochStart,
@@ -541,8 +649,12 @@ export class QuorumMachine {
       acked: new Set([this.config.nodeId]),
       checkQuorumDeadline: now + this.checkQuorumTimeoutMs,
     };
-    this.observers.clear();
-    this.log.append([leaderChangeBatch(epochStart, this.epoch, this.config.nodeId, this.config.voters, granted, now)]);
+    this.log.append([leaderChangeBatch(epochStart, this.epoch, this.config.nodeId, this.voters, granted, now)]);
+    // A voter set known only from the bootstrap checkpoint goes into the log (as Kafka's leader
+    // does), so a replica fetching the log from its start learns it.
+    if (this.isDynamic && !this.log.logHoldsVoters && this.log.latestVoters) {
+      this.log.append([votersBatch(this.log.endOffset, this.epoch, this.log.latestVoters, now, true)]);
+    }
     this.effects.leaderChanged?.(this.epoch, this.leaderId);
   }
 
@@ -572,8 +684,11 @@ export class QuorumMachine {
   private checkQuorum(now: number): void {
     if (this.role.name !== "leader") return;
     const since = now - this.checkQuorumTimeoutMs;
-    let heard = 1;
-    for (const r of this.role.replicas.values()) if (r.nodeId !== this.config.nodeId && r.lastFetchMs >= since) heard++;
+    let heard = this.isVoter ? 1 : 0;
+    for (const id of this.voters) {
+      const r = this.role.replicas.get(id);
+      if (r && r.nodeId !== this.config.nodeId && r.lastFetchMs >= since) heard++;
+    }
     if (heard >= this.majority) this.role.checkQuorumDeadline = now + this.checkQuorumTimeoutMs;
     else this.resign(now);
   }
@@ -582,6 +697,7 @@ export class QuorumMachine {
 
   /** Sends whatever the current role owes its peers and is not already in flight. */
   private sendWhatIsDue(now: number): void {
+    this.resignIfRemoved(now);
     const role = this.role;
     if (role.name === "candidate" && role.backingOffUntil === undefined) {
       const vote: VoteRequest = {
@@ -591,11 +707,11 @@ export class QuorumMachine {
         lastEpoch: this.log.lastEpoch,
         lastOffset: this.log.endOffset,
       };
-      for (const voter of this.config.voters) {
+      for (const voter of this.voters) {
         if (voter !== this.config.nodeId && !role.responded.has(voter)) this.sendRequest(voter, vote, now);
       }
     } else if (role.name === "leader") {
-      for (const voter of this.config.voters) {
+      for (const voter of this.voters) {
         if (!role.acked.has(voter)) this.sendRequest(voter, { kind: "beginEpoch", epoch: this.epoch, leaderId: this.config.nodeId }, now);
       }
     } else if (role.name === "follower") {
@@ -610,9 +726,10 @@ export class QuorumMachine {
         // Fetch again only once what we have is on disk: the offset we fetch at is a promise.
         this.sendRequest(this.leaderId, this.fetchRequest(), now);
       }
-    } else if (role.name === "unattached" && !this.isVoter && this.config.voters.length > 0) {
-      // An observer asks the voters in turn who leads.
-      const voter = this.config.voters[this.probe % this.config.voters.length]!;
+    } else if (role.name === "unattached" && !this.isVoter && this.probeTargets.length > 0) {
+      // An observer asks the voters (or the bootstrap servers) in turn who leads.
+      const targets = this.probeTargets;
+      const voter = targets[this.probe % targets.length]!;
       if (!this.inFlight.has(voter) && !this.retryAt.has(voter)) {
         this.probe++;
         this.sendRequest(voter, this.fetchRequest(), now);
@@ -620,10 +737,28 @@ export class QuorumMachine {
     }
   }
 
+  /** Who an observer asks for the leader: the bootstrap servers when configured, else the voters. */
+  private get probeTargets(): readonly number[] {
+    const bootstrap = this.config.bootstrapIds ?? [];
+    return bootstrap.length > 0 ? bootstrap : this.voters;
+  }
+
+  /** A leader whose removal from the voters has committed steps down (KIP-853). */
+  private resignIfRemoved(now: number): void {
+    if (this.role.name === "leader" && this.isDynamic && !this.isVoter && this.hw > this.log.latestVotersOffset) this.resign(now);
+  }
+
+  private grantedVoters(granted: ReadonlySet<number>): number {
+    let n = 0;
+    for (const id of this.voters) if (granted.has(id)) n++;
+    return n;
+  }
+
   private fetchRequest(): FetchRequest {
     return {
       kind: "fetch",
       replicaId: this.config.nodeId,
+      ...(this.config.directoryId !== undefined ? { replicaDirectoryId: this.config.directoryId } : {}),
       epoch: this.epoch,
       fetchOffset: this.log.endOffset,
       lastFetchedEpoch: this.log.lastEpoch,
@@ -640,10 +775,11 @@ export class QuorumMachine {
 
   private updateHighWatermark(): void {
     if (this.role.name !== "leader") return;
-    const self = this.role.replicas.get(this.config.nodeId)!;
-    self.endOffset = this.log.flushedEnd;
-    const offsets = [...this.role.replicas.values()].map((r) => r.endOffset).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
-    const candidate = offsets[this.majority - 1]!;
+    const replicas = this.role.replicas;
+    replicas.get(this.config.nodeId)!.endOffset = this.log.flushedEnd;
+    const offsets = this.voters.map((id) => replicas.get(id)?.endOffset ?? -1n).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+    const candidate = offsets[this.majority - 1];
+    if (candidate === undefined) return;
     // Only an offset past this epoch's first record may commit: earlier entries commit with it.
     if (candidate > this.role.epochStart && candidate > this.hw) {
       this.hw = candidate;
@@ -664,7 +800,7 @@ export class QuorumMachine {
   }
 
   private get majority(): number {
-    return Math.floor(this.config.voters.length / 2) + 1;
+    return Math.floor(this.voters.length / 2) + 1;
   }
 
   private get checkQuorumTimeoutMs(): number {
@@ -678,4 +814,8 @@ export class QuorumMachine {
   private electionDeadline(now: number): number {
     return now + this.randomElectionTimeout();
   }
+}
+
+function unknownProgress(nodeId: number): ReplicaProgress {
+  return { nodeId, endOffset: -1n, lastFetchMs: -1, lastCaughtUpMs: -1 };
 }

@@ -3,6 +3,17 @@
 // someone else's job (metadata-log-store.ts), which reports how far the log is on disk through
 // markFlushed. Offsets that are not yet flushed do not count towards the high watermark.
 import type { OffsetAndEpoch, RaftBatch, RaftSnapshot } from "./raft-types.js";
+import { RecordBatchView } from "../../protocol/records.js";
+import { voterIds, votersInBatch, votersInBatches, type VoterSet } from "./voter-set.js";
+
+/** A voter set (KIP-853) and the offset it takes effect at: its batch's base offset, or a snapshot's end - 1. */
+interface VoterSetEntry {
+  readonly offset: bigint;
+  readonly voters: VoterSet;
+  readonly ids: readonly number[];
+  /** Read from a batch of the log (not from a snapshot). */
+  readonly inLog: boolean;
+}
 
 /** Told of every change, in order, so the log's durable copy can follow (metadata-log-store.ts). */
 export interface RaftLogListener {
@@ -23,6 +34,8 @@ export class RaftLog {
    * lagging follower is sent. Any of them is served, so a download survives a newer snapshot.
    */
   private snapshots: RaftSnapshot[] = [];
+  /** Every voter set in the log and the snapshots kept, by offset: truncation must bring back the one before. */
+  private voterHistory: VoterSetEntry[] = [];
 
   constructor(base: OffsetAndEpoch = { offset: 0n, epoch: 0 }) {
     this.base = base;
@@ -76,6 +89,48 @@ export class RaftLog {
     const latest = this.latestSnapshot;
     if (latest && snapshot.id.offset <= latest.id.offset) return;
     this.snapshots.push(snapshot);
+    this.rememberSnapshotVoters(snapshot);
+  }
+
+  // ── The voter set (KIP-853) ─────────────────────────────────────────────────────────────────
+
+  /** The latest voter set in the log or its snapshots, committed or not (undefined: none, a static quorum or a node yet to learn it). */
+  get latestVoters(): VoterSet | undefined {
+    return this.voterHistory.at(-1)?.voters;
+  }
+
+  get latestVoterIds(): readonly number[] {
+    return this.voterHistory.at(-1)?.ids ?? [];
+  }
+
+  /** Where the latest voter set was written (-1 when none, or only a snapshot holds it and it is older than the log). */
+  get latestVotersOffset(): bigint {
+    return this.voterHistory.at(-1)?.offset ?? -1n;
+  }
+
+  /** Whether a batch of the log itself (not only a snapshot) holds a voter set. */
+  get logHoldsVoters(): boolean {
+    return this.voterHistory.some((e) => e.inLog);
+  }
+
+  /** The voter set in force just before `endOffset` (what a snapshot ending there must hold). */
+  votersAt(endOffset: bigint): VoterSet | undefined {
+    for (let i = this.voterHistory.length - 1; i >= 0; i--) if (this.voterHistory[i]!.offset < endOffset) return this.voterHistory[i]!.voters;
+    return undefined;
+  }
+
+  private rememberSnapshotVoters(snapshot: RaftSnapshot): void {
+    const voters = votersInBatches(snapshot.bytes);
+    if (!voters) return;
+    const offset = snapshot.id.offset - 1n;
+    if (this.voterHistory.some((e) => e.offset >= offset)) return;
+    this.voterHistory.push({ offset, voters, ids: voterIds(voters), inLog: false });
+  }
+
+  private rememberBatchVoters(batch: RaftBatch): void {
+    if (!new RecordBatchView(batch.bytes, 0).isControl) return;
+    const voters = votersInBatch(batch.bytes);
+    if (voters) this.voterHistory.push({ offset: batch.baseOffset, voters, ids: voterIds(voters), inLog: true });
   }
 
   /**
@@ -88,6 +143,8 @@ export class RaftLog {
     this.base = snapshot.id;
     this.flushed = snapshot.id.offset;
     this.snapshots = [snapshot];
+    this.voterHistory = [];
+    this.rememberSnapshotVoters(snapshot);
   }
 
   /** The next offset to be written. */
@@ -152,6 +209,7 @@ export class RaftLog {
       if (batch.baseOffset !== this.endOffset) throw new Error(`raft log: batch at ${batch.baseOffset} does not follow the end ${this.endOffset}`);
       if (batch.epoch < this.lastEpoch) throw new Error(`raft log: batch epoch ${batch.epoch} below the last epoch ${this.lastEpoch}`);
       this.batches.push(batch);
+      this.rememberBatchVoters(batch);
     }
     if (batches.length > 0) this.listener?.appended(batches);
   }
@@ -163,6 +221,7 @@ export class RaftLog {
     if (keep >= 0) {
       if (keep > 0 && this.batches[keep - 1]!.lastOffset >= offset) throw new Error(`raft log: ${offset} is inside a batch`);
       this.batches.length = keep;
+      this.voterHistory = this.voterHistory.filter((e) => e.offset < offset);
       this.listener?.truncated(offset);
     }
     if (this.flushed > this.endOffset) this.flushed = this.endOffset;
@@ -184,6 +243,9 @@ export class RaftLog {
     if (keep < this.batches.length && this.batches[keep]!.baseOffset !== start.offset) throw new Error(`raft log: ${start.offset} is inside a batch`);
     this.batches = this.batches.slice(keep);
     this.base = start;
+    // The voter set in force at the new start stays known (a snapshot holds it too).
+    const before = this.voterHistory.filter((e) => e.offset < start.offset).at(-1);
+    this.voterHistory = this.voterHistory.filter((e) => e === before || e.offset >= start.offset);
   }
 
   /** Index of the first batch whose last offset is ≥ offset. */

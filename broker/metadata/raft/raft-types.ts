@@ -1,6 +1,7 @@
 // The vocabulary of the metadata quorum (KRaft, KIP-595): the messages voters exchange, in a
 // transport-free form. raft-wire.ts maps them to Kafka's Vote, BeginQuorumEpoch, EndQuorumEpoch
 // and Fetch messages; the simulation test passes them around directly.
+import type { Uuid } from "../../protocol/primitives.js";
 
 /** A record batch of the metadata log: Kafka's RecordBatch bytes and the header fields we use. */
 export interface RaftBatch {
@@ -63,6 +64,8 @@ export interface FetchRequest {
   /** Epoch of the last batch the fetcher has, so the leader can detect divergence. */
   readonly lastFetchedEpoch: number;
   readonly maxBytes: number;
+  /** The fetcher's metadata directory id (Fetch v17; KIP-853 tells voters apart by it). */
+  readonly replicaDirectoryId?: Uuid;
 }
 
 /** A piece of a snapshot, from byte `position` on (KIP-630's FetchSnapshot). */

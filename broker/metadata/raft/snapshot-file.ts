@@ -12,6 +12,7 @@ import { readSnapshotHeaderRecord, writeSnapshotHeaderRecord } from "../../proto
 import { writeSnapshotFooterRecord } from "../../protocol/generated/snapshot-footer-record.gen.js";
 import { ControlRecordType } from "./raft-batches.js";
 import type { OffsetAndEpoch, RaftSnapshot } from "./raft-types.js";
+import { votersSnapshotBatch, type VoterSet } from "./voter-set.js";
 
 export const SNAPSHOT_SUFFIX = ".checkpoint";
 export const PARTIAL_SUFFIX = ".checkpoint.part";
@@ -37,8 +38,12 @@ function controlRecord(type: number, value: Buffer, baseOffset: bigint, epoch: n
   return buildRecordBatch([{ key, value, timestamp }], { baseOffset, partitionLeaderEpoch: epoch, control: true });
 }
 
-/** The bytes of a snapshot holding `values` (framed metadata records, or any opaque values). */
-export function buildSnapshot(id: OffsetAndEpoch, values: readonly Buffer[], lastContainedLogTimestamp: bigint, nowMs: number): Buffer {
+/**
+ * The bytes of a snapshot holding `values` (framed metadata records, or any opaque values). A
+ * dynamic quorum's snapshot also holds its voter set (KRaftVersionRecord and VotersRecord in a
+ * control batch after the header, as Kafka writes it).
+ */
+export function buildSnapshot(id: OffsetAndEpoch, values: readonly Buffer[], lastContainedLogTimestamp: bigint, nowMs: number, voters?: VoterSet): Buffer {
   const timestamp = BigInt(nowMs);
   const header = new Writer(16);
   writeSnapshotHeaderRecord(header, 0, { version: 0, lastContainedLogTimestamp });
@@ -46,6 +51,10 @@ export function buildSnapshot(id: OffsetAndEpoch, values: readonly Buffer[], las
   writeSnapshotFooterRecord(footer, 0, { version: 0 });
   const batches: Buffer[] = [controlRecord(ControlRecordType.snapshotHeader, Buffer.from(header.finish()), 0n, id.epoch, timestamp)];
   let offset = 1n;
+  if (voters) {
+    batches.push(votersSnapshotBatch(offset, id.epoch, voters, nowMs));
+    offset += 2n;
+  }
   for (let i = 0; i < values.length; i += RECORDS_PER_BATCH) {
     const chunk = values.slice(i, i + RECORDS_PER_BATCH);
     batches.push(buildRecordBatch(chunk.map((value) => ({ value, timestamp })), { baseOffset: offset, partitionLeaderEpoch: id.epoch }));
