@@ -118,6 +118,7 @@ export interface BrokerConfig {
   readonly replicaLagTimeMaxMs: number;
   readonly replicaFetchWaitMaxMs: number;
   readonly replicaFetchBackoffMs: number;
+  readonly replicaHighWatermarkCheckpointIntervalMs: number;
   /** Replication throttles in bytes per second (dynamic per broker; huge when unset). */
   readonly leaderReplicationThrottledRate: number;
   readonly followerReplicationThrottledRate: number;
@@ -554,6 +555,7 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
     replicaLagTimeMaxMs: a.long("replica.lag.time.max.ms"),
     replicaFetchWaitMaxMs: a.int("replica.fetch.wait.max.ms"),
     replicaFetchBackoffMs: a.int("replica.fetch.backoff.ms"),
+    replicaHighWatermarkCheckpointIntervalMs: a.long("replica.high.watermark.checkpoint.interval.ms"),
     leaderReplicationThrottledRate: a.long("leader.replication.throttled.rate"),
     followerReplicationThrottledRate: a.long("follower.replication.throttled.rate"),
     replicationQuotaWindowNum: a.int("replication.quota.window.num"),

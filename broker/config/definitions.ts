@@ -260,7 +260,7 @@ export const BROKER_CONFIG_DEFS: readonly ConfigKeyDef[] = [
   key("replica.socket.receive.buffer.bytes", "int", "65536", "high", "read-only",
     "SO_RCVBUF of follower connections; not settable from Node, so ignored.", NOOP),
   key("replica.high.watermark.checkpoint.interval.ms", "long", "5000", "high", "read-only",
-    "How often high watermarks are checkpointed to disk.", LATER),
+    "How often high watermarks are checkpointed to disk (replication-offset-checkpoint in each log dir).", { validator: atLeast(1) }),
   // Long.MAX_VALUE, Kafka's "no limit"; kafka-reassign-partitions --throttle sets both.
   key("leader.replication.throttled.rate", "long", "9223372036854775807", "medium", "per-broker",
     "Bytes per second a leader sends to followers of throttled replicas that are not in sync.", { validator: atLeast(0) }),

@@ -34,6 +34,28 @@ describe("LeaderState", () => {
     expect(log.highWatermark).toBe(3n); // no longer leading: nothing moves it
   });
 
+  it("keeps a reopened leader's checkpointed high watermark until its followers fetch; alone in the ISR it commits its log", async () => {
+    dir = await tempDir();
+    const before = await openLog(dir);
+    await before.append(batch(["a", "b", "c", "d"]), clientAppend);
+    await before.close();
+    // Reopened after a crash: offsets 2 and 3 were written here but never committed.
+    log = await openLog(dir, {}, { externalHighWatermark: true, highWatermark: 2n });
+    const leader = new LeaderState("t", 0, log, 1, state([1, 2, 3]), 0);
+    leader.advanceHighWatermark();
+    expect(log.highWatermark).toBe(2n);
+    leader.recordFetch(2, 4n, 10);
+    expect(log.highWatermark).toBe(2n); // follower 3 may not have them
+    leader.recordFetch(3, 3n, 10);
+    expect(log.highWatermark).toBe(3n);
+    leader.close();
+
+    const alone = new LeaderState("t", 0, log, 1, state([1]), 0);
+    alone.advanceHighWatermark();
+    expect(log.highWatermark).toBe(4n);
+    alone.close();
+  });
+
   it("leaves a partition with one replica to the log's own rule", async () => {
     dir = await tempDir();
     log = await openLog(dir);

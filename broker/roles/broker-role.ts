@@ -74,6 +74,10 @@ export class BrokerRole {
       // One timer writes both checkpoints (recovery points and log start offsets), so it runs at the shorter interval.
       checkpointIntervalMs: Math.min(config.logFlushOffsetCheckpointIntervalMs, config.logFlushStartOffsetCheckpointIntervalMs),
       cleanerEnabled: config.logCleanerEnable,
+      // High watermarks resume from replication-offset-checkpoint and move only by replication
+      // (a one-replica partition's catches up with its log end as soon as it leads).
+      replicatedHighWatermarks: true,
+      highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs,
     });
     const voters = new Map(config.controllerQuorumVoters.map((v) => [v.id, { host: v.host, port: v.port }]));
     const forwarder = config.singleNodeQuorum ? null : new ControllerForwarder({ nodeId: config.nodeId, quorum: metadata.quorum, voters });

@@ -17,6 +17,8 @@ export const CLEAN_SHUTDOWN_MARKER = ".kafka_cleanshutdown";
 export const RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
 export const LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
 export const CLEANER_OFFSET_CHECKPOINT = "cleaner-offset-checkpoint";
+/** Each partition's high watermark, so a restart does not take uncommitted records for committed. */
+export const REPLICATION_OFFSET_CHECKPOINT = "replication-offset-checkpoint";
 export const DELETE_DIR_SUFFIX = "-delete";
 /**
  * The metadata quorum's log (KRaft's __cluster_metadata-0). It may sit in a topic log dir, as in

@@ -1,6 +1,6 @@
 // All partition logs of one broker across its log.dirs: opening and recovering them, creating
-// and deleting logs, the log-dir checkpoints and the clean-shutdown marker, and the periodic
-// retention, flush, checkpoint and compaction work.
+// and deleting logs, the log-dir checkpoints (high watermarks included) and the clean-shutdown
+// marker, and the periodic retention, flush, checkpoint and compaction work.
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -18,6 +18,7 @@ import {
   LOG_START_OFFSET_CHECKPOINT,
   METADATA_TOPIC,
   RECOVERY_POINT_CHECKPOINT,
+  REPLICATION_OFFSET_CHECKPOINT,
 } from "./file-names.js";
 import { DEFAULT_LOG_CONFIG, type LogConfig, isCompacted } from "./log-config.js";
 import { DEFAULT_CACHE_BYTES, PartitionLog } from "./partition-log.js";
@@ -55,6 +56,16 @@ export interface LogManagerOptions {
   producerState?: ProducerStateOptions;
   /** Off in tests that drive the periodic work by hand. */
   startTimers?: boolean;
+  /**
+   * Replication owns the high watermarks (a broker): each log opens at its high watermark from the
+   * dir's replication-offset-checkpoint (Kafka's rule: capped at the log end, the log start when
+   * absent) and keeps it until replication moves it; the checkpoint is written every
+   * highWatermarkCheckpointIntervalMs and on close. Off (tests and tools without replication),
+   * logs move their own high watermark, from the log end on open, and no such checkpoint is kept.
+   */
+  replicatedHighWatermarks?: boolean;
+  /** replica.high.watermark.checkpoint.interval.ms */
+  highWatermarkCheckpointIntervalMs?: number;
 }
 
 interface LogDirState {
@@ -63,6 +74,8 @@ interface LogDirState {
   recoveryPoints: Map<string, number>;
   logStartOffsets: Map<string, number>;
   cleanerOffsets: Map<string, number>;
+  /** replication-offset-checkpoint (only with replicatedHighWatermarks). */
+  highWatermarks: Map<string, number>;
 }
 
 const OPEN_CONCURRENCY = 8;
@@ -101,6 +114,7 @@ export class LogManager {
         recoveryPoints: readCheckpointOrEmpty(path.join(dir, RECOVERY_POINT_CHECKPOINT), opts.logger),
         logStartOffsets: readCheckpointOrEmpty(path.join(dir, LOG_START_OFFSET_CHECKPOINT), opts.logger),
         cleanerOffsets: readCheckpointOrEmpty(path.join(dir, CLEANER_OFFSET_CHECKPOINT), opts.logger),
+        highWatermarks: opts.replicatedHighWatermarks ? readHighWatermarkCheckpoint(dir) : new Map(),
       });
     }
     const manager = new LogManager(opts, dirs);
@@ -153,6 +167,7 @@ export class LogManager {
   ): Promise<PartitionLog> {
     const recoveryPoint = state.recoveryPoints.get(name);
     const logStartOffset = state.logStartOffsets.get(name);
+    const replicated = this.opts.replicatedHighWatermarks ?? false;
     const log = await PartitionLog.open({
       dir: path.join(state.dir, name),
       topic,
@@ -165,6 +180,8 @@ export class LogManager {
       ...(recoveryPoint !== undefined ? { recoveryPoint: BigInt(recoveryPoint) } : {}),
       ...(logStartOffset !== undefined ? { logStartOffset: BigInt(logStartOffset) } : {}),
       cleanShutdown: state.cleanShutdown,
+      // Kafka's rule for a partition missing from the checkpoint: 0, which the log raises to its start.
+      ...(replicated ? { externalHighWatermark: true, highWatermark: BigInt(state.highWatermarks.get(name) ?? 0) } : {}),
       cacheBytes: this.opts.cacheBytesPerPartition ?? DEFAULT_CACHE_BYTES,
       ...(this.opts.producerState ? { producerState: this.opts.producerState } : {}),
       hooks: {
@@ -246,6 +263,7 @@ export class LogManager {
     state.logStartOffsets.delete(name);
     state.cleanerOffsets.delete(name);
     this.checkpointDir(state);
+    if (this.opts.replicatedHighWatermarks) this.writeHighWatermarks(state);
     schedule(log.config.fileDeleteDelayMs, () => {
       fs.promises.rm(to, { recursive: true, force: true }).catch((err) => {
         this.logger.warn({ dir: to, err: describeError(err) }, "could not remove a deleted log");
@@ -324,6 +342,28 @@ export class LogManager {
     }
   }
 
+  /** Writes every dir's replication-offset-checkpoint (with replicatedHighWatermarks). */
+  checkpointHighWatermarks(): void {
+    if (!this.opts.replicatedHighWatermarks) return;
+    for (const state of this.dirs) this.writeHighWatermarks(state);
+  }
+
+  /**
+   * The high watermarks of the logs held in this dir now: a log that failed keeps the value last
+   * written (its high watermark is no longer maintained), a log no longer held here leaves.
+   */
+  private writeHighWatermarks(state: LogDirState): void {
+    for (const name of state.highWatermarks.keys()) if (this.logs.get(name)?.dir !== state) state.highWatermarks.delete(name);
+    for (const [name, { log, dir }] of this.logs) {
+      if (dir === state && (!log.offline || log.closedCleanly)) state.highWatermarks.set(name, Number(log.highWatermark));
+    }
+    try {
+      writeOffsetCheckpoint(path.join(state.dir, REPLICATION_OFFSET_CHECKPOINT), state.highWatermarks);
+    } catch (err) {
+      this.logger.error({ dir: state.dir, err: describeError(err) }, "could not write the high watermark checkpoint");
+    }
+  }
+
   private writeLogStartOffsets(state: LogDirState): void {
     for (const [name, { log, dir }] of this.logs) {
       if (dir === state && !log.offline) state.logStartOffsets.set(name, Number(log.logStartOffset));
@@ -355,6 +395,9 @@ export class LogManager {
     every("retention", this.opts.retentionCheckIntervalMs ?? 300_000, () => this.runRetention());
     every("flush", this.opts.flushCheckIntervalMs ?? 1_000, () => this.flushDue());
     every("checkpoint", this.opts.checkpointIntervalMs ?? 60_000, () => this.checkpoint());
+    if (this.opts.replicatedHighWatermarks) {
+      every("high-watermark-checkpoint", this.opts.highWatermarkCheckpointIntervalMs ?? 5_000, () => this.checkpointHighWatermarks());
+    }
     if (this.opts.cleanerEnabled ?? true) every("cleaner", this.opts.cleanerIntervalMs ?? 15_000, () => this.runCleaner());
   }
 
@@ -375,6 +418,8 @@ export class LogManager {
         state.cleanerOffsets.set(name, log.cleanerCheckpoint);
       }
       const failed = logs.some((l) => this.logs.get(`${l.topic}-${l.partition}`)?.dir === state && !l.closedCleanly);
+      // Replication stopped before the logs closed: these are the last high watermarks.
+      if (this.opts.replicatedHighWatermarks) this.writeHighWatermarks(state);
       try {
         writeOffsetCheckpoint(path.join(state.dir, RECOVERY_POINT_CHECKPOINT), state.recoveryPoints);
         writeOffsetCheckpoint(path.join(state.dir, LOG_START_OFFSET_CHECKPOINT), state.logStartOffsets);
@@ -385,6 +430,24 @@ export class LogManager {
       }
     }
     this.logger.info({ logs: logs.length }, "log manager closed");
+  }
+}
+
+/**
+ * The dir's high watermarks. An unreadable file fails the log dir, as in Kafka (whose broker
+ * halts when its only log dir fails): trusting a guess could serve uncommitted records, and a
+ * checkpoint written atomically is only unreadable after a disk or operator error.
+ */
+function readHighWatermarkCheckpoint(dir: string): Map<string, number> {
+  const file = path.join(dir, REPLICATION_OFFSET_CHECKPOINT);
+  try {
+    return readOffsetCheckpoint(file);
+  } catch (err) {
+    throw new Error(
+      `log dir ${dir} failed: ${REPLICATION_OFFSET_CHECKPOINT} is unreadable (${describeError(err)}); ` +
+        "repair or remove the file (without it each partition's high watermark starts at its log start offset)",
+      { cause: err },
+    );
   }
 }
 

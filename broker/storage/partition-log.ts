@@ -98,6 +98,11 @@ export interface PartitionLogOptions {
    * appends become durable, which is what a single-node log does.
    */
   externalHighWatermark?: boolean;
+  /**
+   * With externalHighWatermark: the high watermark to resume from (replication-offset-checkpoint),
+   * kept within [log start, log end]. Absent, or with the log's own rule, it opens at the log end.
+   */
+  highWatermark?: bigint;
 }
 
 export const DEFAULT_CACHE_BYTES = 8 * 1024 * 1024;
@@ -158,8 +163,8 @@ export class PartitionLog {
     this.segments = segments;
     this.nextOffset = nextOffset;
     this.writtenEnd = nextOffset;
-    this.hw = nextOffset;
     this.logStart = logStart;
+    this.hw = this.externalHw && opts.highWatermark !== undefined ? initialHighWatermark(opts.highWatermark, logStart, nextOffset) : nextOffset;
     this.epochs = epochs;
     this.producers = producers;
     this.cache = new RecentBatches(opts.cacheBytes ?? DEFAULT_CACHE_BYTES);
@@ -236,6 +241,7 @@ export class PartitionLog {
         partition: log.partition,
         logStartOffset: logStart,
         logEndOffset: nextOffset,
+        highWatermark: log.hw,
         segments: segments.length,
         recovered: recovered.recovered,
         truncatedBytes: recovered.truncatedBytes,
@@ -684,13 +690,14 @@ export class PartitionLog {
   /**
    * Whether replication sets the high watermark (a replicated partition's leader, or a follower)
    * or the log moves it itself as appends are written (a partition with one replica). Switching
-   * back to the log's own rule catches the high watermark up with what is written.
+   * back to the log's own rule catches the high watermark up with what is written (fsynced, with
+   * an fsync per append): a one-replica partition opened at its checkpointed high watermark
+   * commits its whole log as soon as it leads, as Kafka's leader with an ISR of itself does.
    */
   setExternalHighWatermark(external: boolean): void {
     if (this.externalHw === external) return;
     this.externalHw = external;
-    // (With an fsync per append, the next completed fsync moves it.)
-    if (!external && !syncsEveryAppend(this.cfg)) this.setHighWatermark(this.writtenEnd);
+    if (!external) this.setHighWatermark(syncsEveryAppend(this.cfg) ? this.commit.synced : this.writtenEnd);
   }
 
   /**
@@ -1118,6 +1125,15 @@ export class PartitionLog {
     this.closed = true;
     for (const seg of this.segments) seg.close();
   }
+}
+
+/**
+ * A replicated partition's high watermark on open (Kafka's rule): the checkpointed one, never
+ * beyond the log end (the checkpoint may be newer than a log cut short by a crash) nor below the
+ * log start.
+ */
+export function initialHighWatermark(checkpointed: bigint, logStart: number, logEnd: number): number {
+  return Math.max(logStart, Math.min(Number(checkpointed), logEnd));
 }
 
 const EMPTY = Buffer.alloc(0);
