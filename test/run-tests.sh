@@ -24,6 +24,8 @@ run_suite cluster --config test/integration/cluster.vitest.config.ts
 # Real Java, librdkafka (confluent-kafka, kcat), KafkaJS and franz-go clients against the built broker;
 # their installers run from the suite's global setup (cached under ~/.cache/millrace).
 run_suite compat --config test/compat/vitest.config.ts
+# The same scenarios against `millrace cluster up`: 3 nodes, racks a,b,c, RF 3, min.insync.replicas 2.
+COMPAT_TARGET=millrace-cluster run_suite compat-cluster --config test/compat/vitest.config.ts
 # A real etcd + kube-apiserver (Kubernetes built from Go modules, cached; ~10 min cold, seconds warm).
 run_suite kube --config test/kube/vitest.config.ts
 # The product image, built from the Dockerfile over locally built base images (Docker from Debian).

@@ -105,8 +105,7 @@ async function startMillrace(opts: StartOptions): Promise<BrokerUnderTest> {
 /**
  * Overrides every node of the cluster target gets: Kafka's production-like replication settings.
  * COMPAT_CLUSTER_OVERRIDES (space-separated key=value) replaces them, for runs that isolate one
- * setting (the drivers create topics with replication factor 1 unless told otherwise, and such a
- * topic refuses acks=all writes under min.insync.replicas=2).
+ * setting. (The drivers create topics with the broker's default replication factor.)
  */
 function clusterOverrides(): string[] {
   const env = process.env.COMPAT_CLUSTER_OVERRIDES;

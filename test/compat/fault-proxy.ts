@@ -4,9 +4,11 @@
 // timeout. Either way the write is in the log but was never acknowledged, so
 // an idempotent producer must retry and the broker must deduplicate.
 //
-// Clients learn broker addresses from Metadata, so the proxy rewrites the
-// upstream broker's entry to point at itself; everything else passes through
-// byte for byte. One upstream broker: other brokers in a cluster stay direct.
+// Clients learn broker addresses from Metadata, so the proxy rewrites every
+// loopback broker's entry to point at a port of its own that forwards to that
+// broker (opened when Metadata first names it): in a cluster, the Produce
+// requests to every leader pass through. Everything else passes through byte
+// for byte.
 import net from 'node:net';
 import { API_METADATA, API_PRODUCE, FrameSplitter, rewriteMetadataResponse, withSizePrefix } from '../kafka/wire.js';
 import { parseHostPort } from '../kafka/probe.js';
@@ -16,7 +18,7 @@ export type ResponseFault = 'pass' | 'drop' | { delayMs: number };
 export interface FaultProxyOptions {
   /** host:port of the broker; must be a loopback address. */
   upstream: string;
-  /** Decides the fate of the n-th Produce response seen by the proxy (1-based, across connections). */
+  /** Decides the fate of the n-th Produce response seen by the proxy (1-based, across connections and brokers). */
   produceResponse?: (n: number) => ResponseFault;
   /** Upper bound on concurrent client connections (default 64). */
   maxConnections?: number;
@@ -31,7 +33,7 @@ export interface FaultProxyStats {
 }
 
 export interface FaultProxy {
-  /** host:port for clients to bootstrap from. */
+  /** host:port for clients to bootstrap from (in front of `upstream`). */
   address: string;
   stats: FaultProxyStats;
   close(): Promise<void>;
@@ -48,15 +50,52 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const decide = opts.produceResponse ?? (() => 'pass' as const);
-  let self = { host: '127.0.0.1', port: 0 };
+  const maxConnections = opts.maxConnections ?? 64;
+  /** One listening port in front of each upstream broker, by the broker's host:port. */
+  const fronts = new Map<string, Promise<{ server: net.Server; port: number }>>();
 
-  const server = net.createServer((client) => {
-    if (sockets.size >= 2 * (opts.maxConnections ?? 64)) {
+  const frontFor = (broker: { host: string; port: number }) => {
+    const key = `${broker.host}:${broker.port}`;
+    let front = fronts.get(key);
+    if (!front) {
+      front = listenInFrontOf(broker);
+      fronts.set(key, front);
+    }
+    return front;
+  };
+
+  const listenInFrontOf = async (target: { host: string; port: number }) => {
+    const server = net.createServer((client) => pipe(client, target));
+    server.maxConnections = maxConnections;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return { server, port: (server.address() as net.AddressInfo).port };
+  };
+
+  /** The Metadata response with every loopback broker pointing at its front port. */
+  const rewriteBrokers = async (frame: Buffer, version: number): Promise<Buffer> => {
+    const named: { host: string; port: number }[] = [];
+    rewriteMetadataResponse(frame, version, (b) => {
+      if (isLoopback(b.host)) named.push({ host: b.host, port: b.port });
+      return b;
+    });
+    const frontPorts = new Map<string, number>();
+    for (const b of named) frontPorts.set(`${b.host}:${b.port}`, (await frontFor(b)).port);
+    return rewriteMetadataResponse(frame, version, (b) => {
+      const port = frontPorts.get(`${b.host}:${b.port}`);
+      return port === undefined ? b : { ...b, host: '127.0.0.1', port };
+    });
+  };
+
+  const pipe = (client: net.Socket, target: { host: string; port: number }) => {
+    if (sockets.size >= 2 * maxConnections * fronts.size) {
       client.destroy();
       return;
     }
     stats.connections++;
-    const upstream = net.connect(up);
+    const upstream = net.connect(target);
     sockets.add(client).add(upstream);
     const inflight = new Map<number, { apiKey: number; version: number }>();
     const fromClient = new FrameSplitter();
@@ -96,7 +135,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       } catch {
         return closeBoth();
       }
-      for (const f of frames) chain = chain.then(() => deliver(f));
+      for (const f of frames) chain = chain.then(() => deliver(f)).catch(closeBoth);
     });
 
     const deliver = async (frame: Buffer): Promise<void> => {
@@ -106,9 +145,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       inflight.delete(corr);
       let out = frame;
       if (req?.apiKey === API_METADATA) {
-        out = rewriteMetadataResponse(frame, req.version, (b) =>
-          b.port === up.port && isLoopback(b.host) ? { ...b, host: self.host, port: self.port } : b,
-        );
+        out = await rewriteBrokers(frame, req.version);
         if (out !== frame) stats.metadataRewrites++;
       } else if (req?.apiKey === API_PRODUCE) {
         const fault = decide(++stats.produceResponses);
@@ -125,28 +162,23 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
             }, fault.delayMs);
             timers.add(t);
           });
-          if (closed) return;
         }
       }
+      if (closed) return;
       client.write(withSizePrefix(out));
     };
-  });
-  server.maxConnections = opts.maxConnections ?? 64;
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  self = { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
+  const bootstrap = await frontFor(up);
 
   return {
-    address: `${self.host}:${self.port}`,
+    address: `127.0.0.1:${bootstrap.port}`,
     stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      for (const t of timers) clearTimeout(t);
+      for (const sock of sockets) sock.destroy();
+      const servers = await Promise.all(fronts.values());
+      await Promise.all(servers.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    },
   };
 }

@@ -182,7 +182,7 @@ func createTopic(a *args) int {
 		configs[k] = &v
 	}
 	must(withAdmin(a, func(ctx context.Context, adm *kadm.Client) error {
-		r, err := adm.CreateTopic(ctx, int32(a.int("partitions", 1)), int16(a.int("replication-factor", 1)), configs, topic)
+		r, err := adm.CreateTopic(ctx, int32(a.int("partitions", 1)), int16(a.int("replication-factor", -1)), configs, topic)
 		if err != nil {
 			return err
 		}

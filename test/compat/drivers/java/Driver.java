@@ -99,7 +99,7 @@ public final class Driver {
 
     static int createTopic(Args a) throws Exception {
         String topic = a.req("topic");
-        NewTopic nt = new NewTopic(topic, a.integer("partitions", 1), (short) a.integer("replication-factor", 1));
+        NewTopic nt = new NewTopic(topic, a.integer("partitions", 1), (short) a.integer("replication-factor", -1));
         Map<String, String> configs = new HashMap<>();
         for (String kv : a.all("config")) configs.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         nt.configs(configs);

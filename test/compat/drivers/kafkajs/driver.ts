@@ -197,7 +197,7 @@ async function createTopic(a: Args): Promise<number> {
   const created = await withAdmin(a, (admin) =>
     admin.createTopics({
       waitForLeaders: true,
-      topics: [{ topic, numPartitions: a.int('partitions', 1), replicationFactor: a.int('replication-factor', 1), configEntries }],
+      topics: [{ topic, numPartitions: a.int('partitions', 1), replicationFactor: a.int('replication-factor', -1), configEntries }],
     }),
   );
   if (!created) throw new Error(`topic ${topic} already exists`);

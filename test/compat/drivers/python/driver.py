@@ -147,7 +147,7 @@ def create_topic(a):
     topic = a.req("topic")
     configs = dict(kv.split("=", 1) for kv in a.all("config"))
     nt = NewTopic(topic, num_partitions=int(a.get("partitions", "1")),
-                  replication_factor=int(a.get("replication-factor", "1")), config=configs)
+                  replication_factor=int(a.get("replication-factor", "-1")), config=configs)
     adm = admin(a)  # the handle must outlive its futures
     wait_all(adm.create_topics([nt], operation_timeout=30))
     emit({"type": "result", "command": "create-topic", "topic": topic})
