@@ -2,7 +2,7 @@
 // over racks a, b, c; one `bootstrap=` line when ready; a replicated topic works end to end
 // (idempotent acks=all producer, consumer); SIGTERM stops every node and exits 0. With
 // --dedicated-controllers: a controller-only node 1, brokers 2 and 3, bootstrap= naming a broker.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +21,20 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The address `cluster up` prints once every node has started; rejects if it exits first or takes 120 s. */
+function bootstrapLine(child: ChildProcess, exited: Promise<number | null>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no bootstrap line within 120 s")), 120_000);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (line.startsWith("bootstrap=")) {
+        clearTimeout(timer);
+        resolve(line.slice("bootstrap=".length));
+      }
+    });
+    void exited.then((code) => reject(new Error(`cluster up exited with ${code} before it was ready`)));
+  });
+}
+
 describe("millrace cluster up", () => {
   it("runs a racked cluster of broker processes until SIGTERM", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "millrace-cluster-up-"));
@@ -34,16 +48,7 @@ describe("millrace cluster up", () => {
       if (m) pids.push(Number(m[1]));
     });
     try {
-      const bootstrap = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no bootstrap line within 120 s")), 120_000);
-        createInterface({ input: child.stdout! }).on("line", (line) => {
-          if (line.startsWith("bootstrap=")) {
-            clearTimeout(timer);
-            resolve(line.slice("bootstrap=".length));
-          }
-        });
-        void exited.then((code) => reject(new Error(`cluster up exited with ${code} before it was ready`)));
-      });
+      const bootstrap = await bootstrapLine(child, exited);
       expect(bootstrap).toMatch(/^127\.0\.0\.1:\d+$/);
       expect(pids).toHaveLength(4);
       const entry: ClusterNode = { id: 0, dataDir, port: Number(bootstrap.split(":")[1]), controllerPort: 0 };
@@ -82,16 +87,7 @@ describe("millrace cluster up", () => {
       if (m) nodes.push({ id: Number(m[1]), pid: Number(m[2]), roles: m[3]! });
     });
     try {
-      const bootstrap = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no bootstrap line within 120 s")), 120_000);
-        createInterface({ input: child.stdout! }).on("line", (line) => {
-          if (line.startsWith("bootstrap=")) {
-            clearTimeout(timer);
-            resolve(line.slice("bootstrap=".length));
-          }
-        });
-        void exited.then((code) => reject(new Error(`cluster up exited with ${code} before it was ready`)));
-      });
+      const bootstrap = await bootstrapLine(child, exited);
       expect(nodes.map((n) => [n.id, n.roles])).toEqual([[1, "controller"], [2, "broker"], [3, "broker"]]);
       const controllerProperties = readFileSync(join(dataDir, "node-1", "server.properties"), "utf8");
       expect(controllerProperties).toContain("process.roles=controller\n");
