@@ -27,7 +27,7 @@ import { defineHandler, type RequestContext } from "./handler.js";
 function replicaState(r: ReplicaProgress): ReplicaState {
   return {
     replicaId: r.nodeId,
-    replicaDirectoryId: ZERO_UUID,
+    replicaDirectoryId: r.directoryId ?? ZERO_UUID,
     logEndOffset: r.endOffset,
     lastFetchTimestamp: BigInt(r.lastFetchMs),
     lastCaughtUpTimestamp: BigInt(r.lastCaughtUpMs),
@@ -60,6 +60,13 @@ function describeLocally(request: DescribeQuorumRequest, ctx: RequestContext): D
   }
   const { voters, observers } = quorum.replicaProgress();
   if (ctx.apiVersion === 0) for (const r of [...voters, ...observers]) Object.assign(r, { lastFetchMs: -1, lastCaughtUpMs: -1 });
+  // v2 (KIP-853): the voters' directory ids as the voter set names them, and their endpoints.
+  const voterSet = quorum.voterSet();
+  for (const r of voters) {
+    const directoryId = voterSet.find((v) => v.id === r.nodeId)?.directoryId;
+    if (directoryId) r.directoryId = directoryId;
+  }
+  const nodes = voterSet.map((v) => ({ nodeId: v.id, listeners: v.endpoints.map((e) => ({ name: e.name, host: e.host, port: e.port })) }));
   return {
     errorCode: 0,
     errorMessage: null,
@@ -69,7 +76,7 @@ function describeLocally(request: DescribeQuorumRequest, ctx: RequestContext): D
         partitions: [{ ...base, errorCode: 0, errorMessage: null, currentVoters: voters.map(replicaState), observers: observers.map(replicaState) }],
       },
     ],
-    nodes: [],
+    nodes,
   };
 }
 

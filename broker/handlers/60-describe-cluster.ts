@@ -99,8 +99,18 @@ export const describeClusterHandler = describeClusterFor(ENDPOINT_TYPE_BROKER, (
   return { controllerId: controllerIdForClients(ctx, alive), nodes: alive };
 });
 
+/** The voters at their controller listeners: controller.quorum.voters, or a dynamic quorum's voter set (KIP-853). */
+function controllerNodes(ctx: RequestContext): { id: number; host: string; port: number; rack: null }[] {
+  const quorum = ctx.broker.metadata.quorum;
+  if (!quorum.isDynamic) return ctx.broker.config.controllerQuorumVoters.map((v) => ({ id: v.id, host: v.host, port: v.port, rack: null }));
+  return quorum.voterSet().flatMap((v) => {
+    const endpoint = quorum.endpointOf(v.id);
+    return endpoint ? [{ id: v.id, host: endpoint.host, port: endpoint.port, rack: null }] : [];
+  });
+}
+
 /** What a controller listener answers: the voters, and the quorum leader (-1 while there is none). */
 export const describeClusterControllersHandler = describeClusterFor(ENDPOINT_TYPE_CONTROLLER, (ctx) => ({
   controllerId: ctx.broker.metadata.quorum.leaderId,
-  nodes: ctx.broker.config.controllerQuorumVoters.map((v) => ({ id: v.id, host: v.host, port: v.port, rack: null })),
+  nodes: controllerNodes(ctx),
 }));

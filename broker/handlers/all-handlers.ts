@@ -27,6 +27,8 @@ import { deleteGroupsHandler } from "./42-delete-groups.js";
 import { incrementalAlterConfigsHandler } from "./44-incremental-alter-configs.js";
 import { offsetDeleteHandler } from "./47-offset-delete.js";
 import { describeQuorumHandler } from "./55-describe-quorum.js";
+import { addRaftVoterHandler } from "./80-add-raft-voter.js";
+import { removeRaftVoterHandler } from "./81-remove-raft-voter.js";
 import { electLeadersHandler } from "./43-elect-leaders.js";
 import { alterPartitionReassignmentsHandler } from "./45-alter-partition-reassignments.js";
 import { listPartitionReassignmentsHandler } from "./46-list-partition-reassignments.js";
@@ -67,6 +69,8 @@ const ALL_HANDLERS: ApiHandler<any, any>[] = [
   listPartitionReassignmentsHandler,
   offsetDeleteHandler,
   describeQuorumHandler,
+  addRaftVoterHandler,
+  removeRaftVoterHandler,
   describeClusterHandler,
   consumerGroupHeartbeatHandler,
   consumerGroupDescribeHandler,

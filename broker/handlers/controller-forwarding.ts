@@ -27,7 +27,7 @@ export class ControllerForwarder {
       nodeId: number;
       quorum: Pick<QuorumNode, "leaderId">;
       /** The voters' controller listeners (controller.quorum.voters). */
-      voters: ReadonlyMap<number, HostPort>;
+      voters: Pick<ReadonlyMap<number, HostPort>, "get">;
     },
   ) {}
 

@@ -1,8 +1,11 @@
 // The metadata quorum's settings, from Kafka's config keys: who votes (controller.quorum.voters,
-// or this node alone when no quorum is configured) and the quorum's timeouts.
+// this node alone when no quorum is configured, or — with only controller.quorum.bootstrap.servers —
+// the voter set in the metadata log) and the quorum's timeouts.
 import type { Logger } from "pino";
 import type { BrokerConfig } from "../config/index.js";
 import type { HostPort } from "../config/listeners.js";
+import type { Uuid } from "../protocol/primitives.js";
+import { readMetaProperties } from "./meta-properties.js";
 import type { QuorumNodeOptions } from "./raft/quorum-node.js";
 
 /**
@@ -28,14 +31,18 @@ export function quorumOptionsFrom(config: BrokerConfig, clusterId: string, logge
   const voters = new Map<number, HostPort | null>();
   if (config.singleNodeQuorum) voters.set(config.nodeId, null);
   for (const v of config.controllerQuorumVoters) voters.set(v.id, { host: v.host, port: v.port });
-  if (voters.size === 0) {
-    throw new Error("controller.quorum.bootstrap.servers without controller.quorum.voters is not supported yet (dynamic quorums, KIP-853)");
-  }
+  // No static voters: a dynamic quorum (KIP-853) whose voter set is in the metadata log (and in
+  // the bootstrap checkpoint `storage format` wrote); the node finds the leader through
+  // controller.quorum.bootstrap.servers and fetches with its metadata directory's id.
+  const directoryId = readMetaProperties(config.metadataLogDir)?.directoryId;
   return {
     nodeId: config.nodeId,
     clusterId,
     metadataDir: config.metadataLogDir,
     voters,
+    bootstrapServers: voters.size === 0 ? config.controllerQuorumBootstrapServers : [],
+    ...(directoryId ? { directoryId: directoryId as Uuid } : {}),
+    ...(config.controllerListenerNames[0] ? { controllerListenerName: config.controllerListenerNames[0] } : {}),
     electionTimeoutMs: config.controllerQuorumElectionTimeoutMs,
     fetchTimeoutMs: config.controllerQuorumFetchTimeoutMs,
     electionBackoffMaxMs: config.controllerQuorumElectionBackoffMaxMs,

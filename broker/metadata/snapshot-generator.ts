@@ -88,7 +88,7 @@ export class SnapshotGenerator {
     this.lastSnapshotMs = now;
     try {
       const values = imageToRecords(this.image).map(encodeMetadataRecord);
-      const { id, path } = this.quorum.saveSnapshot(endOffset, (snapshotId) => buildSnapshot(snapshotId, values, this.lastTimestamp, now));
+      const { id, path } = this.quorum.saveSnapshot(endOffset, (snapshotId, voters) => buildSnapshot(snapshotId, values, this.lastTimestamp, now, voters));
       this.opts.logger.info(
         { snapshotOffset: id.offset, snapshotEpoch: id.epoch, records: values.length, reason, bytesSince, path, logStartOffset: this.quorum.logStartOffset },
         "metadata snapshot written",

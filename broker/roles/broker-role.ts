@@ -79,7 +79,8 @@ export class BrokerRole {
       replicatedHighWatermarks: true,
       highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs,
     });
-    const voters = new Map(config.controllerQuorumVoters.map((v) => [v.id, { host: v.host, port: v.port }]));
+    // The voters' controller listeners: controller.quorum.voters, or a dynamic quorum's voter set (KIP-853).
+    const voters = { get: (id: number) => metadata.quorum.endpointOf(id) };
     const forwarder = config.singleNodeQuorum ? null : new ControllerForwarder({ nodeId: config.nodeId, quorum: metadata.quorum, voters });
     // Groups are coordinated by the leaders of their __consumer_offsets partitions, created
     // through the controller on the first FindCoordinator and loaded as leadership arrives.

@@ -1,5 +1,6 @@
 // What a controller listener serves: the metadata quorum's APIs (Vote, BeginQuorumEpoch,
-// EndQuorumEpoch, Fetch of the metadata log, DescribeQuorum), broker registration,
+// EndQuorumEpoch, Fetch of the metadata log, DescribeQuorum, and KIP-853's AddRaftVoter,
+// RemoveRaftVoter and UpdateRaftVoter), broker registration,
 // heartbeats, ISR changes (AlterPartition) and producer id blocks (AllocateProducerIds), and ApiVersions, which is derived
 // from this table — so, as in Kafka, a controller listener advertises only controller APIs.
 // Like Kafka's controller it also decides the metadata changes brokers forward to it
@@ -17,6 +18,8 @@ import { incrementalAlterConfigsHandler } from "../44-incremental-alter-configs.
 import { alterPartitionReassignmentsHandler } from "../45-alter-partition-reassignments.js";
 import { listPartitionReassignmentsHandler } from "../46-list-partition-reassignments.js";
 import { describeQuorumHandler } from "../55-describe-quorum.js";
+import { addRaftVoterHandler } from "../80-add-raft-voter.js";
+import { removeRaftVoterHandler } from "../81-remove-raft-voter.js";
 import { describeClusterControllersHandler } from "../60-describe-cluster.js";
 import type { ApiHandler } from "../handler.js";
 import type { HandlerRegistry } from "../registry.js";
@@ -29,6 +32,7 @@ import { alterPartitionHandler } from "./56-alter-partition.js";
 import { brokerRegistrationHandler } from "./62-broker-registration.js";
 import { brokerHeartbeatHandler } from "./63-broker-heartbeat.js";
 import { allocateProducerIdsHandler } from "./67-allocate-producer-ids.js";
+import { updateRaftVoterHandler } from "./82-update-raft-voter.js";
 
 const CONTROLLER_HANDLERS: ApiHandler<any, any>[] = [
   metadataFetchHandler,
@@ -51,6 +55,9 @@ const CONTROLLER_HANDLERS: ApiHandler<any, any>[] = [
   alterPartitionReassignmentsHandler,
   listPartitionReassignmentsHandler,
   describeClusterControllersHandler,
+  addRaftVoterHandler,
+  removeRaftVoterHandler,
+  updateRaftVoterHandler,
 ];
 
 export function registerControllerHandlers(registry: HandlerRegistry): void {

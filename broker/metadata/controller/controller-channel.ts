@@ -31,7 +31,7 @@ export class ControllerChannel {
       quorum: QuorumNode;
       /** This node's controller, when it has the controller role. */
       local: ClusterController | null;
-      voters: ReadonlyMap<number, HostPort>;
+      voters: Pick<ReadonlyMap<number, HostPort>, "get">;
       requestTimeoutMs: number;
       logger: Logger;
     },

@@ -9,20 +9,32 @@ import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { HostPort } from "../../config/listeners.js";
 import { RecordBatchView } from "../../protocol/records.js";
+import type { Uuid } from "../../protocol/primitives.js";
 import { isControlBatch } from "./raft-batches.js";
 import { MetadataLogStore } from "./metadata-log-store.js";
-import { QuorumMachine, type QuorumConfig, type ReplicaProgress } from "./quorum-machine.js";
+import { QuorumMachine, type QuorumConfig, type ReplicaProgress, type VoterChangeResult } from "./quorum-machine.js";
 import { QuorumStateFile } from "./quorum-state-file.js";
 import { QuorumTransport } from "./quorum-transport.js";
 import type { FetchRequest, FetchResponse, OffsetAndEpoch, RaftBatch, RaftRequest, RaftResponse, RaftSnapshot } from "./raft-types.js";
 import { planRetention } from "./snapshot-retention.js";
+import { findVoter, type Voter, type VoterSet } from "./voter-set.js";
 
 export interface QuorumNodeOptions {
   nodeId: number;
   clusterId: string;
   metadataDir: string;
-  /** Voter ids and where they listen; a single-node quorum lists only this node. */
+  /**
+   * Static voter ids and where they listen (controller.quorum.voters, kraft.version 0); a
+   * single-node quorum lists only this node. Empty: a dynamic quorum (KIP-853) whose voters are
+   * the log's, found through bootstrapServers.
+   */
   voters: ReadonlyMap<number, HostPort | null>;
+  /** controller.quorum.bootstrap.servers: where a dynamic quorum's node asks who leads. */
+  bootstrapServers?: readonly HostPort[];
+  /** This node's metadata directory id (meta.properties directory.id). */
+  directoryId?: Uuid;
+  /** The controller listener whose endpoint in the voter set other nodes use (the first of controller.listener.names). */
+  controllerListenerName?: string;
   electionTimeoutMs: number;
   fetchTimeoutMs: number;
   electionBackoffMaxMs: number;
@@ -53,6 +65,23 @@ const FETCH_SNAPSHOT_MAX_BYTES = 1024 * 1024;
 /** How long a resigning leader waits for its successors to hear EndQuorumEpoch. */
 const RESIGN_WAIT_MS = 500;
 
+/** What a voter change came to, in Kafka's error names. */
+export interface VoterChangeAnswer {
+  error: "NONE" | Extract<VoterChangeResult, { ok: false }>["error"];
+  message: string | null;
+}
+
+const ZERO_DIRECTORY_ID = "AAAAAAAAAAAAAAAAAAAAAA" as Uuid;
+
+/** Bootstrap servers have no node ids: they stand in as -2, -3, … (as in Kafka's raft client). */
+function bootstrapId(index: number): number {
+  return -2 - index;
+}
+
+function bootstrapIndex(id: number): number {
+  return -2 - id;
+}
+
 export class NotLeaderError extends Error {
   constructor(readonly leaderId: number) {
     super(leaderId >= 0 ? `not the quorum leader (node ${leaderId} is)` : "not the quorum leader (an election is on)");
@@ -75,6 +104,8 @@ export class QuorumNode {
   /** Requests to peers not yet answered (a resigning leader waits a little for its EndQuorumEpoch). */
   private readonly sending = new Set<Promise<RaftResponse>>();
   private readonly events = new EventEmitter();
+  /** Leader endpoints learned from fetch answers (a dynamic quorum's node may know no voter yet). */
+  private readonly learnedEndpoints = new Map<number, HostPort>();
   /** Batches before this offset have been handed to committed-batch listeners. */
   private applied: bigint;
   /** Where `applied` began at start-up: the latest snapshot's end, or the log start. */
@@ -97,14 +128,12 @@ export class QuorumNode {
       ...(opts.segmentBytes !== undefined ? { segmentBytes: opts.segmentBytes } : {}),
       onSnapshotInstalled: (snapshot) => node?.onSnapshotInstalled(snapshot),
     });
-    const endpoints = new Map<number, HostPort>();
-    for (const [id, endpoint] of opts.voters) if (endpoint) endpoints.set(id, endpoint);
     const transport =
       opts.transport ??
       new QuorumTransport({
         nodeId: opts.nodeId,
         clusterId: opts.clusterId,
-        endpoints,
+        endpointOf: (id) => node?.endpointOf(id),
         requestTimeoutMs: opts.requestTimeoutMs,
         fetchMaxWaitMs: FETCH_MAX_WAIT_MS,
         logger: log,
@@ -119,6 +148,8 @@ export class QuorumNode {
     const config: QuorumConfig = {
       nodeId: this.opts.nodeId,
       voters: [...this.opts.voters.keys()],
+      bootstrapIds: (this.opts.bootstrapServers ?? []).map((_, i) => bootstrapId(i)),
+      ...(this.opts.directoryId !== undefined ? { directoryId: this.opts.directoryId } : {}),
       electionTimeoutMs: this.opts.electionTimeoutMs,
       fetchTimeoutMs: this.opts.fetchTimeoutMs,
       electionBackoffMaxMs: this.opts.electionBackoffMaxMs,
@@ -172,6 +203,75 @@ export class QuorumNode {
 
   get voterIds(): readonly number[] {
     return this.machine.voters;
+  }
+
+  /** kraft.version 1: the voter set lives in the log (no controller.quorum.voters). */
+  get isDynamic(): boolean {
+    return this.machine.isDynamic;
+  }
+
+  /** The voters with their directory ids and endpoints (static voters: no directory id, this node's controller listener name). */
+  voterSet(): VoterSet {
+    if (this.machine.isDynamic) return this.store.log.latestVoters ?? [];
+    const name = this.opts.controllerListenerName ?? "CONTROLLER";
+    return [...this.opts.voters].map(([id, endpoint]) => ({
+      id,
+      directoryId: ZERO_DIRECTORY_ID,
+      endpoints: endpoint ? [{ name, host: endpoint.host, port: endpoint.port }] : [],
+    }));
+  }
+
+  /** Where node `id` listens for quorum traffic, if known (negative ids are the bootstrap servers). */
+  endpointOf(id: number): HostPort | undefined {
+    if (id < 0) return this.opts.bootstrapServers?.[bootstrapIndex(id)];
+    const fixed = this.opts.voters.get(id);
+    if (fixed) return fixed;
+    const voter = findVoter(this.store.log.latestVoters ?? [], id);
+    const endpoint = voter?.endpoints.find((e) => e.name === this.opts.controllerListenerName) ?? voter?.endpoints[0];
+    return endpoint ? { host: endpoint.host, port: endpoint.port } : this.learnedEndpoints.get(id);
+  }
+
+  /** AddRaftVoter: resolves once the new voter set is committed (or with why not). */
+  addVoter(voter: Voter, timeoutMs: number): Promise<VoterChangeAnswer> {
+    return this.changeVoters((now) => this.machine.addVoter(voter, now), timeoutMs, { change: "add", voterId: voter.id });
+  }
+
+  /** RemoveRaftVoter: resolves once the voter set without it is committed (or with why not). */
+  removeVoter(id: number, directoryId: Uuid, timeoutMs: number): Promise<VoterChangeAnswer> {
+    return this.changeVoters((now) => this.machine.removeVoter(id, directoryId, now), timeoutMs, { change: "remove", voterId: id });
+  }
+
+  /** UpdateRaftVoter: records a voter's new endpoints. */
+  updateVoter(voter: Voter, timeoutMs: number): Promise<VoterChangeAnswer> {
+    return this.changeVoters((now) => this.machine.updateVoter(voter, now), timeoutMs, { change: "update", voterId: voter.id });
+  }
+
+  private async changeVoters(change: (now: number) => VoterChangeResult, timeoutMs: number, what: { change: string; voterId: number }): Promise<VoterChangeAnswer> {
+    if (this.closed) return { error: "NOT_LEADER_OR_FOLLOWER", message: "metadata quorum closed" };
+    const result = change(Date.now());
+    this.wakeFetchers();
+    this.afterInput();
+    if (!result.ok) {
+      this.opts.logger.info({ ...what, error: result.error, reason: result.message }, "metadata quorum voter change refused");
+      return { error: result.error, message: result.message };
+    }
+    if (result.offset < 0n) return { error: "NONE", message: null };
+    this.opts.logger.info({ ...what, offset: result.offset, voters: this.machine.voters }, "metadata quorum voter change appended");
+    let timer: NodeJS.Timeout | undefined;
+    const committed = new Promise<VoterChangeAnswer>((resolve) => {
+      this.pending.push({
+        lastOffset: result.offset,
+        resolve: () => resolve({ error: "NONE", message: null }),
+        reject: (err) => resolve({ error: "NOT_LEADER_OR_FOLLOWER", message: err.message }),
+      });
+    });
+    const timedOut = new Promise<VoterChangeAnswer>((resolve) => {
+      timer = setTimeout(() => resolve({ error: "REQUEST_TIMED_OUT", message: `the voter change at offset ${result.offset} was not committed within ${timeoutMs} ms` }), timeoutMs);
+    });
+    const answer = await Promise.race([committed, timedOut]);
+    clearTimeout(timer);
+    this.opts.logger.info({ ...what, offset: result.offset, error: answer.error, voters: this.machine.voters }, "metadata quorum voter change done");
+    return answer;
   }
 
   /** Batches before this offset have been applied by every committed-batch listener. */
@@ -229,11 +329,13 @@ export class QuorumNode {
    * Saves a snapshot of the state after every batch before `endOffset` (which listeners have
    * applied), then deletes the log's front where the snapshots and retention allow.
    */
-  saveSnapshot(endOffset: bigint, build: (id: OffsetAndEpoch) => Buffer): { id: OffsetAndEpoch; path: string } {
+  saveSnapshot(endOffset: bigint, build: (id: OffsetAndEpoch, voters: VoterSet | undefined) => Buffer): { id: OffsetAndEpoch; path: string } {
     if (this.closed) throw new Error("metadata quorum closed");
     if (endOffset > this.applied) throw new Error(`snapshot at ${endOffset} is beyond what is applied (${this.applied})`);
     const id = this.store.log.snapshotIdAt(endOffset);
-    const path = this.store.saveSnapshot({ id, bytes: build(id) });
+    // A dynamic quorum's snapshot holds the voter set in force at its end: the log before it may go.
+    const voters = this.machine.isDynamic ? this.store.log.votersAt(endOffset) : undefined;
+    const path = this.store.saveSnapshot({ id, bytes: build(id, voters) });
     this.applyRetention();
     return { id, path };
   }
@@ -277,7 +379,8 @@ export class QuorumNode {
       const remaining = deadline - Date.now();
       if (news || remaining <= 0 || this.closed) {
         if (response.error === "NONE") this.highWatermarkSent.set(request.replicaId, response.highWatermark);
-        return response;
+        const leaderEndpoint = response.leaderId >= 0 ? this.endpointOf(response.leaderId) : undefined;
+        return leaderEndpoint ? { ...response, leaderEndpoint } : response;
       }
       await this.nextChange(remaining);
     }
@@ -320,6 +423,7 @@ export class QuorumNode {
     sending.then(
       (response) => {
         if (this.closed) return;
+        if (response.kind === "fetch" && response.leaderEndpoint && response.leaderId >= 0) this.learnedEndpoints.set(response.leaderId, response.leaderEndpoint);
         this.machine.handleResponse(to, id, response, Date.now());
         this.afterInput();
       },

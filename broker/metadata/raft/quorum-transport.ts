@@ -9,8 +9,8 @@ import type { RaftRequest, RaftResponse } from "./raft-types.js";
 export interface QuorumTransportOptions {
   nodeId: number;
   clusterId: string;
-  /** Where each voter listens (controller.quorum.voters). */
-  endpoints: ReadonlyMap<number, HostPort>;
+  /** Where a peer listens: a voter (static or from the voter set), a bootstrap server (negative id), or a leader we were told of. */
+  endpointOf: (id: number) => HostPort | undefined;
   requestTimeoutMs: number;
   /** How long a leader may hold a fetch that has nothing new (Kafka's quorum fetch long poll). */
   fetchMaxWaitMs: number;
@@ -41,8 +41,8 @@ export class QuorumTransport {
     if (this.closed) return Promise.reject(new Error("quorum transport closed"));
     const existing = this.connections.get(to);
     if (existing) return existing;
-    const endpoint = this.opts.endpoints.get(to);
-    if (!endpoint) return Promise.reject(new Error(`no endpoint for voter ${to}`));
+    const endpoint = this.opts.endpointOf(to);
+    if (!endpoint) return Promise.reject(new Error(`no endpoint known for node ${to}`));
     const opening = KafkaConnection.connect(endpoint.host, endpoint.port, {
       clientId: `raft-client-${this.opts.nodeId}`,
       timeoutMs: this.opts.requestTimeoutMs,

@@ -114,6 +114,8 @@ export interface FetchResponse {
   /** Set when the fetch offset is below the leader's log start: fetch this snapshot instead (FetchSnapshot). */
   readonly snapshotId?: OffsetAndEpoch;
   readonly batches: readonly RaftBatch[];
+  /** Where the leader named listens (Fetch v16+ NodeEndpoints): how a node that knows no voters reaches it. The machine ignores it. */
+  readonly leaderEndpoint?: { readonly host: string; readonly port: number };
 }
 
 export interface FetchSnapshotResponse {

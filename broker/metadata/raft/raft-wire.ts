@@ -194,6 +194,7 @@ function fetchRequestBody(request: FetchRequest, clusterId: string, maxWaitMs: n
             lastFetchedEpoch: request.lastFetchedEpoch,
             logStartOffset: -1n,
             partitionMaxBytes: request.maxBytes,
+            ...(request.replicaDirectoryId !== undefined ? { replicaDirectoryId: request.replicaDirectoryId } : {}),
           },
         ],
       },
@@ -230,6 +231,7 @@ function fetchResponseToRaft(r: FetchRes.FetchResponse): FetchResponse {
   const p = firstPartition(r.responses, "FetchResponse");
   const records = p.records ?? Buffer.alloc(0);
   const batches = [...batchViews(records)].map((v) => toRaftBatch(records.subarray(v.pos, v.pos + v.size)));
+  const leader = r.nodeEndpoints.find((n) => n.nodeId === p.currentLeader.leaderId && n.nodeId >= 0);
   return {
     kind: "fetch",
     error: raftError(p.errorCode),
@@ -240,6 +242,7 @@ function fetchResponseToRaft(r: FetchRes.FetchResponse): FetchResponse {
     ...(p.divergingEpoch.epoch >= 0 ? { divergingEpoch: { epoch: p.divergingEpoch.epoch, offset: p.divergingEpoch.endOffset } } : {}),
     ...(p.snapshotId.epoch >= 0 && p.snapshotId.endOffset >= 0n ? { snapshotId: { epoch: p.snapshotId.epoch, offset: p.snapshotId.endOffset } } : {}),
     batches,
+    ...(leader ? { leaderEndpoint: { host: leader.host, port: leader.port } } : {}),
   };
 }
 
@@ -327,6 +330,7 @@ export function fetchRequestFromKafka(r: FetchReq.FetchRequest, version: number)
       fetchOffset: p.fetchOffset,
       lastFetchedEpoch: p.lastFetchedEpoch,
       maxBytes: Math.min(p.partitionMaxBytes, r.maxBytes),
+      ...(version >= 17 && p.replicaDirectoryId !== ZERO_UUID ? { replicaDirectoryId: p.replicaDirectoryId } : {}),
     },
   };
 }
@@ -356,6 +360,7 @@ export function fetchResponseToKafka(res: FetchResponse | { error: KafkaErrorNam
         ],
       },
     ],
+    nodeEndpoints: res.leaderEndpoint && res.leaderId >= 0 ? [{ nodeId: res.leaderId, host: res.leaderEndpoint.host, port: res.leaderEndpoint.port, rack: null }] : [],
   };
 }
 
