@@ -14,6 +14,7 @@ export const CLUSTER_TESTS = [
   "test/integration/unclean-election.test.ts",
   "test/integration/group-coordinator-failover.test.ts",
   "test/integration/dedicated-controllers.test.ts",
+  "test/integration/dynamic-quorum.test.ts",
   "test/integration/high-watermark-recovery.test.ts",
 ];
 

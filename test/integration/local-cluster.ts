@@ -4,6 +4,7 @@
 // Kafka-protocol probes the tests use (DescribeQuorum, Metadata, CreateTopics, Fetch), spoken
 // with our own client so the checks do not depend on another client's retries.
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,11 +53,25 @@ export interface PartitionView {
   isr: number[];
 }
 
+/**
+ * A dynamic quorum (KIP-853): nodes find the controllers through controller.quorum.bootstrap.servers;
+ * the initial controllers are formatted with --initial-controllers (their directory ids here),
+ * controllers added later with --no-initial-controllers.
+ */
+interface DynamicQuorum {
+  readonly bootstrapServers: string;
+  readonly initialControllers: string;
+  readonly directoryIds: Map<number, string>;
+}
+
 export class LocalCluster {
+  private clusterId = "";
+
   private constructor(
     readonly nodes: ClusterNode[],
     private readonly voters: string,
     private readonly overrides: string[],
+    private readonly dynamic?: DynamicQuorum,
   ) {}
 
   /** Formats and starts `size` combined nodes (all at once: a node starts once the quorum has a leader). */
@@ -70,22 +85,65 @@ export class LocalCluster {
     return LocalCluster.startNodes(roles, overrides);
   }
 
-  private static async startNodes(roles: NodeRoles[], overrides: string[]): Promise<LocalCluster> {
+  /**
+   * Dedicated controllers 1..M and brokers after them with a dynamic quorum (KIP-853): every node
+   * knows only controller.quorum.bootstrap.servers; the controllers are formatted with
+   * --initial-controllers naming all of them.
+   */
+  static startDynamic(opts: { controllers: number; brokers: number }, overrides: string[] = []): Promise<LocalCluster> {
+    const roles: NodeRoles[] = [...Array.from({ length: opts.controllers }, () => "controller" as const), ...Array.from({ length: opts.brokers }, () => "broker" as const)];
+    return LocalCluster.startNodes(roles, overrides, true);
+  }
+
+  private static async startNodes(roles: NodeRoles[], overrides: string[], dynamicQuorum = false): Promise<LocalCluster> {
     const nodes: ClusterNode[] = [];
-    for (const [i, role] of roles.entries()) {
-      const id = i + 1;
-      nodes.push({ id, roles: role, dataDir: mkdtempSync(join(tmpdir(), `millrace-cluster-${id}-`)), port: await stablePort(), controllerPort: await stablePort() });
+    for (const [i, role] of roles.entries()) nodes.push(await newNode(i + 1, role));
+    const controllers = nodes.filter(hasController);
+    const voters = controllers.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
+    let dynamic: DynamicQuorum | undefined;
+    if (dynamicQuorum) {
+      const directoryIds = new Map(controllers.map((n) => [n.id, randomBytes(16).toString("base64url")]));
+      dynamic = {
+        bootstrapServers: controllers.map((n) => `127.0.0.1:${n.controllerPort}`).join(","),
+        initialControllers: controllers.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}:${directoryIds.get(n.id)}`).join(","),
+        directoryIds,
+      };
     }
-    const voters = nodes.filter(hasController).map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
-    const cluster = new LocalCluster(nodes, voters, overrides);
-    const clusterId = spawnSync(process.execPath, [BROKER_MAIN, "storage", "random-uuid"], { encoding: "utf8" }).stdout.trim();
-    for (const n of nodes) {
-      const format = spawnSync(process.execPath, [BROKER_MAIN, "storage", "format", "--cluster-id", clusterId, ...cluster.nodeArgs(n)], { encoding: "utf8" });
-      if (format.status !== 0) throw new Error(`storage format of node ${n.id} failed: ${format.stderr}`);
-    }
+    const cluster = new LocalCluster(nodes, voters, overrides, dynamic);
+    cluster.clusterId = spawnSync(process.execPath, [BROKER_MAIN, "storage", "random-uuid"], { encoding: "utf8" }).stdout.trim();
+    for (const n of nodes) cluster.format(n, dynamic && hasController(n) ? ["--initial-controllers", dynamic.initialControllers] : []);
     const started = await Promise.all(nodes.map((n) => cluster.spawn(n)));
     started.forEach((p, i) => (nodes[i]!.process = p));
     return cluster;
+  }
+
+  private format(n: ClusterNode, flags: string[]): void {
+    const format = spawnSync(process.execPath, [BROKER_MAIN, "storage", "format", "--cluster-id", this.clusterId, ...this.nodeArgs(n), ...flags], { encoding: "utf8" });
+    if (format.status !== 0) throw new Error(`storage format of node ${n.id} failed: ${format.stderr}`);
+  }
+
+  /**
+   * A dynamic quorum's new controller (the next node id), formatted with --no-initial-controllers
+   * and started: it joins as an observer, to be added as a voter (kafka-metadata-quorum add-controller).
+   */
+  async addController(): Promise<ClusterNode> {
+    if (!this.dynamic) throw new Error("addController needs a dynamic quorum (LocalCluster.startDynamic)");
+    const n = await newNode(Math.max(...this.nodes.map((x) => x.id)) + 1, "controller");
+    this.nodes.push(n);
+    this.format(n, ["--no-initial-controllers"]);
+    n.process = await this.spawn(n);
+    return n;
+  }
+
+  /** The server.properties of a node, as Kafka's tools read it (kafka-metadata-quorum --command-config). */
+  serverProperties(id: number): string {
+    const args = this.nodeArgs(this.node(id));
+    return args.filter((_, i) => args[i - 1] === "--override").join("\n") + "\n";
+  }
+
+  /** An initial controller's metadata directory id (dynamic quorums). */
+  directoryIdOf(id: number): string | undefined {
+    return this.dynamic?.directoryIds.get(id);
   }
 
   node(id: number): ClusterNode {
@@ -138,7 +196,7 @@ export class LocalCluster {
       `log.dirs=${n.dataDir}`,
       `listeners=${listeners.filter((l) => l !== null).join(",")}`,
       "controller.listener.names=CONTROLLER",
-      `controller.quorum.voters=${this.voters}`,
+      this.dynamic ? `controller.quorum.bootstrap.servers=${this.dynamic.bootstrapServers}` : `controller.quorum.voters=${this.voters}`,
       // Racks go round the brokers in id order: a, b, c, …
       ...(hasBroker(n) ? [`broker.rack=${RACKS[this.brokers.indexOf(n)]}`] : []),
       ...this.overrides,
@@ -167,6 +225,10 @@ export class LocalCluster {
       { timeout: timeoutMs, interval: 100 },
     );
   }
+}
+
+async function newNode(id: number, roles: NodeRoles): Promise<ClusterNode> {
+  return { id, roles, dataDir: mkdtempSync(join(tmpdir(), `millrace-cluster-${id}-`)), port: await stablePort(), controllerPort: await stablePort() };
 }
 
 export function hasBroker(n: ClusterNode): boolean {

@@ -1,0 +1,129 @@
+// A dynamic controller quorum (KIP-853, kraft.version 1): three dedicated controllers formatted
+// with --initial-controllers and two brokers that know only controller.quorum.bootstrap.servers.
+// Replacing a controller as an operator would with Kafka's own tool: one voter is killed (-9) for
+// good; a new controller formatted with --no-initial-controllers starts, joins as an observer and
+// catches up; `kafka-metadata-quorum add-controller` (its server.properties as --command-config)
+// makes it a voter and `remove-controller` drops the dead one; `describe --status` shows the new
+// set with directory ids. Then the active controller is killed: the new set elects a leader (the
+// new controller's vote is needed for a majority) and a topic is created through a broker.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { kafkaTool } from "./kafka-tool.js";
+import { brokersSeenBy, createTopicVia, describeQuorum, LocalCluster, partitionsSeenBy, type ClusterNode } from "./local-cluster.js";
+
+const QUORUM = "org.apache.kafka.tools.MetadataQuorumCommand";
+
+interface VoterView {
+  id: number;
+  directoryId?: string;
+  endpoints?: string[];
+}
+
+/** The replicas in a `describe --status` line such as `CurrentVoters: [{"id": 1, "directoryId": "…", "endpoints": […]}, …]`. */
+function replicasIn(stdout: string, field: string): VoterView[] {
+  const line = stdout.split("\n").find((l) => l.startsWith(`${field}:`));
+  if (!line) throw new Error(`no ${field} in:\n${stdout}`);
+  return (JSON.parse(line.slice(line.indexOf("["))) as VoterView[]).sort((a, b) => a.id - b.id);
+}
+
+/** `kafka-metadata-quorum --bootstrap-controller <address> describe --status`. */
+function quorumStatus(address: string): { leader: number; voters: VoterView[]; observers: number[] } {
+  const r = kafkaTool(QUORUM, ["--bootstrap-controller", address, "describe", "--status"]);
+  expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+  return {
+    leader: Number(/LeaderId:\s*(\d+)/.exec(r.stdout)![1]),
+    voters: replicasIn(r.stdout, "CurrentVoters"),
+    observers: replicasIn(r.stdout, "CurrentObservers").map((o) => o.id),
+  };
+}
+
+const controllerAddress = (n: ClusterNode) => `127.0.0.1:${n.controllerPort}`;
+
+describe("dynamic quorum: replacing a controller with kafka-metadata-quorum", () => {
+  let cluster: LocalCluster | undefined;
+  afterAll(() => cluster?.close());
+
+  it("adds a new controller, removes a dead one, and the new set elects a leader", async () => {
+    cluster = await LocalCluster.startDynamic({ controllers: 3, brokers: 2 }, ["broker.heartbeat.interval.ms=200", "broker.session.timeout.ms=2000"]);
+    const first = await cluster.quorumLeader();
+    expect(first.voters).toBe(3);
+    const [b4, b5] = cluster.brokers;
+    for (const n of cluster.brokers) {
+      await vi.waitFor(async () => expect((await brokersSeenBy(n)).map(([id]) => id)).toEqual([4, 5]), { timeout: 30_000, interval: 100 });
+    }
+
+    // Kafka's tool shows the initial voters with the directory ids they were formatted with.
+    const initial = quorumStatus(controllerAddress(first.node));
+    expect(initial.leader).toBe(first.node.id);
+    expect(initial.voters.map((v) => [v.id, v.directoryId])).toEqual([1, 2, 3].map((id) => [id, cluster!.directoryIdOf(id)]));
+    expect(initial.voters[0]!.endpoints).toEqual([`CONTROLLER://127.0.0.1:${cluster.node(1).controllerPort}`]);
+    expect(initial.observers).toEqual([4, 5]);
+    expect(await createTopicVia(b4!, "before", 2, 2)).toBe(0);
+
+    // One voter dies for good.
+    const dead = cluster.controllers.find((n) => n.id !== first.node.id)!;
+    await cluster.kill(dead.id);
+
+    // Its replacement starts with no voter set: an observer that finds the leader through the bootstrap servers and catches up.
+    const fresh = await cluster.addController();
+    expect(fresh.id).toBe(6);
+    await vi.waitFor(
+      async () => {
+        const d = await describeQuorum(first.node);
+        const observer = d?.observers.find((o) => o.replicaId === fresh.id);
+        const leader = d?.currentVoters.find((v) => v.replicaId === first.node.id);
+        expect(observer?.logEndOffset).toBeGreaterThan(0n);
+        expect(observer?.logEndOffset).toBe(leader?.logEndOffset);
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+
+    // kafka-metadata-quorum add-controller, with the new controller's own configuration.
+    const config = join(fresh.dataDir, "server.properties");
+    writeFileSync(config, cluster.serverProperties(fresh.id));
+    const added = kafkaTool(QUORUM, ["--bootstrap-controller", controllerAddress(first.node), "--command-config", config, "add-controller"]);
+    expect(added.status, `${added.stdout}\n${added.stderr}`).toBe(0);
+    expect(added.stdout).toContain(`Added controller ${fresh.id}`);
+    const grown = quorumStatus(controllerAddress(first.node));
+    expect(grown.voters.map((v) => v.id)).toEqual([1, 2, 3, 6]);
+    const freshDirectoryId = grown.voters.find((v) => v.id === fresh.id)!.directoryId!;
+    expect(freshDirectoryId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(grown.voters.find((v) => v.id === fresh.id)!.endpoints).toEqual([`CONTROLLER://127.0.0.1:${fresh.controllerPort}`]);
+
+    // Adding it again is refused (DUPLICATE_VOTER).
+    const again = kafkaTool(QUORUM, ["--bootstrap-controller", controllerAddress(first.node), "--command-config", config, "add-controller"]);
+    expect(again.status).not.toBe(0);
+    expect(again.stderr + again.stdout).toMatch(/DuplicateVoter|already/i);
+
+    // kafka-metadata-quorum remove-controller drops the dead voter.
+    const removed = kafkaTool(QUORUM, [
+      "--bootstrap-controller",
+      controllerAddress(first.node),
+      "remove-controller",
+      "--controller-id",
+      String(dead.id),
+      "--controller-directory-id",
+      cluster.directoryIdOf(dead.id)!,
+    ]);
+    expect(removed.status, `${removed.stdout}\n${removed.stderr}`).toBe(0);
+    const replaced = quorumStatus(controllerAddress(first.node));
+    const newVoters = [1, 2, 3, 6].filter((id) => id !== dead.id);
+    expect(replaced.voters.map((v) => v.id)).toEqual(newVoters);
+
+    // The active controller dies: the two voters left (one of them the new controller) elect a leader.
+    await cluster.kill(first.node.id);
+    const next = await cluster.quorumLeader(45_000);
+    expect(newVoters).toContain(next.node.id);
+    expect(next.node.id).not.toBe(first.node.id);
+    expect(next.voters).toBe(3);
+    expect(next.epoch).toBeGreaterThan(first.epoch);
+    const after = quorumStatus(controllerAddress(next.node));
+    expect(after.leader).toBe(next.node.id);
+    expect(after.voters.map((v) => v.id)).toEqual(newVoters);
+
+    // Brokers find the new leader (they knew only the bootstrap servers) and topic creation works.
+    await vi.waitFor(async () => expect(await createTopicVia(b5!, "after", 2, 2)).toBe(0), { timeout: 45_000, interval: 500 });
+    for (const n of cluster.brokers) await vi.waitFor(() => partitionsSeenBy(n, "after"), { timeout: 30_000, interval: 100 });
+  });
+});
