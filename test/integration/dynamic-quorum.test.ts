@@ -3,7 +3,7 @@
 // Replacing a controller as an operator would with Kafka's own tool: one voter is killed (-9) for
 // good; a new controller formatted with --no-initial-controllers starts, joins as an observer and
 // catches up; `kafka-metadata-quorum add-controller` (its server.properties as --command-config)
-// makes it a voter and `remove-controller` drops the dead one; `describe --status` shows the new
+// makes it a voter and `remove-controller` (through a broker, which forwards it) drops the dead one; `describe --status` shows the new
 // set with directory ids. Then the active controller is killed: the new set elects a leader (the
 // new controller's vote is needed for a majority) and a topic is created through a broker.
 import { writeFileSync } from "node:fs";
@@ -96,10 +96,10 @@ describe("dynamic quorum: replacing a controller with kafka-metadata-quorum", ()
     expect(again.status).not.toBe(0);
     expect(again.stderr + again.stdout).toMatch(/DuplicateVoter|already/i);
 
-    // kafka-metadata-quorum remove-controller drops the dead voter.
+    // kafka-metadata-quorum remove-controller drops the dead voter: sent to a broker, which forwards it to the active controller.
     const removed = kafkaTool(QUORUM, [
-      "--bootstrap-controller",
-      controllerAddress(first.node),
+      "--bootstrap-server",
+      `127.0.0.1:${b4!.port}`,
       "remove-controller",
       "--controller-id",
       String(dead.id),
