@@ -50,6 +50,20 @@ describe("PartitionLog opened with a checkpointed high watermark", () => {
     await log.close();
   });
 
+  it("keeps retention from deleting what lies above it", async () => {
+    const small = { segmentBytes: 200 };
+    const first = await openLog(dir, small);
+    await appendValues(first, 0, 10);
+    await first.close();
+    const log = await openLog(dir, { ...small, retentionBytes: 1 }, { externalHighWatermark: true, highWatermark: 4n });
+    expect(log.numberOfSegments).toBeGreaterThan(3);
+    await log.deleteOldSegments();
+    expect(log.logStartOffset).toBeGreaterThan(0n);
+    expect(log.logStartOffset).toBeLessThanOrEqual(4n);
+    expect(log.highWatermark).toBe(4n);
+    await log.close();
+  });
+
   it("catches up with the synced end when every append is fsynced", async () => {
     const first = await openLog(dir, { flushMessages: 1 });
     await appendValues(first, 0, 6);
