@@ -434,9 +434,10 @@ export class LogManager {
 }
 
 /**
- * The dir's high watermarks. An unreadable file fails the log dir, as in Kafka (whose broker
- * halts when its only log dir fails): trusting a guess could serve uncommitted records, and a
- * checkpoint written atomically is only unreadable after a disk or operator error.
+ * The dir's high watermarks. An unreadable file fails the log dir, as Kafka treats it (a storage
+ * error: the dir goes offline, and a broker whose only dir failed halts). Starting from the log
+ * starts would be safe as well (replication raises them again), but a file written atomically is
+ * unreadable only after a disk or operator error, which should not go unnoticed.
  */
 function readHighWatermarkCheckpoint(dir: string): Map<string, number> {
   const file = path.join(dir, REPLICATION_OFFSET_CHECKPOINT);
