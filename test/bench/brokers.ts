@@ -2,6 +2,7 @@
 // Apache Kafka 4.4.0 (KRaft, one combined node, test/kafka/kafka.sh's config) and Millrace
 // (dist/broker/main.js). Start-up is timed from the broker process starting to the first
 // acknowledged write (acks=all) of a client that keeps trying from the moment of the spawn.
+// The 3-node variant of both (--cluster) is in cluster.ts.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,13 +10,14 @@ import { join, resolve } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { tail, waitForExit } from "../kafka/kafka.js";
 import { freePort } from "../kafka/probe.js";
+import { TOPOLOGY_SINGLE } from "./cluster-config.js";
 
 export type BrokerKind = "kafka" | "millrace";
 export type Durability = "pagecache" | "fsync";
 
 export const REPO = resolve(import.meta.dirname, "../../..");
-const KAFKA_SH = join(REPO, "test/kafka/kafka.sh");
-const MILLRACE_MAIN = join(REPO, "dist/broker/main.js");
+export const KAFKA_SH = join(REPO, "test/kafka/kafka.sh");
+export const MILLRACE_MAIN = join(REPO, "dist/broker/main.js");
 
 /** Both brokers get the same flush setting: fsync before acknowledging (Kafka's flush.messages=1). */
 export function durabilityOverrides(mode: Durability): Record<string, string> {
@@ -35,14 +37,23 @@ export interface StartOptions {
 export interface BenchBroker {
   kind: BrokerKind;
   bootstrap: string;
-  /** The broker process itself (for Kafka the JVM: kafka.sh execs java). */
-  pid: number;
+  /** "1 node", or the cluster's shape (cluster-config.ts): stated in every table. */
+  topology: string;
+  /**
+   * The broker processes whose memory and CPU are measured (summed): the one broker (for Kafka
+   * the JVM: kafka.sh execs java), or a cluster's three nodes.
+   */
+  pids: number[];
+  /** `pids` and any helper of ours (a cluster's supervisor): not counted as other load. */
+  ownPids: number[];
   dir: string;
   logFile: string;
-  /** Broker process start to first acknowledged produce, ms. */
+  /** Broker process start (a cluster: its first process) to first acknowledged produce, ms. */
   startupMs: number;
-  /** Kafka only: spawn to exec of the broker JVM, i.e. `kafka-storage format` of the fresh directory. */
+  /** Kafka only: `kafka-storage format` of the fresh directory (directories), before the start. */
   formatMs?: number;
+  /** Replication factor of the topics the benchmark creates (1, or 3 on a cluster). */
+  replicationFactor: number;
   /** Everything the broker was given beyond defaults. */
   overrides: Record<string, string>;
   stop(): Promise<void>;
@@ -68,7 +79,9 @@ function quietClient(bootstrap: string, clientId: string): Kafka {
  * Attempts overlap (a new one starts while an earlier one waits on a broker that accepted the
  * connection but does not serve yet), so the resolution is `everyMs` whatever the broker does.
  */
-export async function firstAck(bootstrap: string, opts: { everyMs?: number; timeoutMs?: number; isAlive: () => boolean }): Promise<number> {
+export async function firstAck(
+  bootstrap: string, opts: { everyMs?: number; timeoutMs?: number; replicationFactor?: number; isAlive: () => boolean },
+): Promise<number> {
   const everyMs = opts.everyMs ?? 20;
   const deadline = performance.now() + (opts.timeoutMs ?? 180_000);
   let done: number | undefined;
@@ -79,7 +92,9 @@ export async function firstAck(bootstrap: string, opts: { everyMs?: number; time
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     try {
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic: "bench-startup", numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+      await admin.createTopics({
+        topics: [{ topic: "bench-startup", numPartitions: 1, replicationFactor: opts.replicationFactor ?? 1 }], waitForLeaders: true,
+      });
       await producer.connect();
       await producer.send({ topic: "bench-startup", acks: -1, messages: [{ value: "first" }] });
       done ??= performance.now();
@@ -104,7 +119,7 @@ export async function firstAck(bootstrap: string, opts: { everyMs?: number; time
 }
 
 /** Polls /proc/<pid>/cmdline until it mentions `needle` (an exec happened); resolves with its time. */
-async function execOf(pid: number, needle: string, isAlive: () => boolean): Promise<number> {
+export async function execOf(pid: number, needle: string, isAlive: () => boolean): Promise<number> {
   for (;;) {
     try {
       if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(needle)) return performance.now();
@@ -116,7 +131,7 @@ async function execOf(pid: number, needle: string, isAlive: () => boolean): Prom
   }
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill("SIGTERM");
   if (!(await waitForExit(child, 60_000))) {
@@ -176,11 +191,14 @@ export async function startBenchBroker(kind: BrokerKind, opts: StartOptions): Pr
     return {
       kind,
       bootstrap,
-      pid: child.pid!,
+      topology: TOPOLOGY_SINGLE,
+      pids: [child.pid!],
+      ownPids: [child.pid!],
       dir,
       logFile,
       startupMs: ackAt - startedAt,
       ...(kind === "kafka" ? { formatMs: startedAt - spawnedAt } : {}),
+      replicationFactor: 1,
       overrides,
       stop,
     };
@@ -192,13 +210,13 @@ export async function startBenchBroker(kind: BrokerKind, opts: StartOptions): Pr
 }
 
 /** Creates topics through the broker's CreateTopics (KafkaJS admin), waiting for leaders. */
-export async function createTopics(bootstrap: string, topics: { topic: string; partitions: number }[]): Promise<void> {
+export async function createTopics(bootstrap: string, replicationFactor: number, topics: { topic: string; partitions: number }[]): Promise<void> {
   const kafka = new Kafka({ clientId: "bench-admin", brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 5 } });
   const admin = kafka.admin();
   await admin.connect();
   try {
     await admin.createTopics({
-      topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })),
+      topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor })),
       waitForLeaders: true,
       timeout: 60_000,
     });

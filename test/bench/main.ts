@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { createTopics, REPO, startBenchBroker, storedRecords, type BenchBroker, type BrokerKind, type Durability } from "./brokers.js";
 import { formatCallers, formatSummary, hottest, summarizeProfile, type CpuProfile, type Window } from "./cpuprofile-top.js";
 import { payloadFile } from "./payload.js";
-import { hwmBytes, loadAverage, machineBusySeconds, measure, OtherLoad, rssBytes } from "./proc.js";
+import { startBenchCluster } from "./cluster.js";
+import { KAFKA_CLUSTER_HEAP, TOPOLOGY_CLUSTER, TOPOLOGY_SINGLE } from "./cluster-config.js";
+import { hwmBytesOf, loadAverage, machineBusySeconds, measure, OtherLoad, rssBytesOf } from "./proc.js";
 import { markdownTable, METRICS, ratioOf, summarize, type MetricId, type Sample } from "./report.js";
 import { formatRatio } from "./stats.js";
 import { consumerPerformance, endToEndLatency, PRODUCER_PROPS, producerPerformance, rdkafkaProduce, run } from "./tools.js";
@@ -19,6 +21,8 @@ interface Options {
   quick: boolean;
   full: boolean;
   profile: boolean;
+  /** Both brokers as 3-node clusters (RF 3, min ISR 2) instead of one node each. */
+  cluster: boolean;
   runs: number;
   modes: Durability[];
   brokers: BrokerKind[];
@@ -41,6 +45,9 @@ const USAGE = `npm run bench -- [options]
   --quick               1 KiB × 16 partitions, page cache, one run, latency at 50 % only (~2 min);
                         ends with one line: produce_ratio= consume_ratio= p99_ratio= rss_ratio=
   --full                5 GiB backlog instead of 2 GiB
+  --cluster             both brokers as 3-node clusters on loopback (combined broker+controller nodes,
+                        RF 3, min.insync.replicas 2, racks a/b/c; Kafka ${KAFKA_CLUSTER_HEAP} heap per JVM);
+                        memory and CPU summed over the nodes. Combines with the other options
   --profile             Millrace only, under node --cpu-prof, during the quick produce workload;
                         prints the top functions by self time (writes results/profile-*.md)
   --runs N              runs of everything (default 3; quick 1)
@@ -70,6 +77,7 @@ function parseOptions(argv: string[]): Options {
     quick,
     full,
     profile: has("--profile"),
+    cluster: has("--cluster"),
     runs: quick ? 1 : 3,
     modes: quick ? ["pagecache"] : ["pagecache", "fsync"],
     brokers: ["kafka", "millrace"],
@@ -100,7 +108,7 @@ function parseOptions(argv: string[]): Options {
       return x;
     };
     switch (a) {
-      case "--quick": case "--full": case "--profile": case "--no-drop-caches": case "--rdkafka": break;
+      case "--quick": case "--full": case "--profile": case "--no-drop-caches": case "--rdkafka": case "--cluster": break;
       case "--matrix": o.sizes = [100, 1024, 65536]; o.partitions = [16, 100]; break;
       case "--runs": o.runs = nums(v())[0]!; break;
       case "--modes": o.modes = list(v()).map((m) => { if (m !== "pagecache" && m !== "fsync") throw new Error(`mode ${m}`); return m; }); break;
@@ -120,6 +128,7 @@ function parseOptions(argv: string[]): Options {
     }
   }
   o.brokers.sort((a, b) => (a === "kafka" ? -1 : b === "kafka" ? 1 : 0));
+  if (o.cluster && o.profile) throw new Error("--profile runs one Millrace process under the profiler; it does not combine with --cluster");
   return o;
 }
 
@@ -209,9 +218,10 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
   log(`${kind} ${mode} run ${round}: starting (load average ${load.join(" ")})`);
   const other = new OtherLoad();
   other.start();
-  const b: BenchBroker = await startBenchBroker(kind, { mode, baseDir: o.tmpDir });
+  const b: BenchBroker = o.cluster ? await startBenchCluster(kind, { mode, baseDir: o.tmpDir }) : await startBenchBroker(kind, { mode, baseDir: o.tmpDir });
   const detail: Record<string, unknown> = {
-    broker: kind, mode, run: round, loadAvgBefore: load, startupMs: b.startupMs, formatMs: b.formatMs, overrides: b.overrides, phases: [] as unknown[],
+    broker: kind, mode, run: round, topology: b.topology, pids: b.pids, loadAvgBefore: load, startupMs: b.startupMs, formatMs: b.formatMs,
+    overrides: b.overrides, phases: [] as unknown[],
   };
   const phases = detail.phases as unknown[];
   ctx.details.push(detail);
@@ -226,9 +236,9 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
     const topics = wls.map((w) => ({ topic: w.topic, partitions: w.partitions }));
     if (o.e2eRecords > 0) for (const size of o.sizes) topics.push({ topic: `bench-e2e-${size}`, partitions: 1 });
     if (backlog) topics.push({ topic: "bench-backlog", partitions: 16 });
-    await createTopics(b.bootstrap, topics);
+    await createTopics(b.bootstrap, b.replicationFactor, topics);
     await sleep(2000);
-    const idle = rssBytes(b.pid);
+    const idle = rssBytesOf(b.pids);
     add("broker", "rssIdle", idle / MiB);
     detail.rssIdleBytes = idle;
 
@@ -238,7 +248,7 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
       const records = recordsFor(o, w.size, mode);
       const warmup = Math.floor(records / 10);
       log(`${kind} ${mode} run ${round} ${w.name}: produce ${records} records at max rate`);
-      const p = await measure(b.pid, () => producerPerformance({
+      const p = await measure(b.pids, () => producerPerformance({
         bootstrap: b.bootstrap, topic: w.topic, records, warmupRecords: warmup, throughput: -1, payloadFile: file, timeoutMs: 20 * 60_000,
       }));
       track(p.peakRss);
@@ -258,7 +268,7 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
         add(w.name, "produceLost", records - stored);
       }
       log(`${kind} ${mode} run ${round} ${w.name}: consume ${stored} records`);
-      const c = await measure(b.pid, () => consumerPerformance({ bootstrap: b.bootstrap, topic: w.topic, records: stored, timeoutMs: 20 * 60_000 }));
+      const c = await measure(b.pids, () => consumerPerformance({ bootstrap: b.bootstrap, topic: w.topic, records: stored, timeoutMs: 20 * 60_000 }));
       track(c.peakRss);
       add(w.name, "consumeMiBs", c.value.fetchMibPerSec);
       add(w.name, "consumeRecs", c.value.fetchRecordsPerSec);
@@ -272,7 +282,7 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
         const warm = rate * 2;
         const n = Math.max(1000, Math.round(rate * o.latencySec));
         log(`${kind} ${mode} run ${round} ${w.name}: fixed rate ${rate} records/s (${pctRate} % of Kafka's max), ${o.latencySec} s`);
-        const l = await measure(b.pid, () => producerPerformance({
+        const l = await measure(b.pids, () => producerPerformance({
           bootstrap: b.bootstrap, topic: w.topic, records: n + warm, warmupRecords: warm, throughput: rate, payloadFile: file,
           timeoutMs: Math.max(120_000, o.latencySec * 20_000),
         }));
@@ -292,7 +302,7 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
       if (o.e2eRecords > 0 && !e2eDone.has(w.size)) {
         e2eDone.add(w.size);
         log(`${kind} ${mode} run ${round} ${sizeText(w.size)}: EndToEndLatency, ${o.e2eRecords} records, 1 partition`);
-        const e = await measure(b.pid, () => endToEndLatency({ bootstrap: b.bootstrap, topic: `bench-e2e-${w.size}`, records: o.e2eRecords, size: w.size, timeoutMs: 20 * 60_000 }));
+        const e = await measure(b.pids, () => endToEndLatency({ bootstrap: b.bootstrap, topic: `bench-e2e-${w.size}`, records: o.e2eRecords, size: w.size, timeoutMs: 20 * 60_000 }));
         track(e.peakRss);
         const wl = `${sizeText(w.size)} end-to-end (1 partition, one record at a time)`;
         add(wl, "e2eAvg", e.value.avgMs);
@@ -308,13 +318,13 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
       const size = 1024;
       const records = Math.floor((o.backlogMiB * MiB) / size);
       log(`${kind} ${mode} run ${round}: backlog of ${o.backlogMiB} MiB (${records} × 1 KiB, 16 partitions)`);
-      const p = await measure(b.pid, () => producerPerformance({
+      const p = await measure(b.pids, () => producerPerformance({
         bootstrap: b.bootstrap, topic: "bench-backlog", records, warmupRecords: 0, throughput: -1, payloadFile: payloadFile(ctx.payloadDir, size), timeoutMs: 60 * 60_000,
       }));
       track(p.peakRss);
       const dropped = o.dropCaches && dropPageCache();
       ctx.dropCachesWorked = (ctx.dropCachesWorked ?? true) && dropped;
-      const c = await measure(b.pid, () => consumerPerformance({ bootstrap: b.bootstrap, topic: "bench-backlog", records, timeoutMs: 60 * 60_000 }));
+      const c = await measure(b.pids, () => consumerPerformance({ bootstrap: b.bootstrap, topic: "bench-backlog", records, timeoutMs: 60 * 60_000 }));
       track(c.peakRss);
       const wl = `1KiB×16p backlog ${(o.backlogMiB / 1024).toFixed(o.backlogMiB % 1024 ? 1 : 0)} GiB`;
       add(wl, "backlogMiBs", c.value.fetchMibPerSec);
@@ -323,14 +333,14 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
       log(`  ${c.value.fetchMibPerSec.toFixed(1)} MiB/s${dropped ? " (page cache dropped first)" : " (page cache NOT dropped)"}`);
     }
 
-    const [otherSec, wallSec] = other.otherSeconds(b.pid);
+    const [otherSec, wallSec] = other.otherSeconds(b.ownPids);
     const otherPct = (100 * otherSec) / (wallSec * cpus().length);
     add("broker", "otherCpu", otherPct);
     detail.otherCpuSec = otherSec;
     detail.wallSec = wallSec;
     log(`${kind} ${mode} run ${round}: other processes used ${otherSec.toFixed(1)} CPU-s in ${wallSec.toFixed(0)} s (${otherPct.toFixed(1)} % of ${cpus().length} cores)`);
     add("broker", "rssLoad", peak / MiB);
-    add("broker", "rssHwm", hwmBytes(b.pid) / MiB);
+    add("broker", "rssHwm", hwmBytesOf(b.pids) / MiB);
     detail.rssPeakBytes = peak;
   } finally {
     await b.stop();
@@ -346,7 +356,7 @@ async function rdkafkaPhases(
   // Python calls produce() once per record: cap the volume so this phase stays short.
   const records = Math.min(recordsFor(o, w.size, mode), 1_000_000);
   log(`${kind} ${mode} run ${round} ${w.name}: librdkafka produce ${records} records at max rate`);
-  const p = await measure(b.pid, () => rdkafkaProduce({
+  const p = await measure(b.pids, () => rdkafkaProduce({
     bootstrap: b.bootstrap, topic: w.topic, records, warmup: Math.floor(records / 10), size: w.size, rate: 0, timeoutMs: 20 * 60_000,
   }));
   track(p.peakRss);
@@ -362,7 +372,7 @@ async function rdkafkaPhases(
     const warm = rate * 2;
     const n = Math.max(1000, Math.round(rate * o.latencySec));
     log(`${kind} ${mode} run ${round} ${w.name}: librdkafka at ${rate} records/s (${pctRate} % of Kafka's librdkafka max)`);
-    const l = await measure(b.pid, () => rdkafkaProduce({
+    const l = await measure(b.pids, () => rdkafkaProduce({
       bootstrap: b.bootstrap, topic: w.topic, records: n + warm, warmup: warm, size: w.size, rate, timeoutMs: Math.max(120_000, o.latencySec * 20_000),
     }));
     track(l.peakRss);
@@ -374,6 +384,20 @@ async function rdkafkaPhases(
     phases.push({ phase: "rdkafka-latency", workload: lw, rate, cpuSec: l.cpuSec, result: l.value });
     log(`  achieved ${l.value.recordsPerSec.toFixed(0)} records/s; p50 ${l.value.p50Ms} p99 ${l.value.p99Ms} p99.9 ${l.value.p999Ms} ms`);
   }
+}
+
+/** What --cluster runs, for the head of the report. */
+function clusterText(): string {
+  return `Topology: ${TOPOLOGY_CLUSTER}, on loopback, fresh data directories. ` +
+    `Apache Kafka: three combined KRaft nodes (process.roles=broker,controller, controller.quorum.voters over the three controller ports, storage formatted with one cluster id), ` +
+    `each JVM -Xms${KAFKA_CLUSTER_HEAP} -Xmx${KAFKA_CLUSTER_HEAP} (half the single node's 1 GiB, so three fit; the same in every mode). ` +
+    "Millrace: `millrace cluster up --brokers 3 --controllers 3 --racks a,b,c` (three combined nodes). " +
+    "Both: default.replication.factor=3, min.insync.replicas=2, offsets.topic.replication.factor=3, broker.rack a/b/c, group.initial.rebalance.delay.ms=0; " +
+    "topics created with replication factor 3; producers acks=all; clients bootstrap from node 1. " +
+    "Resident memory and CPU are summed over the three node processes (VmRSS summed per 100 ms sample; VmHWM is the sum of each node's own peak; " +
+    "Millrace's `cluster up` supervisor is not counted, nor is it \"other\" load). " +
+    "Start-up: from the first node process (Kafka: the first exec of a broker JVM, after the three `kafka-storage format` runs; Millrace: the spawn of `cluster up`) " +
+    "to the first acknowledged acks=all write to a new RF 3 topic.";
 }
 
 function environment(): Record<string, unknown> {
@@ -421,9 +445,9 @@ async function profile(o: Options): Promise<void> {
   });
   const phases: { name: string; line: string; window: Window }[] = [];
   try {
-    await createTopics(b.bootstrap, [{ topic: "bench-1024-16", partitions: 16 }]);
+    await createTopics(b.bootstrap, b.replicationFactor, [{ topic: "bench-1024-16", partitions: 16 }]);
     let from = monoUs();
-    const p = await measure(b.pid, () => producerPerformance({
+    const p = await measure(b.pids, () => producerPerformance({
       bootstrap: b.bootstrap, topic: "bench-1024-16", records, warmupRecords: Math.floor(records / 10), throughput: -1, payloadFile: payloadFile(payloadDir, size), timeoutMs: 20 * 60_000,
     }));
     const s = p.value.steady ?? p.value.total;
@@ -434,7 +458,7 @@ async function profile(o: Options): Promise<void> {
     });
     log(phases.at(-1)!.line);
     from = monoUs();
-    const c = await measure(b.pid, () => consumerPerformance({ bootstrap: b.bootstrap, topic: "bench-1024-16", records, timeoutMs: 20 * 60_000 }));
+    const c = await measure(b.pids, () => consumerPerformance({ bootstrap: b.bootstrap, topic: "bench-1024-16", records, timeoutMs: 20 * 60_000 }));
     phases.push({
       name: "consume",
       line: `Consume (ConsumerPerformance) under the profiler: ${c.value.fetchMibPerSec.toFixed(1)} MiB/s; broker ${c.cpuSec.toFixed(1)} CPU-s over ${c.wallSec.toFixed(1)} s wall (${((100 * c.cpuSec) / c.wallSec).toFixed(0)} % of one core, tool start-up included).`,
@@ -484,7 +508,8 @@ async function main(): Promise<void> {
   const rows = summarize(ctx.samples);
   const env = environment();
   const ts = stamp(started);
-  const tag = o.quick ? "quick" : "";
+  const tag = [o.quick ? "quick" : "", o.cluster ? "cluster" : ""].filter(Boolean).join("-");
+  const topology = o.cluster ? TOPOLOGY_CLUSTER : TOPOLOGY_SINGLE;
   const quickLine = [
     `produce_ratio=${formatRatio(ratioOf(rows, "pagecache", "1KiB×16p", "produceMiBs"))}`,
     `consume_ratio=${formatRatio(ratioOf(rows, "pagecache", "1KiB×16p", "consumeMiBs"))}`,
@@ -496,6 +521,8 @@ async function main(): Promise<void> {
     finished: new Date().toISOString(),
     argv: process.argv.slice(2),
     options: o,
+    topology,
+    ...(o.cluster ? { kafkaHeapPerJvm: KAFKA_CLUSTER_HEAP } : {}),
     environment: env,
     loadAverage: { before: loadBefore, after: loadAfter, max1minAtSessionStart: ctx.loadMax },
     pageCacheDroppedForBacklog: ctx.dropCachesWorked,
@@ -507,7 +534,9 @@ async function main(): Promise<void> {
     sessions: ctx.details,
   };
   const md = [
-    `# Millrace vs Apache Kafka 4.4.0${o.quick ? " (quick)" : ""} — ${started.toISOString()}`,
+    `# Millrace vs Apache Kafka 4.4.0${o.quick ? " (quick)" : ""}, ${topology} — ${started.toISOString()}`,
+    "",
+    o.cluster ? clusterText() : `Topology: one node of each broker (Kafka: one combined KRaft node, 1 GiB heap).`,
     "",
     `Command: \`${process.env.BENCH_MILLRACE_NODE_FLAGS ? `BENCH_MILLRACE_NODE_FLAGS="${process.env.BENCH_MILLRACE_NODE_FLAGS}" ` : ""}npm run bench -- ${process.argv.slice(2).join(" ")}\` · ${o.runs} run(s) each; cells are median (min–max); ratio = Millrace median / Kafka median.`,
     "",
@@ -519,10 +548,13 @@ async function main(): Promise<void> {
       `producer ${Object.entries(PRODUCER_PROPS).map(([k, v]) => `${k}=${v}`).join(" ")}; half-random payloads (--payload-file). ` +
       "Max-rate and fixed-rate figures are ProducerPerformance's steady state (after 10 % / 2 s of warmup records); fixed rates are % of Kafka's max rate in the first round, the same for all rounds. " +
       "MiB = 2^20 bytes (the tools' \"MB\"). Latency percentiles are whole milliseconds (the tools' resolution). " +
-      "Consume rate excludes the consumer group join. CPU is the broker process only (utime+stime from /proc), per 10^9 payload bytes. " +
-      "Kafka's start-up is from the exec of its JVM (after `kafka-storage format`, which kafka.sh runs first) to the first acknowledged write; Millrace's from its spawn." +
+      "Consume rate excludes the consumer group join. " +
+      (o.cluster
+        ? "CPU is the three node processes summed (utime+stime from /proc), per 10^9 payload bytes (each byte is stored three times). "
+        : "CPU is the broker process only (utime+stime from /proc), per 10^9 payload bytes. " +
+          "Kafka's start-up is from the exec of its JVM (after `kafka-storage format`, which kafka.sh runs first) to the first acknowledged write; Millrace's from its spawn.") +
       (o.backlogMiB > 0 ? ` Backlog: ${o.backlogMiB} MiB produced, then ${ctx.dropCachesWorked ? "the page cache dropped (sync; echo 1 > /proc/sys/vm/drop_caches)" : "(page cache could NOT be dropped)"}, then read from the start.` : ""),
-    markdownTable(rows),
+    markdownTable(rows, topology),
     "",
     "```",
     quickLine,
@@ -532,8 +564,8 @@ async function main(): Promise<void> {
   const base = tag ? `${ts}-${tag}` : ts;
   writeFileSync(join(o.outDir, `${base}.json`), `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(join(o.outDir, `${base}.md`), md);
-  writeFileSync(join(o.outDir, tag ? "latest-quick.json" : "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(join(o.outDir, tag ? "latest-quick.md" : "latest.md"), md);
+  writeFileSync(join(o.outDir, tag ? `latest-${tag}.json` : "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(o.outDir, tag ? `latest-${tag}.md` : "latest.md"), md);
   process.stderr.write(`${md}\n`);
   log(`results: ${join(o.outDir, base)}.{md,json}`);
   process.stdout.write(`${quickLine}\n`);

@@ -109,14 +109,15 @@ const MODE_TEXT: Record<Durability, string> = {
   fsync: "fsync before ack (log.flush.interval.messages=1 on both brokers)",
 };
 
-export function markdownTable(rows: readonly Row[]): string {
+/** The tables, one per (mode, workload), each headed with the topology (e.g. "1 node"). */
+export function markdownTable(rows: readonly Row[], topology: string): string {
   const out: string[] = [];
   let section = "";
   for (const r of rows) {
     const s = `${r.mode}\u0000${r.workload}`;
     if (s !== section) {
       section = s;
-      out.push("", `#### ${r.workload} — ${MODE_TEXT[r.mode]}`, "");
+      out.push("", `#### ${r.workload} — ${topology} — ${MODE_TEXT[r.mode]}`, "");
       out.push("| metric | unit | Kafka 4.4.0 | Millrace | Millrace / Kafka |", "|---|---|---|---|---|");
     }
     const rt = Number.isFinite(r.ratio) && r.better !== "none" ? `${formatRatio(r.ratio)} (${r.better} is better)` : "–";

@@ -1,7 +1,7 @@
 // The benchmark's pure arithmetic and table building (no brokers are started here).
 // Run: npm exec -- vitest run --config test/bench/vitest.config.ts (the root config leaves test/bench out).
 import { describe, expect, it } from "vitest";
-import { formatRatio, formatSpread, median, percentile, ratio, spread } from "./stats.js";
+import { formatRatio, formatSpread, median, percentile, ratio, spread, sumOrNaN } from "./stats.js";
 import { markdownTable, ratioOf, summarize, type Sample } from "./report.js";
 import { callersOf, summarizeProfile, type CpuProfile } from "./cpuprofile-top.js";
 import { halfRandomRecord, payloadCount } from "./payload.js";
@@ -58,6 +58,16 @@ describe("ratio", () => {
   });
 });
 
+describe("sum over a cluster's processes", () => {
+  it("adds every node's figure", () => {
+    expect(sumOrNaN([100, 200, 300])).toBe(600);
+  });
+  it("is NaN when a node could not be read or there is none, rather than a smaller total", () => {
+    expect(sumOrNaN([100, Number.NaN, 300])).toBeNaN();
+    expect(sumOrNaN([])).toBeNaN();
+  });
+});
+
 describe("summary rows", () => {
   const s = (broker: "kafka" | "millrace", metric: Sample["metric"], run: number, value: number, workload = "1KiB×16p"): Sample =>
     ({ broker, mode: "pagecache", workload, metric, run, value });
@@ -75,9 +85,10 @@ describe("summary rows", () => {
     expect(ratioOf(rows, "fsync", "broker", "rssLoad")).toBeNaN();
   });
   it("renders one markdown table per workload", () => {
-    const md = markdownTable(summarize(samples));
+    const md = markdownTable(summarize(samples), "3 nodes");
     expect(md).toContain("| produce, max rate | MiB/s | 110 (100–120) | 55.0 (50.0–60.0) | 0.500 (higher is better) |");
     expect(md.match(/^#### /gm)).toHaveLength(2);
+    expect(md.match(/^#### .* — 3 nodes — /gm)).toHaveLength(2);
   });
 });
 

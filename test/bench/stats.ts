@@ -35,6 +35,15 @@ export function percentile(values: readonly number[], p: number): number {
   return v[Math.max(0, rank - 1)]!;
 }
 
+/**
+ * Sum of a figure over the processes of one broker (a cluster's nodes): NaN when any is missing
+ * or there are none, so a node that could not be read never shrinks the total unnoticed.
+ */
+export function sumOrNaN(values: readonly number[]): number {
+  if (values.length === 0 || !values.every(Number.isFinite)) return Number.NaN;
+  return values.reduce((a, b) => a + b, 0);
+}
+
 /** ours / theirs; NaN when either side is missing or theirs is 0 (no meaningful ratio). */
 export function ratio(ours: number, theirs: number): number {
   if (!Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0) return Number.NaN;

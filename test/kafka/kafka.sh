@@ -9,12 +9,17 @@
 #   bash test/kafka/kafka.sh run --dir DIR --port P --controller-port C [--set k=v]...
 #       formats DIR and execs Kafka in the foreground (kafka.ts uses this,
 #       so the java process is its child and dies with it).
+#   bash test/kafka/kafka.sh format --dir DIR --port P --controller-port C [...]
+#       writes the config and formats DIR only (a later `run` skips the format).
+# A node of a multi-node cluster (test/bench/cluster.ts) also takes
+#   --node-id N --voters 1@127.0.0.1:C1,2@... --cluster-id ID   (defaults: 1, this node alone, random)
+# and --set lines for its replication settings (they come last in server.properties, so they win).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
 cmd=${1:-}; [ $# -gt 0 ] && shift
-dir="" port="" cport="" heap=${KAFKA_HEAP:-1g}
+dir="" port="" cport="" heap=${KAFKA_HEAP:-1g} node_id=1 voters="" cluster_id=""
 sets=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -22,6 +27,9 @@ while [ $# -gt 0 ]; do
     --port) port=$2; shift 2 ;;
     --controller-port) cport=$2; shift 2 ;;
     --heap) heap=$2; shift 2 ;;
+    --node-id) node_id=$2; shift 2 ;;
+    --voters) voters=$2; shift 2 ;;
+    --cluster-id) cluster_id=$2; shift 2 ;;
     --set) sets+=("$2"); shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -41,15 +49,15 @@ write_config() {
   mkdir -p "$dir/data" "$dir/logs"
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$cport
+node.id=$node_id
+controller.quorum.voters=${voters:-$node_id@127.0.0.1:$cport}
 listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
 advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$dir/data
-# One node: every internal topic must fit on it.
+# One node: every internal topic must fit on it (a cluster's --set lines raise these).
 offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
@@ -83,9 +91,8 @@ java_cmd() {
 
 format() {
   [ -e "$dir/data/meta.properties" ] && return 0
-  # A Kafka Uuid is 16 random bytes in unpadded base64url.
-  local cluster_id
-  cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  # A Kafka Uuid is 16 random bytes in unpadded base64url. The nodes of a cluster share one (--cluster-id).
+  [ -n "$cluster_id" ] || cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
   java_cmd
   # "=" form: an id that starts with "-" must not be read as an option.
   "${JAVA[@]}" kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$dir/server.properties" \
@@ -98,6 +105,10 @@ case $cmd in
     write_config; format
     java_cmd
     exec "${JAVA[@]}" kafka.Kafka "$dir/server.properties"
+    ;;
+  format)
+    [ -n "$dir" ] && [ -n "$port" ] && [ -n "$cport" ] || { echo "format needs --dir --port --controller-port" >&2; exit 2; }
+    write_config; format
     ;;
   start)
     [ -n "$dir" ] || dir=$(mktemp -d /tmp/millrace-kafka.XXXXXX)
@@ -126,5 +137,5 @@ case $cmd in
     for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || { rm -f "$dir/kafka.pid"; exit 0; }; sleep 0.1; done
     kill -9 "$pid"; rm -f "$dir/kafka.pid"
     ;;
-  *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,17p' "$0" >&2; exit 2 ;;
 esac
