@@ -198,3 +198,54 @@ describe("QuorumMachine with dynamic voters", () => {
     expect(n.sent.at(-1)).toMatchObject({ to: 1, request: { kind: "fetch" } });
   });
 });
+
+describe("QuorumMachine elections in a dynamic quorum", () => {
+  const three = () => bootstrapLog([voter(1), voter(2), voter(3)]);
+
+  it("a follower that hears from its leader ignores a candidate (a removed voter cannot depose it)", () => {
+    const n = node(2, three());
+    n.machine.handleRequest(1, { kind: "beginEpoch", epoch: 1, leaderId: 1 }, 10);
+    const fetch = n.sent.at(-1)!;
+    n.machine.handleResponse(1, fetch.id, { kind: "fetch", error: "NONE", epoch: 1, leaderId: 1, highWatermark: 0n, logStartOffset: 0n, batches: [] }, 20);
+    const vote = n.machine.handleRequest(3, { kind: "vote", epoch: 5, candidateId: 3, lastEpoch: 9, lastOffset: 99n }, 30);
+    expect(vote).toMatchObject({ granted: false, epoch: 1, leaderId: 1 });
+    expect(n.machine.currentEpoch).toBe(1);
+    // Once the leader resigns (EndQuorumEpoch), candidates are heard again.
+    n.machine.handleRequest(1, { kind: "endEpoch", epoch: 1, leaderId: 1, preferredSuccessors: [3, 2] }, 40);
+    expect(n.machine.handleRequest(3, { kind: "vote", epoch: 2, candidateId: 3, lastEpoch: 9, lastOffset: 99n }, 50)).toMatchObject({ granted: true, epoch: 2 });
+  });
+
+  it("a node that does not know it was added votes all the same; a candidate not among its voters is not refused", () => {
+    const n = node(4, bootstrapLog([voter(1), voter(2), voter(3)]));
+    expect(n.machine.isVoter).toBe(false);
+    expect(n.machine.handleRequest(9, { kind: "vote", epoch: 3, candidateId: 9, lastEpoch: 0, lastOffset: 0n }, 10)).toMatchObject({ granted: true, error: "NONE" });
+  });
+
+  it("never follows itself when told it leads an epoch it lost with a restart", () => {
+    const n = node(4, new RaftLog());
+    const machine = new QuorumMachine(
+      { ...CONFIG, nodeId: 4, voters: [], bootstrapIds: [-2] },
+      n.log,
+      { send: (to, request, id) => n.sent.push({ to, request, id }), saveElectionState: () => undefined, random: () => 0.5 },
+      { epoch: 3, votedId: NO_VOTE, leaderId: 4 },
+      0,
+    );
+    machine.tick(1);
+    const ask = n.sent.at(-1)!;
+    machine.handleResponse(ask.to, ask.id, { kind: "fetch", error: "NOT_LEADER_OR_FOLLOWER", epoch: 3, leaderId: 4, highWatermark: 0n, logStartOffset: 0n, batches: [] }, 2);
+    expect(machine.roleName).toBe("unattached");
+    expect(machine.currentLeader).toBe(NO_LEADER);
+  });
+
+  it("a candidate that hears of a better log steps back instead of standing again first", () => {
+    const n = node(2, three());
+    n.machine.tick(1500);
+    expect(n.machine.roleName).toBe("candidate");
+    const epoch = n.machine.currentEpoch;
+    expect(n.machine.handleRequest(3, { kind: "vote", epoch, candidateId: 3, lastEpoch: 5, lastOffset: 50n }, 1510)).toMatchObject({ granted: false });
+    expect(n.machine.roleName).toBe("unattached");
+    n.machine.tick(3400); // a full election timeout and more without standing again
+    expect(n.machine.roleName).toBe("unattached");
+    expect(n.machine.currentEpoch).toBe(epoch);
+  });
+});

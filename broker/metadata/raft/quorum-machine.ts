@@ -86,7 +86,13 @@ export type VoterChangeResult =
 type Role =
   | { name: "unattached"; electionDeadline: number }
   | { name: "candidate"; granted: Set<number>; responded: Set<number>; electionDeadline: number; backingOffUntil?: number }
-  | { name: "follower"; fetchDeadline: number; snapshotFetch?: SnapshotFetch }
+  | {
+      name: "follower";
+      fetchDeadline: number;
+      snapshotFetch?: SnapshotFetch;
+      /** Heard from the leader when it was last fetched from (and it did not resign since): a dynamic quorum's follower refuses votes then. */
+      heardFromLeader?: boolean;
+    }
   | {
       name: "leader";
       epochStart: bigint;
@@ -174,6 +180,11 @@ export class QuorumMachine {
   }
 
   /** Offsets below this are committed. On a follower, only the part it has on disk. */
+  /** What a majority holds, as this node knows it (not capped by its own disk: a leader removed from the voters commits without it). */
+  get committedOffset(): bigint {
+    return this.hw;
+  }
+
   get highWatermark(): bigint {
     const flushed = this.log.flushedEnd;
     return this.hw < flushed ? this.hw : flushed;
@@ -381,11 +392,24 @@ export class QuorumMachine {
     // A dynamic quorum's voter set may be behind the candidate's (KIP-853): only a static one refuses strangers.
     if (!this.isDynamic && !this.voters.includes(req.candidateId)) return reply(false, "INCONSISTENT_VOTER_SET");
     if (req.epoch < this.epoch) return reply(false, "FENCED_LEADER_EPOCH");
+    // A dynamic quorum's follower that hears from its leader ignores candidates (Raft's §4.2.3): a
+    // removed voter that missed its removal must not depose the leader with ever higher epochs.
+    if (this.isDynamic && this.role.name === "follower" && this.role.heardFromLeader && now < this.role.fetchDeadline) return reply(false);
     if (req.epoch > this.epoch) this.becomeUnattached(req.epoch, now);
-    if (!this.isVoter || this.leaderId !== NO_LEADER) return reply(false);
-    if (this.votedId !== NO_VOTE) return reply(this.votedId === req.candidateId);
+    // A node that does not see itself among the voters may be one whose addition it has not
+    // replicated yet (KIP-853): in a dynamic quorum it votes all the same (the candidate counts only its voters).
+    if ((!this.isDynamic && !this.isVoter) || this.leaderId !== NO_LEADER) return reply(false);
     const ours = this.log.lastOffsetAndEpoch;
     const upToDate = req.lastEpoch > ours.epoch || (req.lastEpoch === ours.epoch && req.lastOffset >= ours.offset);
+    if (this.votedId !== NO_VOTE) {
+      // A dynamic quorum's candidate that hears of a better log than its own steps back for a
+      // while: a voter behind several voter changes may be unable to win (its voters are not the
+      // others'), and by standing again first every time it would keep the others from winning.
+      if (this.isDynamic && this.role.name === "candidate" && this.votedId === this.config.nodeId && upToDate && !(req.lastEpoch === ours.epoch && req.lastOffset === ours.offset)) {
+        this.role = { name: "unattached", electionDeadline: now + this.config.electionTimeoutMs + this.randomElectionTimeout() };
+      }
+      return reply(this.votedId === req.candidateId);
+    }
     if (!upToDate) return reply(false);
     this.votedId = req.candidateId;
     this.saveElectionState();
@@ -405,6 +429,7 @@ export class QuorumMachine {
   private onEndEpoch(req: EndEpochRequest, now: number): EndEpochResponse {
     if (req.epoch < this.epoch) return { kind: "endEpoch", error: "FENCED_LEADER_EPOCH", epoch: this.epoch, leaderId: this.leaderId };
     if (req.epoch > this.epoch || this.leaderId !== req.leaderId) this.becomeFollower(req.epoch, req.leaderId, now);
+    if (this.role.name === "follower") this.role.heardFromLeader = false; // it resigned: candidates may be heard
     if (this.role.name === "follower" && this.isVoter) {
       // The most caught-up successor stands at once; the others give it a head start.
       const position = req.preferredSuccessors.indexOf(this.config.nodeId);
@@ -494,7 +519,8 @@ export class QuorumMachine {
     if (!sent || sent.id !== id || sent.kind !== response.kind) return;
     this.inFlight.delete(from);
     if (response.epoch > this.epoch) {
-      if (response.leaderId !== NO_LEADER) this.becomeFollower(response.epoch, response.leaderId, now);
+      // (Told that we lead an epoch we do not know: a leadership lost with a restart; wait for the next.)
+      if (response.leaderId !== NO_LEADER && response.leaderId !== this.config.nodeId) this.becomeFollower(response.epoch, response.leaderId, now);
       else this.becomeUnattached(response.epoch, now);
     } else if (sent.epoch === this.epoch) {
       switch (response.kind) {
@@ -542,7 +568,7 @@ export class QuorumMachine {
   private onFetchResponse(from: number, response: FetchResponse, now: number): void {
     if (response.error !== "NONE") {
       // Someone who is not the leader told us who is (or that it does not know).
-      if (response.leaderId !== NO_LEADER && response.leaderId !== this.leaderId && response.epoch >= this.epoch) {
+      if (response.leaderId !== NO_LEADER && response.leaderId !== this.leaderId && response.leaderId !== this.config.nodeId && response.epoch >= this.epoch) {
         this.becomeFollower(response.epoch, response.leaderId, now);
       } else {
         this.retryAt.set(from, now + this.config.retryBackoffMs);
@@ -551,7 +577,7 @@ export class QuorumMachine {
     }
     if (this.role.name !== "follower" || from !== this.leaderId) {
       // An observer that asked a bootstrap server learns who leads; it fetches from the leader by id next.
-      if (from < 0 && response.leaderId >= 0 && response.epoch >= this.epoch) {
+      if (from < 0 && response.leaderId >= 0 && response.leaderId !== this.config.nodeId && response.epoch >= this.epoch) {
         this.becomeFollower(response.epoch, response.leaderId, now);
         return;
       }
@@ -561,6 +587,7 @@ export class QuorumMachine {
     }
     if (this.role.name !== "follower") return;
     this.role.fetchDeadline = now + this.config.fetchTimeoutMs;
+    this.role.heardFromLeader = true;
     if (response.divergingEpoch) {
       this.truncateToDivergence(response.divergingEpoch);
       return;
@@ -737,10 +764,14 @@ export class QuorumMachine {
     }
   }
 
-  /** Who an observer asks for the leader: the bootstrap servers when configured, else the voters. */
+  /**
+   * Who an observer asks for the leader: the voters, and a dynamic quorum's bootstrap servers too
+   * (a node with no voter set knows only them; one whose voters all left still finds the leader
+   * if a bootstrap server knows it).
+   */
   private get probeTargets(): readonly number[] {
-    const bootstrap = this.config.bootstrapIds ?? [];
-    return bootstrap.length > 0 ? bootstrap : this.voters;
+    const voters = this.voters.filter((id) => id !== this.config.nodeId);
+    return [...voters, ...(this.config.bootstrapIds ?? [])];
   }
 
   /** A leader whose removal from the voters has committed steps down (KIP-853). */

@@ -32,6 +32,18 @@ describe("metadata quorum under faults (simulated network, crashes, partitions)"
     installs.push(report.snapshotInstalls);
   });
 
+  const voterChanges: number[] = [];
+
+  it.each(seeds)("dynamic quorum (KIP-853): 3 initial voters + 2 nodes, voters added and removed under faults, seed %i: safe, and live once healed", (seed) => {
+    const report = new QuorumSimulation({ seed, voters: 3, observers: 2, faultMs: 30_000, settleMs: 15_000, voterChanges: true }).run();
+    expect(report.committedBatches).toBeGreaterThan(0);
+    voterChanges.push(report.voterChanges);
+  });
+
+  it("the dynamic runs did change their voter sets", () => {
+    expect(voterChanges.filter((n) => n > 0).length).toBeGreaterThan(voterChanges.length / 2);
+  });
+
   it("nodes that fell behind the log start caught up through FetchSnapshot", () => {
     // Across the seeds above (a single seed may see its long-down node return before any snapshot).
     expect(installs.filter((n) => n > 0).length).toBeGreaterThan(installs.length / 2);

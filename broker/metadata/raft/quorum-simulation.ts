@@ -5,12 +5,19 @@
 // FetchSnapshot. It checks Raft's safety properties on every step: one leader per epoch,
 // committed batches never change on any node (where two nodes both hold them), every new leader
 // holds all of them or a snapshot covering them, and every snapshot equals the committed log it
-// replaces. Used by quorum-simulation.test.ts; a failing seed replays exactly.
+// replaces. With `voterChanges` the quorum is dynamic (KIP-853): the initial voters start from a
+// bootstrap checkpoint, the other nodes find the leader through them as bootstrap servers, and
+// the leader is asked now and then to add a node or remove a voter; then it also checks that a
+// leader never holds more than one uncommitted voter change.
+// Used by quorum-simulation.test.ts; a failing seed replays exactly.
 import { createHash } from "node:crypto";
+import type { Uuid } from "../../protocol/primitives.js";
 import { RaftLog } from "./raft-log.js";
 import { QuorumMachine, type QuorumConfig } from "./quorum-machine.js";
 import { NO_LEADER, NO_VOTE, type ElectionState, type OffsetAndEpoch, type RaftBatch, type RaftRequest, type RaftResponse, type RaftSnapshot } from "./raft-types.js";
 import { planRetention } from "./snapshot-retention.js";
+import { buildSnapshot } from "./snapshot-file.js";
+import { votersInBatch, type Voter } from "./voter-set.js";
 
 /** mulberry32: a small seeded generator, enough for schedules. */
 export function seededRandom(seed: number): () => number {
@@ -89,6 +96,12 @@ export interface SimulationOptions {
   snapshots?: boolean;
   /** One node goes down for a third of the fault time, so it must catch up through a snapshot. */
   longOutage?: boolean;
+  /**
+   * A dynamic quorum (KIP-853): the `voters` initial voters start from a bootstrap checkpoint, the
+   * observers know only them (as bootstrap servers), and voters are added and removed during the
+   * faults. (Not combined with `snapshots`: the simulated snapshots are hashes, without a voter set.)
+   */
+  voterChanges?: boolean;
 }
 
 export interface SimulationReport {
@@ -103,6 +116,8 @@ export interface SimulationReport {
   snapshotsTaken: number;
   /** Snapshots fetched from a leader with FetchSnapshot and installed. */
   snapshotInstalls: number;
+  /** Voter changes a leader accepted (with voterChanges). */
+  voterChanges: number;
 }
 
 export class QuorumSimulation {
@@ -118,7 +133,12 @@ export class QuorumSimulation {
   private readonly committed = new Map<bigint, RaftBatch>();
   private committedEnd = 0n;
   private proposals = 0;
-  private stats = { elections: 0, crashes: 0, partitions: 0, snapshotsTaken: 0, snapshotInstalls: 0 };
+  private stats = { elections: 0, crashes: 0, partitions: 0, snapshotsTaken: 0, snapshotInstalls: 0, voterChanges: 0 };
+  /** A dynamic quorum's initial voters: its bootstrap servers (-2, -3, … stand for them). */
+  private readonly initialVoters: number[];
+  private readonly bootstrap: RaftSnapshot | undefined;
+  /** Nodes that have been voters (initial, or added by an accepted change). */
+  private readonly everVoter = new Set<number>();
   /** The hash chain over the committed batches, by the offset after each (what snapshots must equal). */
   private readonly chainAt = new Map<bigint, Buffer>([[0n, EMPTY_CHAIN]]);
   private chainEnd = 0n;
@@ -127,8 +147,15 @@ export class QuorumSimulation {
   constructor(private readonly opts: SimulationOptions) {
     this.random = seededRandom(opts.seed);
     const voters = Array.from({ length: opts.voters }, (_, i) => i + 1);
+    if (opts.voterChanges && opts.snapshots) throw new Error("voterChanges cannot be combined with snapshots in the simulation");
+    this.initialVoters = voters;
+    for (const id of voters) this.everVoter.add(id);
+    this.bootstrap = opts.voterChanges
+      ? { id: { offset: 0n, epoch: 0 }, bytes: buildSnapshot({ offset: 0n, epoch: 0 }, [], -1n, 0, voters.map(simVoter)) }
+      : undefined;
     this.config = {
-      voters,
+      voters: opts.voterChanges ? [] : voters,
+      ...(opts.voterChanges ? { bootstrapIds: voters.map((_, i) => -2 - i) } : {}),
       electionTimeoutMs: 1000,
       fetchTimeoutMs: 2000,
       electionBackoffMaxMs: 1000,
@@ -140,6 +167,8 @@ export class QuorumSimulation {
     const ids = [...voters, ...Array.from({ length: opts.observers ?? 0 }, (_, i) => 100 + i)];
     for (const id of ids) {
       const log = new SimLog();
+      // The initial voters were formatted with --initial-controllers; the others know no voter set.
+      if (this.bootstrap && voters.includes(id)) log.addSnapshot(this.bootstrap);
       const node: SimNode = { id, up: true, log, election: { epoch: 0, votedId: NO_VOTE, leaderId: NO_LEADER }, machine: undefined!, reportedHw: 0n, snapshots: [] };
       this.nodes.set(id, node);
       node.machine = this.newMachine(node);
@@ -150,6 +179,7 @@ export class QuorumSimulation {
     for (const node of this.nodes.values()) this.scheduleTick(node);
     this.scheduleFault(this.now + 100);
     this.scheduleProposal(this.now + 10);
+    if (this.opts.voterChanges) this.scheduleVoterChange(this.now + 1000);
     if (this.opts.longOutage) this.scheduleLongOutage();
     const faultEnd = this.opts.faultMs;
     this.runUntil(faultEnd);
@@ -167,15 +197,30 @@ export class QuorumSimulation {
         this.scheduleFlush(leader);
       }
       // Judged by what each machine reported: a commit nobody is told of leaves writers waiting.
-      if (target !== undefined && [...this.nodes.values()].every((n) => n.reportedHw > target!.offset)) {
+      if (target !== undefined && this.mustCatchUp(leader).every((n) => n.reportedHw > target!.offset)) {
         this.countInstalls();
         return { seed: this.opts.seed, committedBatches: this.committed.size, proposals: this.proposals, recoveryMs: this.now - healedAt, ...this.stats };
       }
     }
     const state = [...this.nodes.values()].map(
-      (n) => `${n.id}:${n.machine.roleName}@${n.machine.currentEpoch} hw=${n.machine.highWatermark} reported=${n.reportedHw} start=${n.log.startOffset} end=${n.log.endOffset}`,
+      (n) =>
+        `${n.id}:${n.machine.roleName}@${n.machine.currentEpoch} hw=${n.machine.highWatermark} reported=${n.reportedHw} start=${n.log.startOffset} end=${n.log.endOffset}` +
+        (this.opts.voterChanges ? ` voters=${n.machine.voters.join("+")} voted=${n.election.votedId}` : ""),
     );
     throw new Error(`seed ${this.opts.seed}: no progress ${this.opts.settleMs} ms after healing (${state.join(", ")})`);
+  }
+
+  /**
+   * The nodes that must see the final record: all of them, except in a dynamic quorum a node
+   * removed from the voters and not added back. Cut off when it was removed, it may stand for
+   * election for ever at epochs nobody follows (no pre-vote yet, KIP-996); Kafka's operators stop
+   * a removed controller.
+   */
+  private mustCatchUp(leader: SimNode | undefined): SimNode[] {
+    const nodes = [...this.nodes.values()];
+    if (!this.opts.voterChanges || !leader) return nodes;
+    const voters = leader.machine.voters;
+    return nodes.filter((n) => voters.includes(n.id) || !this.everVoter.has(n.id));
   }
 
   // ── Event loop ──────────────────────────────────────────────────────────────────────────────
@@ -211,7 +256,7 @@ export class QuorumSimulation {
   // ── Nodes ───────────────────────────────────────────────────────────────────────────────────
 
   private newMachine(node: SimNode): QuorumMachine {
-    return new QuorumMachine({ ...this.config, nodeId: node.id }, node.log, {
+    return new QuorumMachine({ ...this.config, nodeId: node.id, directoryId: simVoter(node.id).directoryId }, node.log, {
       send: (to, request, id) => this.send(node, to, request, id),
       saveElectionState: (state) => {
         node.election = state;
@@ -265,6 +310,7 @@ export class QuorumSimulation {
       this.countInstalls(node);
       this.keepInstalled(node);
       const log = new SimLog(node.log.start);
+      if (this.bootstrap && this.initialVoters.includes(node.id)) log.addSnapshot(this.bootstrap);
       log.append(durable);
       log.markFlushed(log.endOffset);
       for (const s of node.snapshots) log.addSnapshot(s);
@@ -332,23 +378,24 @@ export class QuorumSimulation {
 
   private send(from: SimNode, to: number, request: RaftRequest, id: number): void {
     const sender = from.machine;
-    const target = this.nodes.get(to)!;
-    if (!this.deliverable(from.id, to)) return; // lost: the sender times out
+    // A bootstrap server (negative id) is one of the initial voters; its answer comes back as from that id.
+    const target = this.nodes.get(to < 0 ? this.initialVoters[-2 - to]! : to)!;
+    if (!this.deliverable(from.id, target.id)) return; // lost: the sender times out
     this.at(this.now + this.between(1, 15), () => {
-      if (!target.up || !this.linkUp(from.id, to)) return;
+      if (!target.up || !this.linkUp(from.id, target.id)) return;
       const response = target.machine.handleRequest(from.id, request, this.now);
       this.scheduleFlush(target);
-      this.reply(target.id, from, sender, response, request, id);
+      this.reply(target.id, from, sender, response, request, id, to);
     });
   }
 
-  private reply(from: number, to: SimNode, machine: QuorumMachine, response: RaftResponse, request: RaftRequest, id: number): void {
+  private reply(from: number, to: SimNode, machine: QuorumMachine, response: RaftResponse, request: RaftRequest, id: number, as = from): void {
     if (!this.deliverable(from, to.id)) return;
     // An empty fetch answer waits a little, as a long poll would.
     const idle = request.kind === "fetch" && response.kind === "fetch" && response.batches.length === 0 && !response.divergingEpoch;
     this.at(this.now + this.between(1, 15) + (idle ? 50 : 0), () => {
       if (!to.up || to.machine !== machine || !this.linkUp(from, to.id)) return;
-      machine.handleResponse(from, id, response, this.now);
+      machine.handleResponse(as, id, response, this.now);
       this.scheduleFlush(to);
     });
   }
@@ -399,6 +446,31 @@ export class QuorumSimulation {
     });
   }
 
+  /** Asks the leader, now and then, to add a node that is not a voter or to remove a voter (it may refuse). */
+  private scheduleVoterChange(at: number): void {
+    this.at(at, () => {
+      if (this.now >= this.opts.faultMs) return;
+      const leader = [...this.nodes.values()].find((n) => n.up && n.machine.isLeader);
+      if (leader) {
+        const voters = leader.machine.voters;
+        const others = [...this.nodes.keys()].filter((id) => !voters.includes(id));
+        const add = others.length > 0 && (voters.length <= 2 || this.random() < 0.5);
+        const result = add
+          ? leader.machine.addVoter(simVoter(others[Math.floor(this.random() * others.length)]!), this.now)
+          : (() => {
+              const id = voters[Math.floor(this.random() * voters.length)]!;
+              return leader.machine.removeVoter(id, simVoter(id).directoryId, this.now);
+            })();
+        if (result.ok) {
+          this.stats.voterChanges++;
+          for (const id of leader.machine.voters) this.everVoter.add(id);
+        }
+        this.scheduleFlush(leader);
+      }
+      this.scheduleVoterChange(this.now + this.between(300, 2500));
+    });
+  }
+
   private scheduleLongOutage(): void {
     const ids = [...this.nodes.keys()];
     const node = this.nodes.get(ids[Math.floor(this.random() * ids.length)]!)!;
@@ -420,6 +492,7 @@ export class QuorumSimulation {
   private check(): void {
     for (const node of this.nodes.values()) {
       if (!node.up) continue;
+      if (this.opts.voterChanges && node.machine.isLeader) this.checkOneVoterChange(node);
       const hw = node.machine.highWatermark;
       const from = this.checkedUpTo.get(node.machine) ?? node.log.startOffset;
       if (hw <= from) continue;
@@ -451,6 +524,20 @@ export class QuorumSimulation {
     }
   }
 
+  /** KIP-853's rule: a leader appends a voter change only when no other is uncommitted. */
+  private checkOneVoterChange(node: SimNode): void {
+    const hw = node.machine.committedOffset;
+    // (A leader copying the bootstrap checkpoint's voter set into the log changes nothing.)
+    const changes = node.log.range(hw, node.log.endOffset).filter((b) => {
+      const voters = b.lastOffset >= hw ? votersInBatch(b.bytes) : undefined;
+      return voters !== undefined && JSON.stringify(voters) !== JSON.stringify(node.log.votersAt(b.baseOffset));
+    });
+    // A new leader may not know yet that its predecessor's changes committed; it appends one of
+    // its own only once everything before its epoch is committed, and then only one.
+    const own = changes.filter((b) => b.epoch === node.machine.currentEpoch);
+    if (own.length > 0 && changes.length > 1) throw new Error(`seed ${this.opts.seed}: leader ${node.id} holds ${changes.length} uncommitted voter changes`);
+  }
+
   private readonly checkedSnapshots = new WeakSet<RaftSnapshot>();
 
   /** Every snapshot a node holds or serves equals the committed log it replaces. */
@@ -459,7 +546,8 @@ export class QuorumSimulation {
     const latest = node.log.latestSnapshot;
     if (latest) snapshots.push(latest);
     for (const snapshot of snapshots) {
-      if (this.checkedSnapshots.has(snapshot)) continue;
+      // A bootstrap checkpoint (offset 0) replaces nothing.
+      if (this.checkedSnapshots.has(snapshot) || snapshot.id.offset === 0n) continue;
       if (snapshot.id.offset > this.committedEnd) {
         throw new Error(`seed ${this.opts.seed}: node ${node.id} has a snapshot at ${snapshot.id.offset}, beyond everything committed (${this.committedEnd})`);
       }
@@ -486,4 +574,9 @@ export class QuorumSimulation {
       }
     }
   }
+}
+
+/** A simulated node as a voter: its directory id derives from its id. */
+function simVoter(id: number): Voter {
+  return { id, directoryId: Buffer.alloc(16, id).toString("base64url") as Uuid, endpoints: [{ name: "CONTROLLER", host: `node-${id}`, port: 9093 }] };
 }
