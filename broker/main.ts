@@ -12,7 +12,9 @@ commands:
   broker [--config server.properties] [--override key=value]...
          run a broker (with no options: PLAINTEXT://127.0.0.1:9092, data in ./data)
   storage random-uuid | format --cluster-id ID [--config server.properties] [--override key=value]...
-         prepare the directories of a multi-node cluster's node (like kafka-storage)
+         [--standalone | --initial-controllers id@host:port:directoryId,... | --no-initial-controllers]
+         prepare the directories of a multi-node cluster's node (like kafka-storage; the last
+         three for a controller of a dynamic quorum, controller.quorum.bootstrap.servers)
   cluster up --brokers N --controllers M [--racks a,b,c] [--data-dir DIR] [--override key=value]...
          run a local cluster of broker processes on loopback; prints bootstrap=127.0.0.1:PORT when ready
 `;
