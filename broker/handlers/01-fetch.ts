@@ -154,11 +154,9 @@ export const fetchHandler = defineHandler({
       const bytes = fetched.reduce((sum, f) => sum + f.bytes, 0);
       const anyError = fetched.some((f) => f.data.errorCode !== 0) || planned.unknownTopicIds.length > 0;
       if (bytes >= request.minBytes || anyError || Date.now() >= deadline || planned.partitions.length === 0) break;
-      let closed = false;
-      void ctx.closed.then(() => (closed = true));
       const logs = planned.partitions.flatMap((p) => ctx.broker.logs.getLog(p.topic, p.partition) ?? []);
       await waitForLogs(ctx, logs, deadline, { written: false });
-      if (closed) break;
+      if (ctx.closed.closed) break;
       fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readOptions);
     }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { groupHandlerContext, exchange } from "../coordinator/group/testing/handler-context.js";
 import { subscription } from "../coordinator/group/testing/consumer-protocol.js";
 import { startTestCoordinator, track } from "../coordinator/group/testing/test-coordinator.js";
+import { CloseSignal } from "../network/close-signal.js";
 import { errorCode } from "../protocol/errors.js";
 import { writeJoinGroupRequest, type JoinGroupRequest } from "../protocol/generated/join-group-request.gen.js";
 import { readJoinGroupResponse } from "../protocol/generated/join-group-response.gen.js";
@@ -63,12 +64,12 @@ describe("JoinGroup handler", () => {
 
   it("sends nothing when the connection closes while the request is parked", async () => {
     const t = await startTestCoordinator();
-    let close!: () => void;
-    const ctx = groupHandlerContext(t, 11, 3, { closed: new Promise((resolve) => (close = resolve)) });
+    const closed = new CloseSignal();
+    const ctx = groupHandlerContext(t, 11, 3, { closed });
     const parked = track(Promise.resolve(joinGroupHandler.handle(request(), ctx)));
     await new Promise((r) => setImmediate(r));
     expect(parked.done).toBe(false);
-    close();
+    closed.close();
     expect(await parked.promise).toBe(NO_RESPONSE);
   });
 });

@@ -1,5 +1,6 @@
 // What every API handler declares: its key, the versions it serves, the generated codecs of its
 // request and response, and a `handle` function. Handlers are thin: decode → guards → delegate → respond.
+import type { CloseSignal } from "../network/close-signal.js";
 import type { Logger } from "pino";
 import type { Reader, Writer } from "../protocol/primitives.js";
 import type { BrokerServices } from "../broker-services.js";
@@ -30,8 +31,8 @@ export interface RequestContext {
   readonly connection: ConnectionInfo;
   readonly broker: BrokerServices;
   readonly log: Logger;
-  /** Resolves when the connection closes, so long waits (fetch, join) can stop early. */
-  readonly closed: Promise<void>;
+  /** The connection's end, so long waits (fetch, join) can stop early. */
+  readonly closed: CloseSignal;
 }
 
 /** Returned by a handler when Kafka sends no response (Produce with acks=0). */

@@ -21,6 +21,7 @@ import type { TopicManager } from "../topics/topic-manager.js";
 import { FetchSessionCache } from "./fetch/fetch-session-cache.js";
 import type { ApiHandler, ConnectionInfo, RequestContext } from "./handler.js";
 import { HandlerRegistry } from "./registry.js";
+import { CloseSignal } from "../network/close-signal.js";
 
 const TEST_CLUSTER_ID = "test-cluster-id-0000000";
 
@@ -137,7 +138,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
         connection: CONNECTION,
         broker: services,
         log,
-        closed: new Promise(() => {}),
+        closed: new CloseSignal(),
         ...overrides,
       };
     },

@@ -11,6 +11,7 @@ import { writeApiVersionsResponse } from "../protocol/generated/api-versions-res
 import { KafkaError } from "../protocol/errors.js";
 import { ProtocolDecodeError } from "../protocol/primitives.js";
 import { FrameDecoder, FrameTooLargeError } from "./frame-decoder.js";
+import { CloseSignal } from "./close-signal.js";
 import {
   encodeResponse,
   peekApiKeyAndVersion,
@@ -33,8 +34,7 @@ export class Connection {
   private processing = false;
   private isClosed = false;
   private readonly log: Logger;
-  private readonly closedPromise: Promise<void>;
-  private resolveClosed!: () => void;
+  private readonly closeSignal = new CloseSignal();
 
   constructor(
     private readonly socket: Socket,
@@ -45,7 +45,6 @@ export class Connection {
   ) {
     this.log = parentLog.child({ conn: info.id, remote: `${info.remoteAddress}:${info.remotePort}` });
     this.decoder = new FrameDecoder(broker.config.socketRequestMaxBytes);
-    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
@@ -81,7 +80,7 @@ export class Connection {
           this.close();
           return;
         }
-        if (response && !this.isClosed && !this.writeResponse(response)) await waitForDrain(this.socket, this.closedPromise);
+        if (response && !this.isClosed && !this.writeResponse(response)) await waitForDrain(this.socket, this.closeSignal);
         if (this.queue.length < this.broker.config.queuedMaxRequests && this.socket.isPaused()) this.socket.resume();
       }
     } finally {
@@ -143,7 +142,7 @@ export class Connection {
         connection: this.info,
         broker: this.broker,
         log: this.log.child({ api: handler.meta.name, v: apiVersion, correlationId, clientId: header.clientId }),
-        closed: this.closedPromise,
+        closed: this.closeSignal,
       };
       request = handler.readRequest(body, apiVersion);
     } catch (err) {
@@ -180,13 +179,21 @@ export class Connection {
     if (this.isClosed) return;
     this.isClosed = true;
     this.queue.length = 0;
-    this.resolveClosed();
+    this.closeSignal.close();
     this.onClose(this);
   }
 }
 
-function waitForDrain(socket: Socket, closed: Promise<void>): Promise<void> {
-  return Promise.race([new Promise<void>((resolve) => socket.once("drain", () => resolve())), closed]);
+function waitForDrain(socket: Socket, closed: CloseSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      socket.off("drain", done);
+      unsubscribe();
+      resolve();
+    };
+    socket.once("drain", done);
+    const unsubscribe = closed.onClose(done);
+  });
 }
 
 /** One view per distinct pooled buffer among `chunks` (a buffer is released once, however many views). */

@@ -55,9 +55,7 @@ export async function replicaFetch(request: FetchRequest, replicaId: number, ctx
   // A new high watermark is news as well: the follower's own high watermark follows it.
   const firstHw = answers.map((a) => a.data.highWatermark);
   const news = () => answers.some((a, i) => a.news || a.data.highWatermark !== firstHw[i]);
-  let closed = false;
-  void ctx.closed.then(() => (closed = true));
-  while (!news() && !closed && Date.now() < deadline) {
+  while (!news() && !ctx.closed.closed && Date.now() < deadline) {
     await waitForLogs(ctx, planned.flatMap((p) => p.log ?? []), deadline, { written: true });
     answers = await readAll(planned, replicaId, ctx);
   }

@@ -7,8 +7,11 @@ import type { RequestContext } from "../handler.js";
 export function waitForLogs(ctx: RequestContext, logs: readonly PartitionLog[], deadline: number, opts: { written: boolean }): Promise<void> {
   return new Promise((resolve) => {
     const unsubscribes: (() => void)[] = [];
+    let settled = false;
     const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
     function done(): void {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       for (const unsubscribe of unsubscribes) unsubscribe();
       resolve();
@@ -17,6 +20,6 @@ export function waitForLogs(ctx: RequestContext, logs: readonly PartitionLog[], 
       unsubscribes.push(log.onHighWatermark(done));
       if (opts.written) unsubscribes.push(log.onWritten(done));
     }
-    void ctx.closed.then(done);
+    unsubscribes.push(ctx.closed.onClose(done));
   });
 }

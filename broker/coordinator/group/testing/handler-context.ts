@@ -5,12 +5,13 @@ import { buildBrokerConfig, type StaticEntry } from "../../../config/index.js";
 import type { ApiHandler, RequestContext } from "../../../handlers/handler.js";
 import { NO_RESPONSE } from "../../../handlers/handler.js";
 import { Reader, Writer } from "../../../protocol/primitives.js";
+import { CloseSignal } from "../../../network/close-signal.js";
 import { silentLogger, type TestCoordinator } from "./test-coordinator.js";
 
 export interface HandlerContextOptions {
   readonly config?: Readonly<Record<string, string>>;
   readonly listenerName?: string;
-  readonly closed?: Promise<void>;
+  readonly closed?: CloseSignal;
   readonly clientId?: string;
 }
 
@@ -30,7 +31,7 @@ export function groupHandlerContext(t: TestCoordinator, apiKey: number, apiVersi
     connection: { id: 1, remoteAddress: "::ffff:127.0.0.1", remotePort: 50000, listenerName: options.listenerName ?? "PLAINTEXT", securityProtocol: "PLAINTEXT" },
     broker: services as unknown as BrokerServices,
     log: silentLogger,
-    closed: options.closed ?? new Promise(() => {}),
+    closed: options.closed ?? new CloseSignal(),
   };
 }
 
