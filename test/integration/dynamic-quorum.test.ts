@@ -5,7 +5,11 @@
 // catches up; `kafka-metadata-quorum add-controller` (its server.properties as --command-config)
 // makes it a voter and `remove-controller` (through a broker, which forwards it) drops the dead one; `describe --status` shows the new
 // set with directory ids. Then the active controller is killed: the new set elects a leader (the
-// new controller's vote is needed for a majority) and a topic is created through a broker.
+// new controller's vote is needed for a majority) and a topic is created through a broker;
+// `describe --replication` shows the leader and followers of the new set.
+// Growing a quorum: one controller formatted --standalone, two more added with add-controller; when
+// the first (the only bootstrap server anyone was given) dies, the two elect a leader and the broker
+// finds it through the voter set it replicated.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -38,9 +42,42 @@ function quorumStatus(address: string): { leader: number; voters: VoterView[]; o
   };
 }
 
+/** `kafka-metadata-quorum describe --replication`: node id, directory id and status (Leader, Follower, Observer) per row. */
+function quorumReplication(address: string): { id: number; directoryId: string; status: string }[] {
+  const r = kafkaTool(QUORUM, ["--bootstrap-controller", address, "describe", "--replication"]);
+  expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+  return r.stdout
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((cells) => cells.length >= 7 && /^\d+$/.test(cells[0]!))
+    .map((cells) => ({ id: Number(cells[0]), directoryId: cells[1]!, status: cells.at(-1)! }));
+}
+
+/** `kafka-metadata-quorum add-controller` for a node, with its server.properties as --command-config. */
+function addController(cluster: LocalCluster, node: ClusterNode, via: ClusterNode): { status: number | null; stdout: string; stderr: string } {
+  const config = join(node.dataDir, "server.properties");
+  writeFileSync(config, cluster.serverProperties(node.id));
+  return kafkaTool(QUORUM, ["--bootstrap-controller", controllerAddress(via), "--command-config", config, "add-controller"]);
+}
+
+/** Waits until `node` fetches from the leader as an observer and has its whole log. */
+async function caughtUpObserver(leader: ClusterNode, node: ClusterNode): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const d = await describeQuorum(leader);
+      const observer = d?.observers.find((o) => o.replicaId === node.id);
+      const self = d?.currentVoters.find((v) => v.replicaId === leader.id);
+      expect(observer?.logEndOffset).toBeGreaterThan(0n);
+      expect(observer?.logEndOffset).toBe(self?.logEndOffset);
+    },
+    { timeout: 30_000, interval: 200 },
+  );
+}
+
 const controllerAddress = (n: ClusterNode) => `127.0.0.1:${n.controllerPort}`;
 
-describe("dynamic quorum: replacing a controller with kafka-metadata-quorum", () => {
+describe("dynamic quorum (KIP-853) with kafka-metadata-quorum", () => {
   let cluster: LocalCluster | undefined;
   afterAll(() => cluster?.close());
 
@@ -68,21 +105,10 @@ describe("dynamic quorum: replacing a controller with kafka-metadata-quorum", ()
     // Its replacement starts with no voter set: an observer that finds the leader through the bootstrap servers and catches up.
     const fresh = await cluster.addController();
     expect(fresh.id).toBe(6);
-    await vi.waitFor(
-      async () => {
-        const d = await describeQuorum(first.node);
-        const observer = d?.observers.find((o) => o.replicaId === fresh.id);
-        const leader = d?.currentVoters.find((v) => v.replicaId === first.node.id);
-        expect(observer?.logEndOffset).toBeGreaterThan(0n);
-        expect(observer?.logEndOffset).toBe(leader?.logEndOffset);
-      },
-      { timeout: 30_000, interval: 200 },
-    );
+    await caughtUpObserver(first.node, fresh);
 
     // kafka-metadata-quorum add-controller, with the new controller's own configuration.
-    const config = join(fresh.dataDir, "server.properties");
-    writeFileSync(config, cluster.serverProperties(fresh.id));
-    const added = kafkaTool(QUORUM, ["--bootstrap-controller", controllerAddress(first.node), "--command-config", config, "add-controller"]);
+    const added = addController(cluster, fresh, first.node);
     expect(added.status, `${added.stdout}\n${added.stderr}`).toBe(0);
     expect(added.stdout).toContain(`Added controller ${fresh.id}`);
     const grown = quorumStatus(controllerAddress(first.node));
@@ -92,7 +118,7 @@ describe("dynamic quorum: replacing a controller with kafka-metadata-quorum", ()
     expect(grown.voters.find((v) => v.id === fresh.id)!.endpoints).toEqual([`CONTROLLER://127.0.0.1:${fresh.controllerPort}`]);
 
     // Adding it again is refused (DUPLICATE_VOTER).
-    const again = kafkaTool(QUORUM, ["--bootstrap-controller", controllerAddress(first.node), "--command-config", config, "add-controller"]);
+    const again = addController(cluster, fresh, first.node);
     expect(again.status).not.toBe(0);
     expect(again.stderr + again.stdout).toMatch(/DuplicateVoter|already/i);
 
@@ -121,9 +147,42 @@ describe("dynamic quorum: replacing a controller with kafka-metadata-quorum", ()
     const after = quorumStatus(controllerAddress(next.node));
     expect(after.leader).toBe(next.node.id);
     expect(after.voters.map((v) => v.id)).toEqual(newVoters);
+    const rows = quorumReplication(controllerAddress(next.node));
+    expect(rows.filter((r) => r.status === "Leader").map((r) => r.id)).toEqual([next.node.id]);
+    expect(rows.filter((r) => r.status !== "Observer").map((r) => r.id).sort()).toEqual(newVoters);
+    expect(rows.find((r) => r.id === fresh.id)?.directoryId).toBe(freshDirectoryId);
 
     // Brokers find the new leader (they knew only the bootstrap servers) and topic creation works.
     await vi.waitFor(async () => expect(await createTopicVia(b5!, "after", 2, 2)).toBe(0), { timeout: 45_000, interval: 500 });
     for (const n of cluster.brokers) await vi.waitFor(() => partitionsSeenBy(n, "after"), { timeout: 30_000, interval: 100 });
+  });
+
+  it("grows a quorum formatted --standalone, and brokers that knew only the first controller follow the new set", async () => {
+    await cluster?.close();
+    cluster = await LocalCluster.startDynamic({ controllers: 1, brokers: 1, standalone: true }, ["broker.heartbeat.interval.ms=200", "broker.session.timeout.ms=2000"]);
+    const first = await cluster.quorumLeader();
+    expect(first.node.id).toBe(1);
+    expect(quorumStatus(controllerAddress(first.node)).voters).toEqual([
+      { id: 1, directoryId: cluster.directoryIdOf(1), endpoints: [`CONTROLLER://127.0.0.1:${first.node.controllerPort}`] },
+    ]);
+    const broker = cluster.brokers[0]!;
+    await vi.waitFor(async () => expect((await brokersSeenBy(broker)).map(([id]) => id)).toEqual([2]), { timeout: 30_000, interval: 100 });
+
+    for (const id of [3, 4]) {
+      const node = await cluster.addController();
+      expect(node.id).toBe(id);
+      await caughtUpObserver(first.node, node);
+      const added = addController(cluster, node, first.node);
+      expect(added.status, `${added.stdout}\n${added.stderr}`).toBe(0);
+    }
+    expect(quorumStatus(controllerAddress(first.node)).voters.map((v) => v.id)).toEqual([1, 3, 4]);
+
+    // The first controller, the only bootstrap server anyone was given, dies: the other two elect a
+    // leader, and the broker finds it through the voter set it replicated.
+    await cluster.kill(1);
+    const next = await cluster.quorumLeader(45_000);
+    expect([3, 4]).toContain(next.node.id);
+    await vi.waitFor(async () => expect(await createTopicVia(broker, "grown", 1, 1)).toBe(0), { timeout: 45_000, interval: 500 });
+    await vi.waitFor(() => partitionsSeenBy(broker, "grown"), { timeout: 30_000, interval: 100 });
   });
 });

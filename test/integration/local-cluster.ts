@@ -5,7 +5,7 @@
 // with our own client so the checks do not depend on another client's retries.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { vi } from "vitest";
@@ -90,12 +90,13 @@ export class LocalCluster {
    * knows only controller.quorum.bootstrap.servers; the controllers are formatted with
    * --initial-controllers naming all of them.
    */
-  static startDynamic(opts: { controllers: number; brokers: number }, overrides: string[] = []): Promise<LocalCluster> {
+  static startDynamic(opts: { controllers: number; brokers: number; standalone?: boolean }, overrides: string[] = []): Promise<LocalCluster> {
+    if (opts.standalone && opts.controllers !== 1) throw new Error("a standalone quorum starts with one controller");
     const roles: NodeRoles[] = [...Array.from({ length: opts.controllers }, () => "controller" as const), ...Array.from({ length: opts.brokers }, () => "broker" as const)];
-    return LocalCluster.startNodes(roles, overrides, true);
+    return LocalCluster.startNodes(roles, overrides, opts.standalone ? "standalone" : "initial-controllers");
   }
 
-  private static async startNodes(roles: NodeRoles[], overrides: string[], dynamicQuorum = false): Promise<LocalCluster> {
+  private static async startNodes(roles: NodeRoles[], overrides: string[], dynamicQuorum?: "initial-controllers" | "standalone"): Promise<LocalCluster> {
     const nodes: ClusterNode[] = [];
     for (const [i, role] of roles.entries()) nodes.push(await newNode(i + 1, role));
     const controllers = nodes.filter(hasController);
@@ -111,7 +112,8 @@ export class LocalCluster {
     }
     const cluster = new LocalCluster(nodes, voters, overrides, dynamic);
     cluster.clusterId = spawnSync(process.execPath, [BROKER_MAIN, "storage", "random-uuid"], { encoding: "utf8" }).stdout.trim();
-    for (const n of nodes) cluster.format(n, dynamic && hasController(n) ? ["--initial-controllers", dynamic.initialControllers] : []);
+    const initialFlags = dynamicQuorum === "standalone" ? ["--standalone"] : ["--initial-controllers", dynamic?.initialControllers ?? ""];
+    for (const n of nodes) cluster.format(n, dynamic && hasController(n) ? initialFlags : []);
     const started = await Promise.all(nodes.map((n) => cluster.spawn(n)));
     started.forEach((p, i) => (nodes[i]!.process = p));
     return cluster;
@@ -141,9 +143,9 @@ export class LocalCluster {
     return args.filter((_, i) => args[i - 1] === "--override").join("\n") + "\n";
   }
 
-  /** An initial controller's metadata directory id (dynamic quorums). */
+  /** A node's metadata directory id, as its meta.properties says (what a dynamic quorum's voter set names). */
   directoryIdOf(id: number): string | undefined {
-    return this.dynamic?.directoryIds.get(id);
+    return readFileSync(join(this.node(id).dataDir, "meta.properties"), "utf8").match(/^directory\.id=(.+)$/m)?.[1];
   }
 
   node(id: number): ClusterNode {
