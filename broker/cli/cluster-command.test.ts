@@ -14,6 +14,11 @@ describe("cluster up arguments", () => {
     );
   });
 
+  it("take --dynamic-quorum (KIP-853: bootstrap servers, the voters in the metadata log)", () => {
+    expect(parseClusterArgs(["--dynamic-quorum"]).dynamicQuorum).toBe(true);
+    expect(parseClusterArgs([]).dynamicQuorum).toBeUndefined();
+  });
+
   it("refuse bad values with a clear message", () => {
     expect(() => parseClusterArgs(["--brokers", "0"])).toThrow("--brokers must be a whole number from 1 to 64, not 0");
     expect(() => parseClusterArgs(["--controllers"])).toThrow("--controllers needs a value");

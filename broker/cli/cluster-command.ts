@@ -1,21 +1,29 @@
-// `millrace cluster up --brokers N --controllers M [--dedicated-controllers] [--racks a,b,c]
+// `millrace cluster up --brokers N --controllers M [--dedicated-controllers] [--dynamic-quorum] [--racks a,b,c]
 // [--data-dir D] [--override k=v]…`: a local multi-node cluster of ordinary `millrace broker`
 // processes on loopback, for development and tests. Each node gets a server.properties with Kafka's
 // own keys (process.roles, node.id, listeners, controller.listener.names, controller.quorum.voters,
 // broker.rack) in its directory, so the same cluster can be built by hand. Runs in the foreground;
 // prints one line `bootstrap=127.0.0.1:PORT` (a broker) once every node is ready; SIGINT/SIGTERM
-// stops every node cleanly, brokers first, then controllers.
+// stops every node cleanly, brokers first, then controllers. With --dynamic-quorum (KIP-853) the
+// nodes know only controller.quorum.bootstrap.servers and the controllers are formatted as with
+// `storage format --initial-controllers` (the voter set in the metadata log, changeable with
+// kafka-metadata-quorum add-controller / remove-controller).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { formatDirs, newClusterId, readMetaProperties } from "../metadata/meta-properties.js";
+import { randomBytes } from "node:crypto";
+import { initialVoterSet, writeBootstrapCheckpoint } from "../metadata/initial-voters.js";
+import { formatDirs, newClusterId, readMetaProperties, writeMetaProperties } from "../metadata/meta-properties.js";
+import { uuidFromBytes, type Uuid } from "../protocol/primitives.js";
 import { stablePort } from "./stable-port.js";
 
-const USAGE = `usage: millrace cluster up --brokers N --controllers M [--dedicated-controllers] [--racks a,b,c] [--data-dir DIR] [--override key=value]...
+const USAGE = `usage: millrace cluster up --brokers N --controllers M [--dedicated-controllers] [--dynamic-quorum] [--racks a,b,c] [--data-dir DIR] [--override key=value]...
   Without --dedicated-controllers: N nodes; 1..M are combined (broker and controller), M+1..N brokers only (M ≤ N).
   With --dedicated-controllers: M+N nodes; 1..M are controllers only (process.roles=controller),
-  M+1..M+N brokers only. Racks go round the brokers in id order; bootstrap= names the first broker.`;
+  M+1..M+N brokers only. Racks go round the brokers in id order; bootstrap= names the first broker.
+  With --dynamic-quorum: controller.quorum.bootstrap.servers instead of controller.quorum.voters;
+  the controllers are the initial voters of a dynamic quorum (KIP-853).`;
 
 /** How long a node may take to report "broker started" / "controller started" (it waits for the quorum and to be unfenced). */
 const START_TIMEOUT_MS = 120_000;
@@ -26,6 +34,8 @@ export interface ClusterArgs {
   controllers: number;
   /** Controllers are nodes of their own (process.roles=controller) rather than combined with brokers. */
   dedicatedControllers: boolean;
+  /** A dynamic quorum (KIP-853): bootstrap servers, the voter set in the metadata log. */
+  dynamicQuorum?: boolean;
   racks: string[];
   dataDir: string | undefined;
   overrides: string[];
@@ -48,6 +58,7 @@ export function parseClusterArgs(args: string[]): ClusterArgs {
     if (arg === "--brokers") parsed.brokers = count(value());
     else if (arg === "--controllers") parsed.controllers = count(value());
     else if (arg === "--dedicated-controllers") parsed.dedicatedControllers = true;
+    else if (arg === "--dynamic-quorum") parsed.dynamicQuorum = true;
     else if (arg === "--racks") parsed.racks = value().split(",").map((r) => r.trim()).filter(Boolean);
     else if (arg === "--data-dir") parsed.dataDir = value();
     else if (arg === "--override") parsed.overrides.push(value());
@@ -116,13 +127,28 @@ export async function runClusterCommand(args: string[]): Promise<number> {
   for (const plan of planNodes(opts)) {
     nodes.push({ ...plan, dir: join(root, `node-${plan.id}`), port: await stablePort(), controllerPort: await stablePort() });
   }
-  const voters = nodes.filter((n) => n.roles.includes("controller")).map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
+  const controllers = nodes.filter((n) => n.roles.includes("controller"));
+  const quorum = opts.dynamicQuorum
+    ? `controller.quorum.bootstrap.servers=${controllers.map((n) => `127.0.0.1:${n.controllerPort}`).join(",")}`
+    : `controller.quorum.voters=${controllers.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",")}`;
+  // A dynamic quorum's initial voters, as `storage format --initial-controllers` would write them.
+  const initialVoters = initialVoterSet(
+    controllers.map((n) => ({ id: n.id, host: "127.0.0.1", port: n.controllerPort, directoryId: uuidFromBytes(randomBytes(16)) as Uuid })),
+    "CONTROLLER",
+  );
   const clusterId = existingClusterId(nodes) ?? newClusterId();
   for (const n of nodes) {
     mkdirSync(n.dir, { recursive: true });
-    writeFileSync(join(n.dir, "server.properties"), serverProperties(n, voters, opts));
+    writeFileSync(join(n.dir, "server.properties"), serverProperties(n, quorum, opts));
     const dataDir = join(n.dir, "data");
-    if (!readMetaProperties(dataDir)) formatDirs([dataDir], clusterId, n.id);
+    if (readMetaProperties(dataDir)) continue;
+    const voter = opts.dynamicQuorum ? initialVoters.find((v) => v.id === n.id) : undefined;
+    if (voter) {
+      writeMetaProperties(dataDir, { clusterId, nodeId: n.id, directoryId: voter.directoryId });
+      writeBootstrapCheckpoint(dataDir, initialVoters, Date.now());
+    } else {
+      formatDirs([dataDir], clusterId, n.id);
+    }
   }
   const main = process.argv[1]!;
   for (const n of nodes) {
@@ -160,7 +186,8 @@ export async function runClusterCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-function serverProperties(n: ClusterNode, voters: string, opts: ClusterArgs): string {
+/** `quorum` is the controller.quorum.voters or controller.quorum.bootstrap.servers line. */
+function serverProperties(n: ClusterNode, quorum: string, opts: ClusterArgs): string {
   const listeners = [
     n.roles.includes("broker") ? `PLAINTEXT://127.0.0.1:${n.port}` : null,
     n.roles.includes("controller") ? `CONTROLLER://127.0.0.1:${n.controllerPort}` : null,
@@ -172,7 +199,7 @@ function serverProperties(n: ClusterNode, voters: string, opts: ClusterArgs): st
     `listeners=${listeners.join(",")}`,
     "controller.listener.names=CONTROLLER",
     "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-    `controller.quorum.voters=${voters}`,
+    quorum,
     `log.dirs=${join(n.dir, "data")}`,
   ];
   if (n.rack !== null) lines.push(`broker.rack=${n.rack}`);
