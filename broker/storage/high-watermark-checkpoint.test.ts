@@ -224,3 +224,23 @@ describe("LogManager with replicated high watermarks", () => {
     expect(dirs.some((d) => fs.existsSync(path.join(d, CHECKPOINT)))).toBe(false);
   });
 });
+
+describe("a retried idempotent batch on a log whose high watermark replication moves", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(() => removeDir(dir));
+
+  it("is answered as a duplicate once written, whether or not the high watermark reached it", async () => {
+    const log = await openLog(dir, {}, { externalHighWatermark: true, highWatermark: 0n });
+    const idempotent = (value: string, sequence: number) => batch([value], { producerId: 7n, producerEpoch: 0, baseSequence: sequence });
+    expect(await log.append(idempotent("a", 0), clientAppend)).toMatchObject({ baseOffset: 0n });
+    expect(log.highWatermark).toBe(0n); // nobody replicated it
+    // The producer's retry (its acks=all answer timed out): the same offsets, at once. It waited
+    // for the high watermark without bound, and its connection stalled behind it.
+    expect(await log.append(idempotent("a", 0), clientAppend)).toMatchObject({ baseOffset: 0n, duplicate: true });
+    expect(log.highWatermark).toBe(0n);
+    await log.close();
+  });
+});

@@ -503,9 +503,22 @@ export class PartitionLog {
     });
   }
 
+  /**
+   * A retried batch already in the log is answered as its first append was: once written (and
+   * synced, where every append is). With replication, acks=all's wait for the ISR is the produce
+   * handler's, bounded by the request's timeout. Waiting here for the high watermark had no bound:
+   * a duplicate it did not reach stalled the producer's connection for good (every later request
+   * queued behind it), seen after a leader's restart in the fault suite.
+   */
   private async answerDuplicate(dup: BatchMetadata): Promise<AppendResult> {
+    const end = dup.lastOffset + 1;
     try {
-      await this.waitForHighWatermark(dup.lastOffset + 1);
+      if (this.externalHw) {
+        await this.waitForWritten(end);
+        if (syncsEveryAppend(this.cfg)) await this.commit.request(end);
+      } else {
+        await this.waitForHighWatermark(end);
+      }
     } catch {
       return this.storageError();
     }
@@ -537,6 +550,28 @@ export class PartitionLog {
         off();
         resolve(reached);
       }
+    });
+  }
+
+  private waitForWritten(offset: number): Promise<void> {
+    if (this.writtenEnd >= offset) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.offline) {
+          stop();
+          reject(new LogOfflineError("log offline"));
+        } else if (this.writtenEnd >= offset) {
+          stop();
+          resolve();
+        }
+      };
+      const offWritten = this.onWritten(check);
+      // A log going offline tells high-watermark listeners.
+      const offOffline = this.onHighWatermark(check);
+      const stop = () => {
+        offWritten();
+        offOffline();
+      };
     });
   }
 

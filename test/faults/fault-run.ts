@@ -88,6 +88,7 @@ export async function runFaults(seed: number, durationMs: number, kinds: readonl
     let next = 0;
     let producing = true;
     let lastAckAt = 0;
+    let lastSendError = "none";
     const produceLoop = (async () => {
       while (producing) {
         const partition = next % PARTITIONS;
@@ -97,8 +98,9 @@ export async function runFaults(seed: number, durationMs: number, kinds: readonl
           if (!acked.has(partition)) acked.set(partition, []);
           acked.get(partition)!.push(...values);
           lastAckAt = Date.now();
-        } catch {
+        } catch (err) {
           failedSends++; // not acknowledged: allowed to be absent (or present once)
+          lastSendError = `${(err as Error).name}: ${(err as Error).message}`;
           await sleep(100);
         }
       }
@@ -128,7 +130,7 @@ export async function runFaults(seed: number, durationMs: number, kinds: readonl
     await fullIsr(cluster, 60_000);
     const ackBefore = lastAckAt;
     await vi.waitFor(() => {
-      if (lastAckAt <= Math.max(ackBefore, healedAt)) throw new Error("no record acknowledged since healing");
+      if (lastAckAt <= Math.max(ackBefore, healedAt)) throw new Error(`no record acknowledged since healing (${failedSends} sends failed; the last: ${lastSendError})`);
     }, { timeout: 60_000, interval: 100 });
     const recoveryMs = Date.now() - healedAt;
     producing = false;
