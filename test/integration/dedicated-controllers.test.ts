@@ -10,25 +10,11 @@
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { kafkaTool } from "./kafka-tool.js";
+import { quorumStatus } from "./metadata-quorum-tool.js";
 import { brokersSeenBy, createTopicVia, LocalCluster, partitionsSeenBy } from "./local-cluster.js";
 
 const TOPICS = "org.apache.kafka.tools.TopicCommand";
-const QUORUM = "org.apache.kafka.tools.MetadataQuorumCommand";
 const BROKER_IDS = [4, 5, 6];
-
-/** The ids in a `describe --status` line such as `CurrentVoters: [{"id": 1, …}, …]`. */
-function idsIn(stdout: string, field: string): number[] {
-  const line = stdout.split("\n").find((l) => l.startsWith(`${field}:`));
-  if (!line) throw new Error(`no ${field} in:\n${stdout}`);
-  return [...line.matchAll(/"id":\s*(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
-}
-
-/** `kafka-metadata-quorum describe --status` through `--bootstrap-server` or `--bootstrap-controller`. */
-function quorumStatus(how: "--bootstrap-server" | "--bootstrap-controller", address: string): { leader: number; voters: number[]; observers: number[] } {
-  const r = kafkaTool(QUORUM, [how, address, "describe", "--status"]);
-  expect(r.status, `${how} ${address}: ${r.stdout}\n${r.stderr}`).toBe(0);
-  return { leader: Number(/LeaderId:\s*(\d+)/.exec(r.stdout)![1]), voters: idsIn(r.stdout, "CurrentVoters"), observers: idsIn(r.stdout, "CurrentObservers") };
-}
 
 describe("dedicated controllers: 3 controller-only nodes and 3 brokers", () => {
   let cluster: LocalCluster | undefined;
@@ -126,8 +112,8 @@ describe("dedicated controllers: 3 controller-only nodes and 3 brokers", () => {
       quorumStatus("--bootstrap-server", bootstrap),
     ]) {
       expect(status.leader).toBe(firstLeader.node.id);
-      expect(status.voters).toEqual([1, 2, 3]);
-      expect(status.observers).toEqual(BROKER_IDS);
+      expect(status.voters.map((v) => v.id)).toEqual([1, 2, 3]);
+      expect(status.observers.map((o) => o.id)).toEqual(BROKER_IDS);
     }
 
     // kill -9 the active controller: another is elected, topic creation through a broker works

@@ -8,20 +8,16 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { apiCall, KafkaConnection } from '../../broker/client/kafka-connection.js';
-import * as FetchReq from '../../broker/protocol/generated/fetch-request.gen.js';
-import * as FetchRes from '../../broker/protocol/generated/fetch-response.gen.js';
 import { listOffsetsRequestMeta, writeListOffsetsRequest } from '../../broker/protocol/generated/list-offsets-request.gen.js';
 import { readListOffsetsResponse } from '../../broker/protocol/generated/list-offsets-response.gen.js';
 import { produceRequestMeta, writeProduceRequest } from '../../broker/protocol/generated/produce-request.gen.js';
 import { readProduceResponse } from '../../broker/protocol/generated/produce-response.gen.js';
-import { ZERO_UUID } from '../../broker/protocol/primitives.js';
-import { batchViews, buildRecordBatch, decodeRecords, isRecordsError } from '../../broker/protocol/records.js';
+import { buildRecordBatch } from '../../broker/protocol/records.js';
 import { readOffsetCheckpoint } from '../../broker/storage/checkpoint-file.js';
-import { createTopicVia, electPreferredLeaders, LocalCluster, partitionsSeenBy, RACKS, readPartition, type ClusterNode } from './local-cluster.js';
+import { createTopicVia, electPreferredLeaders, fetchOnce, LocalCluster, partitionsSeenBy, RACKS, readPartition, type ClusterNode } from './local-cluster.js';
 
 const PRODUCE = apiCall(produceRequestMeta, 9, writeProduceRequest, readProduceResponse);
 const LIST_OFFSETS = apiCall(listOffsetsRequestMeta, 7, writeListOffsetsRequest, readListOffsetsResponse);
-const FETCH = apiCall(FetchReq.fetchRequestMeta, 12, FetchReq.writeFetchRequest, FetchRes.readFetchResponse);
 const TOPIC = 'hw';
 
 async function withConnection<T>(node: ClusterNode, use: (conn: KafkaConnection) => Promise<T>): Promise<T> {
@@ -56,34 +52,9 @@ function latestOffset(node: ClusterNode): Promise<{ errorCode: number; offset: b
 }
 
 /** A consumer's Fetch v12 of partition 0 from offset 0 at `node` (leader or not): what it answers. */
-function consumerFetch(node: ClusterNode, rackId: string): Promise<{ errorCode: number; highWatermark: bigint; values: string[] }> {
-  return withConnection(node, async (conn) => {
-    const res = await conn.send(
-      FETCH,
-      {
-        ...FetchReq.defaultFetchRequest(),
-        replicaId: -1,
-        maxWaitMs: 0,
-        minBytes: 0,
-        maxBytes: 8 << 20,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [{ topic: TOPIC, topicId: ZERO_UUID, partitions: [{ ...FetchReq.defaultFetchPartition(), partition: 0, fetchOffset: 0n, partitionMaxBytes: 8 << 20 }] }],
-        forgottenTopicsData: [],
-        rackId,
-      },
-      10_000,
-    );
-    const p = res.responses[0]!.partitions[0]!;
-    const values: string[] = [];
-    for (const view of batchViews(p.records ?? Buffer.alloc(0))) {
-      const decoded = decodeRecords(view);
-      if (isRecordsError(decoded)) throw new Error(decoded.message);
-      for (const r of decoded.records) values.push(r.value?.toString() ?? '');
-    }
-    return { errorCode: p.errorCode, highWatermark: p.highWatermark, values };
-  });
+async function consumerFetch(node: ClusterNode, rackId: string): Promise<{ errorCode: number; highWatermark: bigint; values: string[] }> {
+  const { errorCode, highWatermark, values } = await fetchOnce(node, TOPIC, 0, { version: 12, rackId });
+  return { errorCode, highWatermark, values };
 }
 
 function checkpointedHighWatermark(node: ClusterNode): number | undefined {

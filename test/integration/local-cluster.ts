@@ -368,11 +368,16 @@ export function fetchOnce(
   topic: string,
   partition: number,
   opts: { version: number; rackId: string },
-): Promise<{ errorCode: number; preferredReadReplica: number; values: string[] }> {
+): Promise<{ errorCode: number; highWatermark: bigint; preferredReadReplica: number; values: string[] }> {
   const fetch = apiCall(FetchReq.fetchRequestMeta, opts.version, FetchReq.writeFetchRequest, FetchRes.readFetchResponse);
   return withConnection(node.port, async (conn) => {
     const res = await conn.send(fetch, consumerFetch(topic, partition, 0n, opts.rackId), 10_000);
     const p = res.responses[0]!.partitions[0]!;
-    return { errorCode: p.errorCode, preferredReadReplica: p.preferredReadReplica, values: recordsOf(p.records).map((r) => r.value) };
+    return {
+      errorCode: p.errorCode,
+      highWatermark: p.highWatermark,
+      preferredReadReplica: p.preferredReadReplica,
+      values: recordsOf(p.records).map((r) => r.value),
+    };
   });
 }
