@@ -12,10 +12,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { randomBytes } from "node:crypto";
 import { initialVoterSet, writeBootstrapCheckpoint } from "../metadata/initial-voters.js";
 import { formatDirs, newClusterId, readMetaProperties, writeMetaProperties } from "../metadata/meta-properties.js";
-import { uuidFromBytes, type Uuid } from "../protocol/primitives.js";
+import { randomUuid } from "../protocol/primitives.js";
 import { stablePort } from "./stable-port.js";
 
 const USAGE = `usage: millrace cluster up --brokers N --controllers M [--dedicated-controllers] [--dynamic-quorum] [--racks a,b,c] [--data-dir DIR] [--override key=value]...
@@ -133,7 +132,7 @@ export async function runClusterCommand(args: string[]): Promise<number> {
     : `controller.quorum.voters=${controllers.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",")}`;
   // A dynamic quorum's initial voters, as `storage format --initial-controllers` would write them.
   const initialVoters = initialVoterSet(
-    controllers.map((n) => ({ id: n.id, host: "127.0.0.1", port: n.controllerPort, directoryId: uuidFromBytes(randomBytes(16)) as Uuid })),
+    controllers.map((n) => ({ id: n.id, host: "127.0.0.1", port: n.controllerPort, directoryId: randomUuid() })),
     "CONTROLLER",
   );
   const clusterId = existingClusterId(nodes) ?? newClusterId();

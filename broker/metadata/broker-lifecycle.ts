@@ -2,9 +2,8 @@
 // heartbeat every broker.heartbeat.interval.ms with how far it has replayed the metadata log,
 // become unfenced once caught up, and on a clean stop ask to shut down (controlled shutdown)
 // until the controller lets it go. A lost controller is found again through the quorum.
-import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
-import { uuidFromBytes, type Uuid } from "../protocol/primitives.js";
+import { randomUuid, type Uuid } from "../protocol/primitives.js";
 import type { ControllerChannel } from "./controller/controller-channel.js";
 import type { BrokerEndpoint } from "./metadata-image.js";
 import type { MetadataStore } from "./metadata-store.js";
@@ -25,7 +24,7 @@ export interface BrokerLifecycleOptions {
 
 export class BrokerLifecycle {
   /** New per process start, so the controller tells a restart from a retry. */
-  readonly incarnationId: Uuid = uuidFromBytes(randomBytes(16));
+  readonly incarnationId: Uuid = randomUuid();
   private epoch = -1n;
   private fenced = true;
   private stopped = false;

@@ -1,9 +1,8 @@
 // meta.properties in each log directory, as Kafka writes it in KRaft mode: it ties a directory
 // to a cluster and a node so a misplaced volume is refused rather than silently mixed in.
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { uuidFromBytes } from "../protocol/primitives.js";
+import { randomUuid } from "../protocol/primitives.js";
 
 export const META_PROPERTIES = "meta.properties";
 
@@ -45,7 +44,7 @@ export function writeMetaProperties(dir: string, meta: MetaProperties): void {
 }
 
 export function newClusterId(): string {
-  return uuidFromBytes(randomBytes(16));
+  return randomUuid();
 }
 
 /**
@@ -78,5 +77,5 @@ export function ensureMetaProperties(dirs: readonly string[], nodeId: number, op
 
 /** Writes meta.properties into each directory (created if missing). */
 export function formatDirs(dirs: readonly string[], clusterId: string, nodeId: number): void {
-  for (const dir of dirs) writeMetaProperties(dir, { clusterId, nodeId, directoryId: uuidFromBytes(randomBytes(16)) });
+  for (const dir of dirs) writeMetaProperties(dir, { clusterId, nodeId, directoryId: randomUuid() });
 }

@@ -7,10 +7,9 @@
 // much time (snapshot-generator.ts decides when), is loaded from the latest snapshot at start-up,
 // and is replaced by a snapshot the quorum fetched from the leader when this node fell behind.
 import { existsSync, renameSync } from "node:fs";
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { ZERO_UUID, uuidFromBytes, type Uuid } from "../protocol/primitives.js";
+import { randomUuid, type Uuid } from "../protocol/primitives.js";
 import { MetadataJournal } from "./metadata-journal.js";
 import { CONFIG_RESOURCE_BROKER, CONFIG_RESOURCE_TOPIC, MetadataImage, type BrokerRegistration, type TopicImage } from "./metadata-image.js";
 import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from "./metadata-records.js";
@@ -290,8 +289,7 @@ export class MetadataStore {
 /** A random topic id that is neither the zero UUID nor already used (Kafka's Uuid.randomUuid rules). */
 function newTopicId(image: MetadataImage): Uuid {
   for (;;) {
-    const id = uuidFromBytes(randomBytes(16));
-    // Kafka also reserves ids whose base64 form starts with "-", which tools would misread as a flag.
-    if (id !== ZERO_UUID && !id.startsWith("-") && !image.topicsById.has(id)) return id;
+    const id = randomUuid();
+    if (!image.topicsById.has(id)) return id;
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 // Kafka wire primitives: fixed-width integers, varints, (compact) strings, bytes, arrays and
 // tagged fields. Generated codecs call these; nothing here knows about messages.
 
@@ -12,6 +13,18 @@ export const ZERO_UUID = "AAAAAAAAAAAAAAAAAAAAAA" as Uuid;
 
 export function uuidFromBytes(bytes: Uint8Array): Uuid {
   return Buffer.from(bytes.buffer, bytes.byteOffset, 16).toString("base64url") as Uuid;
+}
+
+/**
+ * A new random id as Kafka's Uuid.randomUuid makes them: never the zero UUID, and never one whose
+ * base64 form starts with "-", which command-line tools would take for an option
+ * (`kafka-metadata-quorum remove-controller --controller-directory-id -…` fails).
+ */
+export function randomUuid(): Uuid {
+  for (;;) {
+    const id = uuidFromBytes(randomBytes(16));
+    if (id !== ZERO_UUID && !id.startsWith("-")) return id;
+  }
 }
 
 export function uuidToBytes(uuid: Uuid): Buffer {

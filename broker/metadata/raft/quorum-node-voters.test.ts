@@ -70,7 +70,7 @@ describe("QuorumNode with dynamic voters", () => {
     await node.fetch(fetchAt(node, 2, node.logEndOffset), 0);
     let answered = false;
     const adding = node.addVoter(voter(2), 10_000).finally(() => (answered = true));
-    await vi.waitFor(() => expect(node.voterIds).toEqual([1, 2]), { timeout: 1000, interval: 5 });
+    await vi.waitFor(() => expect(node.voterIds).toEqual([1, 2]), { timeout: 10_000, interval: 5 });
     expect(answered).toBe(false); // node 2 does not have the new set yet: not committed
     await node.fetch(fetchAt(node, 2, node.logEndOffset), 0);
     expect(await adding).toEqual({ error: "NONE", message: null });

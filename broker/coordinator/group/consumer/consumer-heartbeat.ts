@@ -5,8 +5,7 @@
 //     group's server assignor;
 //  3. the member's current assignment is reconciled toward its target (revoke first, then assign).
 // Every change is a record; records are applied, then appended, and the response waits for them.
-import { randomBytes } from "node:crypto";
-import { uuidFromBytes } from "../../../protocol/primitives.js";
+import { randomUuid } from "../../../protocol/primitives.js";
 import { GroupError, groupErrorOf, writeFailureError, type GroupErrorName } from "../group-errors.js";
 import type { CoordinatorRecord } from "../records/coordinator-record.js";
 import { assignmentToWire, assignmentsEqual, ownedIsSubsetOf, type Assignment, type WireTopicPartitions } from "./assignment.js";
@@ -76,7 +75,7 @@ function failure(err: unknown): ConsumerHeartbeatResult {
 
 /** Kafka's Uuid.randomUuid().toString(): 22 characters of base64url. */
 function newMemberId(): string {
-  return uuidFromBytes(randomBytes(16));
+  return randomUuid();
 }
 
 export class ConsumerGroupHeartbeat {
