@@ -554,39 +554,35 @@ export class PartitionLog {
   }
 
   private waitForWritten(offset: number): Promise<void> {
-    if (this.writtenEnd >= offset) return Promise.resolve();
+    return this.waitUntil(() => this.writtenEnd >= offset, true);
+  }
+
+  private waitForHighWatermark(offset: number): Promise<void> {
+    return this.waitUntil(() => this.hw >= offset, false);
+  }
+
+  /**
+   * Resolves once `reached()` holds, checked at every high-watermark move (and every write with
+   * `onWrites`); rejects if the log goes offline first (high-watermark listeners hear of that).
+   */
+  private waitUntil(reached: () => boolean, onWrites: boolean): Promise<void> {
+    if (reached()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const check = () => {
         if (this.offline) {
           stop();
           reject(new LogOfflineError("log offline"));
-        } else if (this.writtenEnd >= offset) {
+        } else if (reached()) {
           stop();
           resolve();
         }
       };
-      const offWritten = this.onWritten(check);
-      // A log going offline tells high-watermark listeners.
-      const offOffline = this.onHighWatermark(check);
+      const offHw = this.onHighWatermark(check);
+      const offWritten = onWrites ? this.onWritten(check) : () => undefined;
       const stop = () => {
+        offHw();
         offWritten();
-        offOffline();
       };
-    });
-  }
-
-  private waitForHighWatermark(offset: number): Promise<void> {
-    if (this.hw >= offset) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const off = this.onHighWatermark(() => {
-        if (this.offline) {
-          off();
-          reject(new LogOfflineError("log offline"));
-        } else if (this.hw >= offset) {
-          off();
-          resolve();
-        }
-      });
     });
   }
 
