@@ -4,6 +4,7 @@ import type { CloseSignal } from "../network/close-signal.js";
 import type { Logger } from "pino";
 import type { Reader, Writer } from "../protocol/primitives.js";
 import type { BrokerServices } from "../broker-services.js";
+import type { SecuritySession } from "../security/session.js";
 
 /** The generated `<name>Meta` constant of a request spec. */
 export interface RequestMeta {
@@ -21,6 +22,8 @@ export interface ConnectionInfo {
   readonly remotePort: number;
   readonly listenerName: string;
   readonly securityProtocol: string;
+  /** Who the client is (principal) and how it authenticated; replaced by TLS or SASL authentication. */
+  readonly session: SecuritySession;
 }
 
 export interface RequestContext {

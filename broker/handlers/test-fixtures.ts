@@ -22,6 +22,7 @@ import { FetchSessionCache } from "./fetch/fetch-session-cache.js";
 import type { ApiHandler, ConnectionInfo, RequestContext } from "./handler.js";
 import { HandlerRegistry } from "./registry.js";
 import { CloseSignal } from "../network/close-signal.js";
+import { SecuritySession } from "../security/session.js";
 
 const TEST_CLUSTER_ID = "test-cluster-id-0000000";
 
@@ -59,6 +60,7 @@ const CONNECTION: ConnectionInfo = {
   remotePort: 50000,
   listenerName: "PLAINTEXT",
   securityProtocol: "PLAINTEXT",
+  session: new SecuritySession(),
 };
 
 function staticLayer(entries: Record<string, string>): Map<string, StaticEntry> {

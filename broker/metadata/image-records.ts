@@ -59,5 +59,19 @@ export function imageToRecords(image: MetadataImage): MetadataRecord[] {
       });
     }
   }
+  for (const [name, byMechanism] of image.scramCredentials) {
+    for (const c of byMechanism.values()) {
+      records.push({
+        type: "userScramCredential",
+        record: { name, mechanism: c.mechanism, salt: c.salt, storedKey: c.storedKey, serverKey: c.serverKey, iterations: c.iterations },
+      });
+    }
+  }
+  for (const acl of image.acls.values()) records.push({ type: "accessControlEntry", record: { ...acl } });
+  for (const quota of image.clientQuotas.values()) {
+    for (const [key, value] of quota.values) {
+      records.push({ type: "clientQuota", record: { entity: quota.entity.map((p) => ({ ...p })), key, value, remove: false } });
+    }
+  }
   return records;
 }

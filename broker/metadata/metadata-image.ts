@@ -43,6 +43,48 @@ export interface BrokerRegistration {
   inControlledShutdown: boolean;
 }
 
+/** A user's SCRAM credential for one mechanism (Kafka's ScramMechanism: 1 SHA-256, 2 SHA-512). */
+export interface ScramCredential {
+  readonly mechanism: number;
+  readonly salt: Buffer;
+  readonly storedKey: Buffer;
+  readonly serverKey: Buffer;
+  readonly iterations: number;
+}
+
+/** One ACL binding, as AccessControlEntryRecord holds it (Kafka's numeric resource, pattern, operation and permission codes). */
+export interface AclBinding {
+  readonly id: Uuid;
+  readonly resourceType: number;
+  readonly resourceName: string;
+  readonly patternType: number;
+  readonly principal: string;
+  readonly host: string;
+  readonly operation: number;
+  readonly permissionType: number;
+}
+
+/** One part of a client quota entity: type "user", "client-id" or "ip"; name null for the default. */
+export interface QuotaEntityPart {
+  readonly entityType: string;
+  readonly entityName: string | null;
+}
+
+/** A quota entity (its parts sorted by type) and its quota values (e.g. producer_byte_rate). */
+export interface ClientQuotaEntry {
+  readonly entity: readonly QuotaEntityPart[];
+  readonly values: Map<string, number>;
+}
+
+/** The map key of a quota entity: its parts sorted by type, so equal entities share one key. */
+export function quotaEntityKey(entity: readonly QuotaEntityPart[]): string {
+  return JSON.stringify(sortedEntity(entity).map((p) => [p.entityType, p.entityName]));
+}
+
+export function sortedEntity(entity: readonly QuotaEntityPart[]): QuotaEntityPart[] {
+  return [...entity].sort((a, b) => (a.entityType < b.entityType ? -1 : a.entityType > b.entityType ? 1 : 0));
+}
+
 /** ConfigRecord resource types, as in Kafka's ConfigResource.Type. */
 export const CONFIG_RESOURCE_TOPIC = 2;
 export const CONFIG_RESOURCE_BROKER = 4;
@@ -54,6 +96,12 @@ export class MetadataImage {
   readonly brokerConfigs = new Map<string, Map<string, string>>();
   nextProducerId = 0n;
   readonly brokers = new Map<number, BrokerRegistration>();
+  /** SCRAM credentials by user name, then by mechanism. */
+  readonly scramCredentials = new Map<string, Map<number, ScramCredential>>();
+  /** ACL bindings by id. */
+  readonly acls = new Map<Uuid, AclBinding>();
+  /** Client quotas by quotaEntityKey. */
+  readonly clientQuotas = new Map<string, ClientQuotaEntry>();
 
   /** Forgets everything: the state about to be loaded from a snapshot replaces it. */
   clear(): void {
@@ -61,6 +109,9 @@ export class MetadataImage {
     this.topicsById.clear();
     this.brokerConfigs.clear();
     this.brokers.clear();
+    this.scramCredentials.clear();
+    this.acls.clear();
+    this.clientQuotas.clear();
     this.nextProducerId = 0n;
   }
 
@@ -153,6 +204,39 @@ export class MetadataImage {
         if (r.fenced === 1) b.fenced = true;
         else if (r.fenced === -1) b.fenced = false;
         if (r.inControlledShutdown === 1) b.inControlledShutdown = true;
+        return;
+      }
+      case "userScramCredential": {
+        const { name, mechanism, salt, storedKey, serverKey, iterations } = entry.record;
+        let byMechanism = this.scramCredentials.get(name);
+        if (!byMechanism) this.scramCredentials.set(name, (byMechanism = new Map()));
+        byMechanism.set(mechanism, { mechanism, salt, storedKey, serverKey, iterations });
+        return;
+      }
+      case "removeUserScramCredential": {
+        const { name, mechanism } = entry.record;
+        const byMechanism = this.scramCredentials.get(name);
+        byMechanism?.delete(mechanism);
+        if (byMechanism?.size === 0) this.scramCredentials.delete(name);
+        return;
+      }
+      case "accessControlEntry":
+        this.acls.set(entry.record.id, { ...entry.record });
+        return;
+      case "removeAccessControlEntry":
+        this.acls.delete(entry.record.id);
+        return;
+      case "clientQuota": {
+        const r = entry.record;
+        const key = quotaEntityKey(r.entity);
+        let quota = this.clientQuotas.get(key);
+        if (r.remove) {
+          quota?.values.delete(r.key);
+          if (quota?.values.size === 0) this.clientQuotas.delete(key);
+          return;
+        }
+        if (!quota) this.clientQuotas.set(key, (quota = { entity: sortedEntity(r.entity), values: new Map() }));
+        quota.values.set(r.key, r.value);
         return;
       }
     }

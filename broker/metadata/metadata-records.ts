@@ -13,6 +13,11 @@ import * as UnregisterBrokerRecordCodec from "../protocol/generated/metadata/unr
 import * as FenceBrokerRecordCodec from "../protocol/generated/metadata/fence-broker-record.gen.js";
 import * as UnfenceBrokerRecordCodec from "../protocol/generated/metadata/unfence-broker-record.gen.js";
 import * as BrokerRegistrationChangeRecordCodec from "../protocol/generated/metadata/broker-registration-change-record.gen.js";
+import * as UserScramCredentialRecordCodec from "../protocol/generated/metadata/user-scram-credential-record.gen.js";
+import * as RemoveUserScramCredentialRecordCodec from "../protocol/generated/metadata/remove-user-scram-credential-record.gen.js";
+import * as AccessControlEntryRecordCodec from "../protocol/generated/metadata/access-control-entry-record.gen.js";
+import * as RemoveAccessControlEntryRecordCodec from "../protocol/generated/metadata/remove-access-control-entry-record.gen.js";
+import * as ClientQuotaRecordCodec from "../protocol/generated/metadata/client-quota-record.gen.js";
 
 const FRAME_VERSION = 1;
 
@@ -27,7 +32,12 @@ export type MetadataRecord =
   | { type: "unregisterBroker"; record: UnregisterBrokerRecordCodec.UnregisterBrokerRecord }
   | { type: "fenceBroker"; record: FenceBrokerRecordCodec.FenceBrokerRecord }
   | { type: "unfenceBroker"; record: UnfenceBrokerRecordCodec.UnfenceBrokerRecord }
-  | { type: "brokerRegistrationChange"; record: BrokerRegistrationChangeRecordCodec.BrokerRegistrationChangeRecord };
+  | { type: "brokerRegistrationChange"; record: BrokerRegistrationChangeRecordCodec.BrokerRegistrationChangeRecord }
+  | { type: "userScramCredential"; record: UserScramCredentialRecordCodec.UserScramCredentialRecord }
+  | { type: "removeUserScramCredential"; record: RemoveUserScramCredentialRecordCodec.RemoveUserScramCredentialRecord }
+  | { type: "accessControlEntry"; record: AccessControlEntryRecordCodec.AccessControlEntryRecord }
+  | { type: "removeAccessControlEntry"; record: RemoveAccessControlEntryRecordCodec.RemoveAccessControlEntryRecord }
+  | { type: "clientQuota"; record: ClientQuotaRecordCodec.ClientQuotaRecord };
 
 interface Codec<T> {
   apiKey: number;
@@ -78,6 +88,36 @@ const CODECS: { [K in MetadataRecord["type"]]: Codec<Extract<MetadataRecord, { t
     version: 2,
     read: BrokerRegistrationChangeRecordCodec.readBrokerRegistrationChangeRecord,
     write: BrokerRegistrationChangeRecordCodec.writeBrokerRegistrationChangeRecord,
+  },
+  userScramCredential: {
+    apiKey: 11,
+    version: 0,
+    read: UserScramCredentialRecordCodec.readUserScramCredentialRecord,
+    write: UserScramCredentialRecordCodec.writeUserScramCredentialRecord,
+  },
+  removeUserScramCredential: {
+    apiKey: 22,
+    version: 0,
+    read: RemoveUserScramCredentialRecordCodec.readRemoveUserScramCredentialRecord,
+    write: RemoveUserScramCredentialRecordCodec.writeRemoveUserScramCredentialRecord,
+  },
+  accessControlEntry: {
+    apiKey: 18,
+    version: 0,
+    read: AccessControlEntryRecordCodec.readAccessControlEntryRecord,
+    write: AccessControlEntryRecordCodec.writeAccessControlEntryRecord,
+  },
+  removeAccessControlEntry: {
+    apiKey: 19,
+    version: 0,
+    read: RemoveAccessControlEntryRecordCodec.readRemoveAccessControlEntryRecord,
+    write: RemoveAccessControlEntryRecordCodec.writeRemoveAccessControlEntryRecord,
+  },
+  clientQuota: {
+    apiKey: 14,
+    version: 0,
+    read: ClientQuotaRecordCodec.readClientQuotaRecord,
+    write: ClientQuotaRecordCodec.writeClientQuotaRecord,
   },
 };
 

@@ -16,6 +16,22 @@ import { buildSnapshot, readSnapshot } from "./raft/snapshot-file.js";
 const T1 = "AAAAAAAAAAAAAAAAAAAAAg" as Uuid;
 const T2 = "AAAAAAAAAAAAAAAAAAAAAw" as Uuid;
 
+const A1 = "AAAAAAAAAAAAAAAAAAAABA" as Uuid;
+const A2 = "AAAAAAAAAAAAAAAAAAAABQ" as Uuid;
+
+function scram(name: string, mechanism: number): MetadataRecord {
+  const bytes = (n: number) => Buffer.alloc(8, n + mechanism);
+  return { type: "userScramCredential", record: { name, mechanism, salt: bytes(1), storedKey: bytes(2), serverKey: bytes(3), iterations: 4096 } };
+}
+
+function acl(id: Uuid, principal: string): MetadataRecord {
+  return { type: "accessControlEntry", record: { id, resourceType: 2, resourceName: "orders", patternType: 3, principal, host: "*", operation: 3, permissionType: 3 } };
+}
+
+function quota(entity: { entityType: string; entityName: string | null }[], key: string, value: number, remove: boolean): MetadataRecord {
+  return { type: "clientQuota", record: { entity, key, value, remove } };
+}
+
 /** An image holding every kind of state the image keeps, built by applying records. */
 function richImage(): MetadataImage {
   const image = new MetadataImage();
@@ -54,6 +70,19 @@ function richImage(): MetadataImage {
     { type: "config", record: { resourceType: CONFIG_RESOURCE_BROKER, resourceName: "", name: "log.retention.ms", value: "5000" } },
     { type: "config", record: { resourceType: CONFIG_RESOURCE_BROKER, resourceName: "2", name: "log.cleaner.threads", value: "2" } },
     { type: "producerIds", record: { brokerId: 1, brokerEpoch: 10n, nextProducerId: 3000n } },
+    scram("alice", 1),
+    scram("alice", 2),
+    scram("bob", 2),
+    { type: "removeUserScramCredential", record: { name: "bob", mechanism: 2 } },
+    scram("carol", 1),
+    { type: "removeUserScramCredential", record: { name: "carol", mechanism: 2 } },
+    acl(A1, "User:alice"),
+    acl(A2, "User:bob"),
+    { type: "removeAccessControlEntry", record: { id: A2 } },
+    quota([{ entityType: "user", entityName: "alice" }, { entityType: "client-id", entityName: null }], "producer_byte_rate", 1024, false),
+    quota([{ entityType: "client-id", entityName: null }, { entityType: "user", entityName: "alice" }], "consumer_byte_rate", 2048, false),
+    quota([{ entityType: "user", entityName: null }], "request_percentage", 50, false),
+    quota([{ entityType: "user", entityName: null }], "request_percentage", 0, true),
   ];
   for (const r of records) image.apply(decodeMetadataRecord(encodeMetadataRecord(r))!);
   return image;
@@ -67,6 +96,9 @@ function plain(image: MetadataImage) {
     brokers: [...image.brokers.values()],
     brokerConfigs: [...image.brokerConfigs].filter(([, c]) => c.size > 0).map(([k, c]) => [k, [...c]]),
     nextProducerId: image.nextProducerId,
+    scram: [...image.scramCredentials].map(([name, byMechanism]) => [name, [...byMechanism.values()]]),
+    acls: [...image.acls.values()],
+    quotas: [...image.clientQuotas].map(([key, q]) => [key, q.entity, [...q.values]]),
   };
 }
 
@@ -78,6 +110,11 @@ describe("metadata snapshots", () => {
     expect(image.topicsById.get(T1)!.partitions[1]).toMatchObject({ addingReplicas: [4], removingReplicas: [1], partitionEpoch: 1 });
     expect(image.brokers.get(2)).toMatchObject({ fenced: false, inControlledShutdown: true });
     expect(image.brokers.get(3)!.fenced).toBe(true);
+    expect([...image.scramCredentials.keys()]).toEqual(["alice", "carol"]);
+    expect([...image.scramCredentials.get("alice")!.keys()]).toEqual([1, 2]);
+    expect([...image.acls.keys()]).toEqual([A1]);
+    expect(image.clientQuotas.size).toBe(1);
+    expect([...[...image.clientQuotas.values()][0]!.values]).toEqual([["producer_byte_rate", 1024], ["consumer_byte_rate", 2048]]);
 
     const bytes = buildSnapshot({ offset: 100n, epoch: 3 }, imageToRecords(image).map(encodeMetadataRecord), 42n, 0);
     const loaded = new MetadataImage();
@@ -85,7 +122,7 @@ describe("metadata snapshots", () => {
     loaded.clear();
     for (const v of readSnapshot(bytes).values) loaded.apply(decodeMetadataRecord(v)!);
     expect(plain(loaded)).toEqual(plain(image));
-    expect(new Set(imageToRecords(image).map((r) => r.type))).toEqual(new Set(["producerIds", "registerBroker", "config", "topic", "partition"]));
+    expect(new Set(imageToRecords(image).map((r) => r.type))).toEqual(new Set(["producerIds", "registerBroker", "config", "topic", "partition", "userScramCredential", "accessControlEntry", "clientQuota"]));
   });
 
   it("a node snapshots after enough committed bytes, drops the log's front, and restarts from its snapshot", async () => {

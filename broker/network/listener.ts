@@ -2,6 +2,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "pino";
 import type { BrokerServices } from "../broker-services.js";
+import { SecuritySession } from "../security/session.js";
 import { Connection } from "./connection.js";
 
 export interface ListenerSpec {
@@ -51,6 +52,7 @@ export class Listener {
         remotePort: socket.remotePort ?? 0,
         listenerName: this.spec.name,
         securityProtocol: this.spec.securityProtocol,
+        session: new SecuritySession(),
       },
       this.broker,
       this.log,

@@ -6,6 +6,7 @@ import type { ApiHandler, RequestContext } from "../../../handlers/handler.js";
 import { NO_RESPONSE } from "../../../handlers/handler.js";
 import { Reader, Writer } from "../../../protocol/primitives.js";
 import { CloseSignal } from "../../../network/close-signal.js";
+import { SecuritySession } from "../../../security/session.js";
 import { silentLogger, type TestCoordinator } from "./test-coordinator.js";
 
 export interface HandlerContextOptions {
@@ -28,7 +29,7 @@ export function groupHandlerContext(t: TestCoordinator, apiKey: number, apiVersi
     apiVersion,
     correlationId: 1,
     clientId: options.clientId ?? "handler-test",
-    connection: { id: 1, remoteAddress: "::ffff:127.0.0.1", remotePort: 50000, listenerName: options.listenerName ?? "PLAINTEXT", securityProtocol: "PLAINTEXT" },
+    connection: { id: 1, remoteAddress: "::ffff:127.0.0.1", remotePort: 50000, listenerName: options.listenerName ?? "PLAINTEXT", securityProtocol: "PLAINTEXT", session: new SecuritySession() },
     broker: services as unknown as BrokerServices,
     log: silentLogger,
     closed: options.closed ?? new CloseSignal(),
