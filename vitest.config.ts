@@ -7,7 +7,7 @@ import { CLUSTER_TESTS } from "./test/integration/cluster.vitest.config.js";
 // test/compat (real Kafka clients) and test/e2e have their own configs.
 export default defineConfig({
   test: {
-    include: ["broker/**/*.test.ts", "operator/**/*.test.ts", "test/integration/**/*.test.ts", "test/fuzz/**/*.test.ts"],
+    include: ["broker/**/*.test.ts", "operator/**/*.test.ts", "test/integration/**/*.test.ts", "test/fuzz/**/*.test.ts", "test/security-fixtures/**/*.test.ts"],
     // Whole-cluster tests run in their own suite, one at a time (test/integration/cluster.vitest.config.ts).
     exclude: ["node_modules/**", "dist/**", ...CLUSTER_TESTS],
     testTimeout: 60_000,
