@@ -11,6 +11,7 @@ import type { TopicAdmin } from "./topics/topic-admin.js";
 import type { ClusterController } from "./metadata/controller/cluster-controller.js";
 import type { ControllerForwarder } from "./handlers/controller-forwarding.js";
 import type { ReplicaManager } from "./replication/replica-manager.js";
+import type { Authorizer } from "./security/authorizer/standard-authorizer.js";
 
 export interface BrokerServices {
   readonly handlers: HandlerRegistry;
@@ -32,6 +33,8 @@ export interface BrokerServices {
   readonly logs: LogManager;
   readonly groups: GroupCoordinator;
   readonly fetchSessions: FetchSessionCache;
+  /** Decides what each principal may do (ACLs); NO_AUTHORIZER when authorizer.class.name is empty. */
+  readonly authorizer: Authorizer;
   /** Actual port of each listener by name (differs from the configured one when that is 0). */
   readonly boundPorts: ReadonlyMap<string, number>;
   readonly log: Logger;

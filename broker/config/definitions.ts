@@ -21,6 +21,7 @@ import {
   listOf,
   oneOf,
 } from "./config-def.js";
+import { authorizerClassProblem, parseSuperUsers, STANDARD_AUTHORIZER_CLASS } from "../security/authorizer/authorizer-settings.js";
 
 interface Extra {
   readonly validator?: Validator;
@@ -63,6 +64,27 @@ const LATER: Extra = { implementation: "unimplemented" };
 export const SECURITY_PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] as const;
 export const COMPRESSION_TYPES = ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"] as const;
 export const BUILTIN_CONSUMER_ASSIGNORS = ["uniform", "range"] as const;
+
+/** authorizer.class.name: StandardAuthorizer or empty (security/authorizer/authorizer-settings.ts says why). */
+const AUTHORIZER_CLASS_VALIDATOR: Validator = {
+  kind: "custom",
+  describe: `${STANDARD_AUTHORIZER_CLASS} or empty`,
+  check: (v) => authorizerClassProblem(String(v ?? "").trim()),
+};
+
+/** super.users: "Type:name" principals separated by ';'. */
+const SUPER_USERS_VALIDATOR: Validator = {
+  kind: "custom",
+  describe: "principals separated by ';' (e.g. User:admin;User:broker)",
+  check: (v) => {
+    try {
+      parseSuperUsers(v === null ? null : String(v));
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  },
+};
 
 /** Kafka's gzip level check: Deflater levels 1..9, or -1 for the codec default. */
 export const GZIP_LEVEL_VALIDATOR: Validator = {
@@ -451,11 +473,11 @@ export const BROKER_CONFIG_DEFS: readonly ConfigKeyDef[] = [
 
   // ── Security (later issues) ───────────────────────────────────────────────────────────────
   key("authorizer.class.name", "string", "", "low", "read-only",
-    "Authorizer to use; empty disables authorization.", LATER),
+    "Authorizer to use; empty disables authorization.", { validator: AUTHORIZER_CLASS_VALIDATOR }),
   key("super.users", "string", null, "low", "read-only",
-    "Semicolon-separated principals that bypass ACLs (StandardAuthorizer).", LATER),
+    "Semicolon-separated principals that bypass ACLs (StandardAuthorizer).", { validator: SUPER_USERS_VALIDATOR }),
   key("allow.everyone.if.no.acl.found", "boolean", "false", "low", "read-only",
-    "Allow access to resources that have no ACLs (StandardAuthorizer).", LATER),
+    "Allow access to resources that have no ACLs (StandardAuthorizer)."),
   key("principal.builder.class", "class", "org.apache.kafka.common.security.authenticator.DefaultKafkaPrincipalBuilder", "medium", "per-broker",
     "Builds the principal from an authenticated connection.", LATER),
   key("sasl.enabled.mechanisms", "list", "GSSAPI", "medium", "per-broker",

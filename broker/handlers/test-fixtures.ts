@@ -23,6 +23,7 @@ import type { ApiHandler, ConnectionInfo, RequestContext } from "./handler.js";
 import { HandlerRegistry } from "./registry.js";
 import { CloseSignal } from "../network/close-signal.js";
 import { SecuritySession } from "../security/session.js";
+import { createAuthorizer } from "../security/authorizer/create-authorizer.js";
 
 const TEST_CLUSTER_ID = "test-cluster-id-0000000";
 
@@ -111,6 +112,7 @@ export async function startTestBroker(options: TestBrokerOptions = {}, existingD
     // The group coordinator is not part of these tests; a handler that reaches for it fails loudly.
     groups: new Proxy({}, { get: (_, p) => { throw new Error(`test broker has no group coordinator (${String(p)})`); } }) as BrokerServices["groups"],
     fetchSessions: new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots),
+    authorizer: createAuthorizer(config, metadata.image),
     // No listener is bound in handler tests: endpoints are what the config advertises.
     boundPorts: new Map(),
     log,

@@ -100,6 +100,8 @@ export class MetadataImage {
   readonly scramCredentials = new Map<string, Map<number, ScramCredential>>();
   /** ACL bindings by id. */
   readonly acls = new Map<Uuid, AclBinding>();
+  /** Counts changes to `acls`, so the authorizer's index knows when to rebuild without comparing bindings. */
+  aclsVersion = 0;
   /** Client quotas by quotaEntityKey. */
   readonly clientQuotas = new Map<string, ClientQuotaEntry>();
 
@@ -111,6 +113,7 @@ export class MetadataImage {
     this.brokers.clear();
     this.scramCredentials.clear();
     this.acls.clear();
+    this.aclsVersion++;
     this.clientQuotas.clear();
     this.nextProducerId = 0n;
   }
@@ -222,9 +225,11 @@ export class MetadataImage {
       }
       case "accessControlEntry":
         this.acls.set(entry.record.id, { ...entry.record });
+        this.aclsVersion++;
         return;
       case "removeAccessControlEntry":
         this.acls.delete(entry.record.id);
+        this.aclsVersion++;
         return;
       case "clientQuota": {
         const r = entry.record;

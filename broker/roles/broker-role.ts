@@ -24,6 +24,7 @@ import { Listener } from "../network/listener.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
 import type { LogManager } from "../storage/index.js";
 import { openTopicLogs } from "../topics/open-topic-logs.js";
+import { createAuthorizer } from "../security/authorizer/create-authorizer.js";
 
 /**
  * How often logs are checked for a due time-based flush. Kafka checks every
@@ -153,6 +154,7 @@ export class BrokerRole {
       logs,
       groups,
       fetchSessions: new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots),
+      authorizer: createAuthorizer(config, metadata.image),
       boundPorts,
       log,
       now: Date.now,

@@ -14,6 +14,7 @@ import { Listener } from "../network/listener.js";
 import { validateTopicOverrides } from "../topics/topic-log-config.js";
 import { TopicAdmin } from "../topics/topic-admin.js";
 import { effectiveBrokerConfig } from "../metadata/effective-broker-config.js";
+import { createAuthorizer } from "../security/authorizer/create-authorizer.js";
 
 function notOnControllerListener<T>(what: string): T {
   return new Proxy({}, { get: (_, p) => { throw new Error(`${what}.${String(p)} is not available on a controller listener`); } }) as T;
@@ -45,6 +46,7 @@ export async function startControllerListeners(
     logs: notOnControllerListener("logs"),
     groups: notOnControllerListener("groups"),
     fetchSessions: notOnControllerListener("fetchSessions"),
+    authorizer: createAuthorizer(config, metadata.image),
     boundPorts: base.boundPorts,
     log,
     now: Date.now,
