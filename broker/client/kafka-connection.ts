@@ -9,6 +9,8 @@ import { requestHeaderVersion, responseHeaderVersion } from "../network/request-
 import { writeRequestHeader } from "../protocol/generated/request-header.gen.js";
 import { readResponseHeader } from "../protocol/generated/response-header.gen.js";
 import { Reader, Writer } from "../protocol/primitives.js";
+import type { ClientSecurity } from "../security/client-security.js";
+import { authenticated } from "../security/sasl/authenticated-connection.js";
 
 /** The largest response we accept (Kafka's clients have no limit; this guards against garbage). */
 const MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
@@ -67,7 +69,13 @@ export class KafkaConnection {
     socket.on("close", () => this.close(new ConnectionError(`${address}: connection closed`)));
   }
 
-  static connect(host: string, port: number, opts: { clientId: string; timeoutMs: number }): Promise<KafkaConnection> {
+  static connect(host: string, port: number, opts: { clientId: string; timeoutMs: number; security?: ClientSecurity }): Promise<KafkaConnection> {
+    const sasl = opts.security?.sasl;
+    const connected = KafkaConnection.connectSocket(host, port, opts);
+    return sasl ? connected.then((conn) => authenticated(conn, sasl, opts.timeoutMs)) : connected;
+  }
+
+  private static connectSocket(host: string, port: number, opts: { clientId: string; timeoutMs: number }): Promise<KafkaConnection> {
     return new Promise((resolve, reject) => {
       const socket = connect({ host, port });
       const timer = setTimeout(() => {

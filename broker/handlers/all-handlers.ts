@@ -19,6 +19,9 @@ import { deleteTopicsHandler } from "./20-delete-topics.js";
 import { deleteRecordsHandler } from "./21-delete-records.js";
 import { initProducerIdHandler } from "./22-init-producer-id.js";
 import { offsetForLeaderEpochHandler } from "./23-offset-for-leader-epoch.js";
+import { describeAclsHandler } from "./29-describe-acls.js";
+import { createAclsHandler } from "./30-create-acls.js";
+import { deleteAclsHandler } from "./31-delete-acls.js";
 import { describeConfigsHandler } from "./32-describe-configs.js";
 import { alterConfigsHandler } from "./33-alter-configs.js";
 import { describeLogDirsHandler } from "./35-describe-log-dirs.js";
@@ -58,6 +61,9 @@ const ALL_HANDLERS: ApiHandler<any, any>[] = [
   deleteRecordsHandler,
   initProducerIdHandler,
   offsetForLeaderEpochHandler,
+  describeAclsHandler,
+  createAclsHandler,
+  deleteAclsHandler,
   describeConfigsHandler,
   alterConfigsHandler,
   describeLogDirsHandler,

@@ -10,6 +10,7 @@ import { NO_RESPONSE, type ConnectionInfo, type RequestContext } from "../handle
 import { writeApiVersionsResponse } from "../protocol/generated/api-versions-response.gen.js";
 import { KafkaError } from "../protocol/errors.js";
 import { ProtocolDecodeError } from "../protocol/primitives.js";
+import { saslClosesAfterResponse, saslGateRefusal } from "../security/sasl/sasl-gate.js";
 import { FrameDecoder, FrameTooLargeError } from "./frame-decoder.js";
 import { CloseSignal } from "./close-signal.js";
 import {
@@ -80,6 +81,11 @@ export class Connection {
           this.close();
           return;
         }
+        if (response && !this.isClosed && saslClosesAfterResponse(this.info)) {
+          this.writeResponse(response);
+          this.closeAfterWrites();
+          return;
+        }
         if (response && !this.isClosed && !this.writeResponse(response)) await waitForDrain(this.socket, this.closeSignal);
         if (this.queue.length < this.broker.config.queuedMaxRequests && this.socket.isPaused()) this.socket.resume();
       }
@@ -115,6 +121,11 @@ export class Connection {
       return "close";
     }
     const { apiKey, apiVersion, correlationId } = peek;
+    const saslRefusal = saslGateRefusal(this.info, this.broker, apiKey);
+    if (saslRefusal) {
+      this.log.warn({ apiKey, apiVersion, correlationId, reason: saslRefusal }, "closing connection: request refused by SASL state");
+      return "close";
+    }
     const handler = this.broker.handlers.get(apiKey);
     if (!handler) {
       this.log.warn({ apiKey, apiVersion, correlationId }, "closing connection: unsupported API key");
@@ -172,6 +183,13 @@ export class Connection {
   close(): void {
     if (this.isClosed) return;
     this.socket.destroy();
+    this.finish();
+  }
+
+  /** Closes once the written responses are flushed (a failed SASL exchange's answer must reach the client). */
+  private closeAfterWrites(): void {
+    if (this.isClosed) return;
+    this.socket.end(() => this.socket.destroy());
     this.finish();
   }
 

@@ -5,6 +5,7 @@
 // mechanism with the credentials of the listener's JAAS config.
 import type { ConnectionOptions } from "node:tls";
 import type { BrokerConfig, SecurityProtocol } from "../config/index.js";
+import { saslClientCredentials } from "./sasl/client-credentials.js";
 
 export interface SaslClientCredentials {
   readonly mechanism: "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
@@ -26,5 +27,6 @@ export const PLAINTEXT_CLIENT: ClientSecurity = { securityProtocol: "PLAINTEXT" 
 export function clientSecurityFor(config: BrokerConfig, listenerName: string): ClientSecurity {
   const securityProtocol = config.listenerSecurityProtocolMap.get(listenerName) ?? "PLAINTEXT";
   if (securityProtocol === "PLAINTEXT") return PLAINTEXT_CLIENT;
+  if (securityProtocol === "SASL_PLAINTEXT") return { securityProtocol, sasl: saslClientCredentials(config, listenerName) };
   throw new Error(`listener ${listenerName}: ${securityProtocol} is not supported for connections between nodes yet`);
 }

@@ -11,6 +11,9 @@
 import { apiVersionsHandler } from "../18-api-versions.js";
 import { createTopicsHandler } from "../19-create-topics.js";
 import { deleteTopicsHandler } from "../20-delete-topics.js";
+import { describeAclsHandler } from "../29-describe-acls.js";
+import { createAclsHandler } from "../30-create-acls.js";
+import { deleteAclsHandler } from "../31-delete-acls.js";
 import { alterConfigsHandler } from "../33-alter-configs.js";
 import { createPartitionsHandler } from "../37-create-partitions.js";
 import { electLeadersHandler } from "../43-elect-leaders.js";
@@ -50,6 +53,9 @@ const CONTROLLER_HANDLERS: ApiHandler<any, any>[] = [
   deleteTopicsHandler,
   createPartitionsHandler,
   alterConfigsHandler,
+  describeAclsHandler,
+  createAclsHandler,
+  deleteAclsHandler,
   incrementalAlterConfigsHandler,
   electLeadersHandler,
   alterPartitionReassignmentsHandler,
