@@ -13,6 +13,7 @@ import { leaveGroupHandler } from "./13-leave-group.js";
 import { syncGroupHandler } from "./14-sync-group.js";
 import { describeGroupsHandler } from "./15-describe-groups.js";
 import { listGroupsHandler } from "./16-list-groups.js";
+import { saslHandshakeHandler } from "./17-sasl-handshake.js";
 import { apiVersionsHandler } from "./18-api-versions.js";
 import { createTopicsHandler } from "./19-create-topics.js";
 import { deleteTopicsHandler } from "./20-delete-topics.js";
@@ -24,11 +25,14 @@ import { createAclsHandler } from "./30-create-acls.js";
 import { deleteAclsHandler } from "./31-delete-acls.js";
 import { describeConfigsHandler } from "./32-describe-configs.js";
 import { alterConfigsHandler } from "./33-alter-configs.js";
+import { saslAuthenticateHandler } from "./36-sasl-authenticate.js";
 import { describeLogDirsHandler } from "./35-describe-log-dirs.js";
 import { createPartitionsHandler } from "./37-create-partitions.js";
 import { deleteGroupsHandler } from "./42-delete-groups.js";
 import { incrementalAlterConfigsHandler } from "./44-incremental-alter-configs.js";
 import { offsetDeleteHandler } from "./47-offset-delete.js";
+import { describeUserScramCredentialsHandler } from "./50-describe-user-scram-credentials.js";
+import { alterUserScramCredentialsHandler } from "./51-alter-user-scram-credentials.js";
 import { describeQuorumHandler } from "./55-describe-quorum.js";
 import { addRaftVoterHandler } from "./80-add-raft-voter.js";
 import { removeRaftVoterHandler } from "./81-remove-raft-voter.js";
@@ -55,6 +59,7 @@ const ALL_HANDLERS: ApiHandler<any, any>[] = [
   syncGroupHandler,
   describeGroupsHandler,
   listGroupsHandler,
+  saslHandshakeHandler,
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
@@ -67,6 +72,7 @@ const ALL_HANDLERS: ApiHandler<any, any>[] = [
   describeConfigsHandler,
   alterConfigsHandler,
   describeLogDirsHandler,
+  saslAuthenticateHandler,
   createPartitionsHandler,
   deleteGroupsHandler,
   incrementalAlterConfigsHandler,
@@ -74,6 +80,8 @@ const ALL_HANDLERS: ApiHandler<any, any>[] = [
   alterPartitionReassignmentsHandler,
   listPartitionReassignmentsHandler,
   offsetDeleteHandler,
+  describeUserScramCredentialsHandler,
+  alterUserScramCredentialsHandler,
   describeQuorumHandler,
   addRaftVoterHandler,
   removeRaftVoterHandler,

@@ -8,6 +8,7 @@
 // IncrementalAlterConfigs, ElectLeaders, partition reassignments; NOT_CONTROLLER off the leader)
 // and answers DescribeCluster for controller endpoints (admin clients with bootstrap.controllers).
 // Everything here must make do with the metadata side of a node (roles/controller-listeners.ts).
+import { saslHandshakeHandler } from "../17-sasl-handshake.js";
 import { apiVersionsHandler } from "../18-api-versions.js";
 import { createTopicsHandler } from "../19-create-topics.js";
 import { deleteTopicsHandler } from "../20-delete-topics.js";
@@ -20,6 +21,9 @@ import { electLeadersHandler } from "../43-elect-leaders.js";
 import { incrementalAlterConfigsHandler } from "../44-incremental-alter-configs.js";
 import { alterPartitionReassignmentsHandler } from "../45-alter-partition-reassignments.js";
 import { listPartitionReassignmentsHandler } from "../46-list-partition-reassignments.js";
+import { saslAuthenticateHandler } from "../36-sasl-authenticate.js";
+import { describeUserScramCredentialsHandler } from "../50-describe-user-scram-credentials.js";
+import { alterUserScramCredentialsHandler } from "../51-alter-user-scram-credentials.js";
 import { describeQuorumHandler } from "../55-describe-quorum.js";
 import { addRaftVoterHandler } from "../80-add-raft-voter.js";
 import { removeRaftVoterHandler } from "../81-remove-raft-voter.js";
@@ -40,6 +44,10 @@ import { updateRaftVoterHandler } from "./82-update-raft-voter.js";
 const CONTROLLER_HANDLERS: ApiHandler<any, any>[] = [
   metadataFetchHandler,
   apiVersionsHandler,
+  saslHandshakeHandler,
+  saslAuthenticateHandler,
+  describeUserScramCredentialsHandler,
+  alterUserScramCredentialsHandler,
   voteHandler,
   beginQuorumEpochHandler,
   endQuorumEpochHandler,
