@@ -11,6 +11,7 @@ import type { TopicAdmin } from "./topics/topic-admin.js";
 import type { ClusterController } from "./metadata/controller/cluster-controller.js";
 import type { ControllerForwarder } from "./handlers/controller-forwarding.js";
 import type { ReplicaManager } from "./replication/replica-manager.js";
+import type { ClientQuotaManager } from "./security/quotas/client-quota-manager.js";
 import type { Authorizer } from "./security/authorizer/standard-authorizer.js";
 
 export interface BrokerServices {
@@ -26,6 +27,8 @@ export interface BrokerServices {
   readonly forwarder: ControllerForwarder | null;
   /** Leader and follower state of this node's replicas (null in handler tests: every partition has one replica). */
   readonly replicas: ReplicaManager | null;
+  /** Client quotas (produce/fetch byte rates, request time, topic mutations); absent where none are enforced (controller listeners, handler tests). */
+  readonly quotas?: ClientQuotaManager;
   /** Where blocks of producer ids come from: the active controller (in-process or AllocateProducerIds). */
   readonly producerIds: { allocateBlock(): Promise<{ firstId: bigint; size: bigint }> };
   /** Topic changes (a broker's TopicManager waits for its logs; a controller-only node has none). */

@@ -124,6 +124,8 @@ export interface BrokerConfig {
   readonly followerReplicationThrottledRate: number;
   readonly replicationQuotaWindowNum: number;
   readonly replicationQuotaWindowSizeSeconds: number;
+  readonly quotaWindowNum: number;
+  readonly quotaWindowSizeSeconds: number;
   readonly fetchMaxBytes: number;
   readonly maxIncrementalFetchSessionCacheSlots: number;
 
@@ -560,6 +562,8 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
     followerReplicationThrottledRate: a.long("follower.replication.throttled.rate"),
     replicationQuotaWindowNum: a.int("replication.quota.window.num"),
     replicationQuotaWindowSizeSeconds: a.int("replication.quota.window.size.seconds"),
+    quotaWindowNum: a.int("quota.window.num"),
+    quotaWindowSizeSeconds: a.int("quota.window.size.seconds"),
     fetchMaxBytes: a.int("fetch.max.bytes"),
     maxIncrementalFetchSessionCacheSlots: a.int("max.incremental.fetch.session.cache.slots"),
 

@@ -5,7 +5,9 @@
 // (KIP-392, preferredReadReplica); older versions read from leaders only (NOT_LEADER_OR_FOLLOWER);
 // v12+ flexible; v13+ topics by id; read_committed reads up to the
 // last stable offset (no transactions yet, so that is the high watermark). A fetch with a replica
-// id (a follower; v15+ in ReplicaState) is replication: fetch/replica-fetch.ts.
+// id (a follower; v15+ in ReplicaState) is replication: fetch/replica-fetch.ts. A consumer
+// byte rate quota bounds the response and, once exceeded, answers with no records and
+// throttle_time_ms (security/quotas/fetch-quota.ts).
 import { errorCode } from "../protocol/errors.js";
 import { fetchRequestMeta, readFetchRequest, type FetchRequest } from "../protocol/generated/fetch-request.gen.js";
 import {
@@ -26,6 +28,7 @@ import { emptyPartitionData, readPartitions, type FetchedPartition, type Partiti
 import { defineHandler, type RequestContext } from "./handler.js";
 import { replicaFetch, replicaIdOf } from "./fetch/replica-fetch.js";
 import { waitForLogs } from "./fetch/wait-for-logs.js";
+import { fetchQuotaFor } from "../security/quotas/fetch-quota.js";
 
 const READ_COMMITTED = 1;
 const TOPIC_IDS_VERSION = 13;
@@ -147,7 +150,8 @@ export const fetchHandler = defineHandler({
       // Only a leader configured with a replica selector points consumers elsewhere.
       clientRack: ctx.apiVersion >= FOLLOWER_READS_VERSION && ctx.broker.config.replicaSelectorClass !== null ? request.rackId : "",
     };
-    const maxBytes = ctx.apiVersion >= 3 ? request.maxBytes : 2 ** 31 - 1;
+    const quota = fetchQuotaFor(ctx);
+    const maxBytes = Math.min(ctx.apiVersion >= 3 ? request.maxBytes : 2 ** 31 - 1, quota?.maxBytes ?? Infinity);
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     let fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readOptions);
     for (;;) {
@@ -158,6 +162,11 @@ export const fetchHandler = defineHandler({
       await waitForLogs(ctx, logs, deadline, { written: false });
       if (ctx.closed.closed) break;
       fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readOptions);
+    }
+    // Over the consumer byte rate: no records, the session's view unchanged (Kafka's throttled response).
+    const throttleTimeMs = quota?.recordAndThrottleMs(fetched.reduce((sum, f) => sum + f.bytes, 0)) ?? 0;
+    if (throttleTimeMs > 0) {
+      return { throttleTimeMs, errorCode: 0, sessionId: planned.session?.id ?? INVALID_SESSION_ID, responses: [], nodeEndpoints: [] };
     }
 
     const byTopic = new Map<string, FetchableTopicResponse>();

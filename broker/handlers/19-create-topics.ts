@@ -27,6 +27,7 @@ import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { currentBrokerConfig } from "./config-resources.js";
 import { manualAssignmentError, replicationFactorError } from "./placement.js";
+import { withControllerMutationQuota } from "../security/quotas/controller-mutation-quota.js";
 
 /** Kafka's ReplicationControlManager.MAX_PARTITIONS_PER_BATCH. */
 export const MAX_PARTITIONS_PER_REQUEST = 10_000;
@@ -169,9 +170,29 @@ const localCreateTopicsHandler = defineHandler({
   },
 });
 
-/** Off the quorum leader, the request goes to the active controller (controller-forwarding.ts). */
-export const createTopicsHandler = forwardedToController(localCreateTopicsHandler, {
-  writeRequest: writeCreateTopicsRequest,
-  readResponse: readCreateTopicsResponse,
-  refused: (request) => ({ throttleTimeMs: 0, topics: request.topics.map((t) => failure(t.name, "NOT_CONTROLLER")) }),
-});
+/**
+ * Off the quorum leader, the request goes to the active controller (controller-forwarding.ts);
+ * the client's controller_mutation_rate is applied first, where the client is known (v6+ strict).
+ */
+export const createTopicsHandler = withControllerMutationQuota(
+  forwardedToController(localCreateTopicsHandler, {
+    writeRequest: writeCreateTopicsRequest,
+    readResponse: readCreateTopicsResponse,
+    refused: (request) => ({ throttleTimeMs: 0, topics: request.topics.map((t) => failure(t.name, "NOT_CONTROLLER")) }),
+  }),
+  {
+    strictSinceVersion: 6,
+    validateOnly: (request) => request.validateOnly,
+    permitsOf: (request, ctx) => {
+      const defaultPartitions = currentBrokerConfig(ctx.broker).numPartitions;
+      return (response) => {
+        const created = new Set(response.topics.filter((t) => t.errorCode === 0).map((t) => t.name));
+        return requestedPartitions(request.topics.filter((t) => created.has(t.name)), defaultPartitions);
+      };
+    },
+    throttled: (request, _version, throttleTimeMs) => ({
+      throttleTimeMs,
+      topics: [...new Set(request.topics.map((t) => t.name))].map((name) => failure(name, "THROTTLING_QUOTA_EXCEEDED", "The throttling quota has been exceeded.")),
+    }),
+  },
+);

@@ -23,6 +23,7 @@ import type { TopicImage } from "../metadata/metadata-image.js";
 import { isInternalTopic } from "../metadata/topic-names.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
+import { withControllerMutationQuota } from "../security/quotas/controller-mutation-quota.js";
 
 const TOPIC_IDS_VERSION = 6;
 
@@ -117,14 +118,35 @@ const localDeleteTopicsHandler = defineHandler({
   },
 });
 
-/** Off the quorum leader, the request goes to the active controller (controller-forwarding.ts). */
-export const deleteTopicsHandler = forwardedToController(localDeleteTopicsHandler, {
-  writeRequest: writeDeleteTopicsRequest,
-  readResponse: readDeleteTopicsResponse,
-  refused: (request, version) => ({
-    throttleTimeMs: 0,
-    responses: (version >= TOPIC_IDS_VERSION ? request.topics : request.topicNames.map((name) => ({ name, topicId: ZERO_UUID }))).map((t) =>
-      result(t.name, t.topicId, "NOT_CONTROLLER"),
-    ),
+/**
+ * Off the quorum leader, the request goes to the active controller (controller-forwarding.ts);
+ * the client's controller_mutation_rate is applied first, where the client is known (v5+ strict).
+ */
+export const deleteTopicsHandler = withControllerMutationQuota(
+  forwardedToController(localDeleteTopicsHandler, {
+    writeRequest: writeDeleteTopicsRequest,
+    readResponse: readDeleteTopicsResponse,
+    refused: (request, version) => ({
+      throttleTimeMs: 0,
+      responses: (version >= TOPIC_IDS_VERSION ? request.topics : request.topicNames.map((name) => ({ name, topicId: ZERO_UUID }))).map((t) =>
+        result(t.name, t.topicId, "NOT_CONTROLLER"),
+      ),
+    }),
   }),
-});
+  {
+    strictSinceVersion: 5,
+    validateOnly: () => false,
+    permitsOf: (_request, ctx) => {
+      // Sizes now: once deleted, a topic is gone from the image.
+      const sizes = new Map<string, number>();
+      for (const t of ctx.broker.metadata.image.topicsByName.values()) sizes.set(t.name, t.partitions.length);
+      return (response) => response.responses.reduce((sum, r) => sum + (r.errorCode === 0 && r.name !== null ? (sizes.get(r.name) ?? 0) : 0), 0);
+    },
+    throttled: (request, version, throttleTimeMs) => ({
+      throttleTimeMs,
+      responses: (version >= TOPIC_IDS_VERSION ? request.topics : request.topicNames.map((name) => ({ name, topicId: ZERO_UUID }))).map((t) =>
+        result(t.name, t.topicId, "THROTTLING_QUOTA_EXCEEDED", "The throttling quota has been exceeded."),
+      ),
+    }),
+  },
+);

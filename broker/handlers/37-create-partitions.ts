@@ -25,6 +25,7 @@ import { MAX_PARTITIONS_PER_REQUEST } from "./19-create-topics.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { manualAssignmentError } from "./placement.js";
+import { withControllerMutationQuota } from "../security/quotas/controller-mutation-quota.js";
 
 function result(name: string, error: KafkaErrorName, message: string | null = null): CreatePartitionsTopicResult {
   return { name, errorCode: errorCode(error), errorMessage: message };
@@ -97,9 +98,27 @@ const localCreatePartitionsHandler = defineHandler({
   },
 });
 
-/** Off the quorum leader, the request goes to the active controller (controller-forwarding.ts). */
-export const createPartitionsHandler = forwardedToController(localCreatePartitionsHandler, {
-  writeRequest: writeCreatePartitionsRequest,
-  readResponse: readCreatePartitionsResponse,
-  refused: (request) => ({ throttleTimeMs: 0, results: request.topics.map((t) => result(t.name, "NOT_CONTROLLER")) }),
-});
+/**
+ * Off the quorum leader, the request goes to the active controller (controller-forwarding.ts);
+ * the client's controller_mutation_rate is applied first, where the client is known (v3+ strict).
+ */
+export const createPartitionsHandler = withControllerMutationQuota(
+  forwardedToController(localCreatePartitionsHandler, {
+    writeRequest: writeCreatePartitionsRequest,
+    readResponse: readCreatePartitionsResponse,
+    refused: (request) => ({ throttleTimeMs: 0, results: request.topics.map((t) => result(t.name, "NOT_CONTROLLER")) }),
+  }),
+  {
+    strictSinceVersion: 3,
+    validateOnly: (request) => request.validateOnly,
+    permitsOf: (request, ctx) => {
+      const added = new Map<string, number>();
+      for (const t of request.topics) added.set(t.name, Math.max(0, t.count - (ctx.broker.metadata.topic(t.name)?.partitions.length ?? t.count)));
+      return (response) => response.results.reduce((sum, r) => sum + (r.errorCode === 0 ? (added.get(r.name) ?? 0) : 0), 0);
+    },
+    throttled: (request, _version, throttleTimeMs) => ({
+      throttleTimeMs,
+      results: [...new Set(request.topics.map((t) => t.name))].map((name) => result(name, "THROTTLING_QUOTA_EXCEEDED", "The throttling quota has been exceeded.")),
+    }),
+  },
+);

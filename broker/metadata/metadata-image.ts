@@ -104,6 +104,8 @@ export class MetadataImage {
   aclsVersion = 0;
   /** Client quotas by quotaEntityKey. */
   readonly clientQuotas = new Map<string, ClientQuotaEntry>();
+  /** Counts changes to clientQuotas, so quota enforcement knows when its resolved limits are stale. */
+  clientQuotasVersion = 0;
 
   /** Forgets everything: the state about to be loaded from a snapshot replaces it. */
   clear(): void {
@@ -115,6 +117,7 @@ export class MetadataImage {
     this.acls.clear();
     this.aclsVersion++;
     this.clientQuotas.clear();
+    this.clientQuotasVersion++;
     this.nextProducerId = 0n;
   }
 
@@ -233,6 +236,7 @@ export class MetadataImage {
         return;
       case "clientQuota": {
         const r = entry.record;
+        this.clientQuotasVersion++;
         const key = quotaEntityKey(r.entity);
         let quota = this.clientQuotas.get(key);
         if (r.remove) {

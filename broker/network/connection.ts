@@ -10,6 +10,7 @@ import { NO_RESPONSE, type ConnectionInfo, type RequestContext } from "../handle
 import { writeApiVersionsResponse } from "../protocol/generated/api-versions-response.gen.js";
 import { KafkaError } from "../protocol/errors.js";
 import { ProtocolDecodeError } from "../protocol/primitives.js";
+import { ConnectionThrottle } from "../security/quotas/connection-throttle.js";
 import { saslClosesAfterResponse, saslGateRefusal } from "../security/sasl/sasl-gate.js";
 import { FrameDecoder, FrameTooLargeError } from "./frame-decoder.js";
 import { CloseSignal } from "./close-signal.js";
@@ -36,6 +37,8 @@ export class Connection {
   private isClosed = false;
   private readonly log: Logger;
   private readonly closeSignal = new CloseSignal();
+  /** Client quotas: throttle_time_ms in responses and muting the connection for it (KIP-219). */
+  private readonly throttle: ConnectionThrottle;
 
   constructor(
     private readonly socket: Socket,
@@ -46,6 +49,7 @@ export class Connection {
   ) {
     this.log = parentLog.child({ conn: info.id, remote: `${info.remoteAddress}:${info.remotePort}` });
     this.decoder = new FrameDecoder(broker.config.socketRequestMaxBytes);
+    this.throttle = new ConnectionThrottle(broker.quotas);
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
@@ -87,6 +91,7 @@ export class Connection {
           return;
         }
         if (response && !this.isClosed && !this.writeResponse(response)) await waitForDrain(this.socket, this.closeSignal);
+        if (this.throttle.muted) await this.throttle.holdWhileMuted(this.socket, this.closeSignal);
         if (this.queue.length < this.broker.config.queuedMaxRequests && this.socket.isPaused()) this.socket.resume();
       }
     } finally {
@@ -165,7 +170,10 @@ export class Connection {
     }
     let response: unknown;
     try {
-      response = await handler.handle(request, ctx);
+      this.throttle.handlerStarting();
+      const handling = handler.handle(request, ctx);
+      this.throttle.handlerYielded();
+      response = await handling;
     } catch (err) {
       // A KafkaError is a handler closing the connection on purpose (acks=0 produce failed, as
       // Kafka does): the client's doing, a warn line. Anything else is our bug: error, with stack.
@@ -173,6 +181,7 @@ export class Connection {
       else ctx.log.error({ err }, "closing connection: handler failed");
       return "close";
     }
+    this.throttle.handlerDone(ctx, request, response, frame.length);
     // Only after a normal return: a handler that threw may have appends still running.
     if (apiKey === PRODUCE_KEY) ioBuffers.release(frame);
     if (response === NO_RESPONSE) return null;

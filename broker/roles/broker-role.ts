@@ -24,6 +24,7 @@ import { Listener } from "../network/listener.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
 import type { LogManager } from "../storage/index.js";
 import { openTopicLogs } from "../topics/open-topic-logs.js";
+import { ClientQuotaManager } from "../security/quotas/client-quota-manager.js";
 import { createAuthorizer } from "../security/authorizer/create-authorizer.js";
 
 /**
@@ -149,6 +150,7 @@ export class BrokerRole {
       controller,
       forwarder,
       replicas,
+      quotas: new ClientQuotaManager({ image: metadata.image, windowNum: config.quotaWindowNum, windowSizeSeconds: config.quotaWindowSizeSeconds }),
       producerIds: { allocateBlock: () => channel.allocateProducerIds(config.nodeId, lifecycle.brokerEpoch) },
       topics,
       logs,
