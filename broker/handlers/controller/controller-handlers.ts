@@ -5,7 +5,8 @@
 // from this table — so, as in Kafka, a controller listener advertises only controller APIs.
 // Like Kafka's controller it also decides the metadata changes brokers forward to it
 // (controller-forwarding.ts: CreateTopics, DeleteTopics, CreatePartitions, AlterConfigs,
-// IncrementalAlterConfigs, ElectLeaders, partition reassignments; NOT_CONTROLLER off the leader)
+// IncrementalAlterConfigs, ElectLeaders, partition reassignments, AlterClientQuotas; NOT_CONTROLLER
+// off the leader), answers DescribeClientQuotas from its image,
 // and answers DescribeCluster for controller endpoints (admin clients with bootstrap.controllers).
 // Everything here must make do with the metadata side of a node (roles/controller-listeners.ts).
 import { saslHandshakeHandler } from "../17-sasl-handshake.js";
@@ -21,6 +22,8 @@ import { electLeadersHandler } from "../43-elect-leaders.js";
 import { incrementalAlterConfigsHandler } from "../44-incremental-alter-configs.js";
 import { alterPartitionReassignmentsHandler } from "../45-alter-partition-reassignments.js";
 import { listPartitionReassignmentsHandler } from "../46-list-partition-reassignments.js";
+import { describeClientQuotasHandler } from "../48-describe-client-quotas.js";
+import { alterClientQuotasHandler } from "../49-alter-client-quotas.js";
 import { saslAuthenticateHandler } from "../36-sasl-authenticate.js";
 import { describeUserScramCredentialsHandler } from "../50-describe-user-scram-credentials.js";
 import { alterUserScramCredentialsHandler } from "../51-alter-user-scram-credentials.js";
@@ -68,6 +71,8 @@ const CONTROLLER_HANDLERS: ApiHandler<any, any>[] = [
   electLeadersHandler,
   alterPartitionReassignmentsHandler,
   listPartitionReassignmentsHandler,
+  describeClientQuotasHandler,
+  alterClientQuotasHandler,
   describeClusterControllersHandler,
   addRaftVoterHandler,
   removeRaftVoterHandler,
