@@ -2,7 +2,8 @@
 // pipelined, matched to responses by correlation id, each with its own timeout. The connection
 // closes on any protocol error or timeout, failing everything in flight; callers reconnect.
 // It is the base of our client (broker/client) and of node-to-node traffic (quorum, replication).
-import { connect, type Socket } from "node:net";
+import { connect, isIP, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import { BufferPool } from "../buffer-pool.js";
 import { FrameDecoder } from "../network/frame-decoder.js";
 import { requestHeaderVersion, responseHeaderVersion } from "../network/request-header.js";
@@ -75,14 +76,16 @@ export class KafkaConnection {
     return sasl ? connected.then((conn) => authenticated(conn, sasl, opts.timeoutMs)) : connected;
   }
 
-  private static connectSocket(host: string, port: number, opts: { clientId: string; timeoutMs: number }): Promise<KafkaConnection> {
+  private static connectSocket(host: string, port: number, opts: { clientId: string; timeoutMs: number; security?: ClientSecurity }): Promise<KafkaConnection> {
+    const tls = opts.security?.tls;
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
+      // TLS (SSL, SASL_SSL): ready once the handshake is done; the server name (SNI) must not be an IP address.
+      const socket = tls ? tlsConnect({ ...tls, host, port, servername: isIP(host) ? undefined : host }) : connect({ host, port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new ConnectionError(`${host}:${port}: connect timed out after ${opts.timeoutMs} ms`));
       }, opts.timeoutMs);
-      socket.once("connect", () => {
+      socket.once(tls ? "secureConnect" : "connect", () => {
         clearTimeout(timer);
         socket.removeAllListeners("error");
         resolve(new KafkaConnection(socket, `${host}:${port}`, opts.clientId));

@@ -29,7 +29,7 @@ export type CompressionType = "uncompressed" | "zstd" | "lz4" | "snappy" | "gzip
 export type TimestampType = "CreateTime" | "LogAppendTime";
 
 /** Security protocols the network layer can serve today; others are refused at start-up. */
-export const IMPLEMENTED_SECURITY_PROTOCOLS: ReadonlySet<SecurityProtocol> = new Set(["PLAINTEXT", "SASL_PLAINTEXT"]);
+export const IMPLEMENTED_SECURITY_PROTOCOLS: ReadonlySet<SecurityProtocol> = new Set(["PLAINTEXT", "SASL_PLAINTEXT", "SSL", "SASL_SSL"]);
 
 /** One key's effective value. */
 export interface ResolvedEntry {

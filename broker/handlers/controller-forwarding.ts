@@ -10,6 +10,7 @@
 // refusal (NOT_CONTROLLER), and the client retries.
 import { apiCall, KafkaConnection } from "../client/kafka-connection.js";
 import type { HostPort } from "../config/listeners.js";
+import type { ClientSecuritySource } from "../security/client-security-source.js";
 import type { QuorumNode } from "../metadata/raft/quorum-node.js";
 import type { Reader, Writer } from "../protocol/primitives.js";
 import type { ApiHandler, RequestContext } from "./handler.js";
@@ -28,6 +29,8 @@ export class ControllerForwarder {
       quorum: Pick<QuorumNode, "leaderId">;
       /** The voters' controller listeners (controller.quorum.voters). */
       voters: Pick<ReadonlyMap<number, HostPort>, "get">;
+      /** How to reach the controller listener (TLS, SASL); PLAINTEXT when absent. */
+      security?: ClientSecuritySource;
     },
   ) {}
 
@@ -50,7 +53,11 @@ export class ControllerForwarder {
     if (!target || target.leaderId === this.opts.nodeId) return undefined;
     if (!this.connection || this.connection.leaderId !== target.leaderId) {
       void this.connection?.conn.then((c) => c.close(), () => undefined);
-      const conn = KafkaConnection.connect(target.host, target.port, { clientId: `${FORWARDED_CLIENT_PREFIX}${this.opts.nodeId}`, timeoutMs: 5000 });
+      const conn = KafkaConnection.connect(target.host, target.port, {
+        clientId: `${FORWARDED_CLIENT_PREFIX}${this.opts.nodeId}`,
+        timeoutMs: 5000,
+        security: this.opts.security?.(),
+      });
       this.connection = { leaderId: target.leaderId, conn };
       const forget = () => {
         if (this.connection?.conn === conn) this.connection = undefined;

@@ -2,6 +2,7 @@
 // this node alone when no quorum is configured, or — with only controller.quorum.bootstrap.servers —
 // the voter set in the metadata log) and the quorum's timeouts.
 import type { Logger } from "pino";
+import { clientSecuritySource } from "../security/client-security-source.js";
 import type { BrokerConfig } from "../config/index.js";
 import type { HostPort } from "../config/listeners.js";
 import type { Uuid } from "../protocol/primitives.js";
@@ -53,6 +54,7 @@ export function quorumOptionsFrom(config: BrokerConfig, clusterId: string, logge
     segmentBytes: config.metadataLogSegmentBytes,
     snapshotMaxBytes: config.metadataLogMaxRecordBytesBetweenSnapshots,
     snapshotIntervalMs: config.metadataLogMaxSnapshotIntervalMs,
+    security: clientSecuritySource(config, config.controllerListenerNames[0], logger),
     logger,
   };
 }

@@ -10,6 +10,7 @@
 import type { Logger } from "pino";
 import { apiCall, KafkaConnection } from "../client/kafka-connection.js";
 import type { HostPort } from "../config/listeners.js";
+import type { ClientSecuritySource } from "../security/client-security-source.js";
 import { errorCode, errorName } from "../protocol/errors.js";
 import * as FetchReq from "../protocol/generated/fetch-request.gen.js";
 import * as FetchRes from "../protocol/generated/fetch-response.gen.js";
@@ -51,6 +52,8 @@ export interface ReplicaFetcherOptions {
    */
   throttle?: { covers: (topic: string, partition: number) => boolean; quota: ReplicationQuota };
   logger: Logger;
+  /** How to reach the leader's inter-broker listener (TLS, SASL); PLAINTEXT when absent. */
+  security?: ClientSecuritySource;
 }
 
 export class ReplicaFetcher {
@@ -123,6 +126,7 @@ export class ReplicaFetcher {
     if (!this.connection || this.connection.closed) {
       this.connection = await KafkaConnection.connect(endpoint.host, endpoint.port, {
         clientId: `replica-fetcher-${this.opts.nodeId}`,
+        security: this.opts.security?.(),
         timeoutMs: 5000,
       });
     }

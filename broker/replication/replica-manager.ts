@@ -5,6 +5,7 @@
 // watermark rule; replicated ones have theirs set here.
 import type { Logger } from "pino";
 import type { HostPort } from "../config/listeners.js";
+import type { ClientSecuritySource } from "../security/client-security-source.js";
 import type { ControllerChannel } from "../metadata/controller/controller-channel.js";
 import type { MetadataStore } from "../metadata/metadata-store.js";
 import type { LogManager } from "../storage/index.js";
@@ -30,6 +31,8 @@ export interface ReplicaManagerOptions {
   brokerEpoch: () => bigint;
   /** The listener followers fetch over (inter.broker.listener.name). */
   interBrokerListener: string;
+  /** How followers reach that listener on the leaders (TLS, SASL); PLAINTEXT when absent. */
+  interBrokerSecurity?: ClientSecuritySource;
   replicaLagTimeMaxMs: number;
   replicaFetchWaitMaxMs: number;
   replicaFetchMaxBytes: number;
@@ -221,6 +224,7 @@ export class ReplicaManager {
         backoffMs: Math.min(this.opts.replicaFetchBackoffMs, 200),
         throttle: { covers: (topic, partition) => this.followerThrottled(topic, partition), quota: this.followerQuota },
         logger: this.opts.logger,
+        security: this.opts.interBrokerSecurity,
       });
       this.fetchers.set(leaderId, f);
     }

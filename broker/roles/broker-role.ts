@@ -2,6 +2,7 @@
 // coordination, the broker listeners, and the broker's lifecycle with the active controller
 // (registration, heartbeats, controlled shutdown). Started once the node's metadata image is
 // ready; stopped in two steps so the controlled shutdown happens while the quorum still serves.
+import { clientSecuritySource } from "../security/client-security-source.js";
 import type { Logger } from "pino";
 import type { BrokerServices } from "../broker-services.js";
 import type { BrokerConfig } from "../config/index.js";
@@ -83,7 +84,11 @@ export class BrokerRole {
     });
     // The voters' controller listeners: controller.quorum.voters, or a dynamic quorum's voter set (KIP-853).
     const voters = { get: (id: number) => metadata.quorum.endpointOf(id) };
-    const forwarder = config.singleNodeQuorum ? null : new ControllerForwarder({ nodeId: config.nodeId, quorum: metadata.quorum, voters });
+    // Node-to-node connections use the security of the listener they dial (TLS, SASL).
+    const controllerSecurity = clientSecuritySource(config, config.controllerListenerNames[0], log);
+    const forwarder = config.singleNodeQuorum
+      ? null
+      : new ControllerForwarder({ nodeId: config.nodeId, quorum: metadata.quorum, voters, security: controllerSecurity });
     // Groups are coordinated by the leaders of their __consumer_offsets partitions, created
     // through the controller on the first FindCoordinator and loaded as leadership arrives.
     const groupsLog = log.child({ component: "group-coordinator" });
@@ -103,6 +108,7 @@ export class BrokerRole {
       voters,
       requestTimeoutMs: config.controllerQuorumRequestTimeoutMs,
       logger: log,
+      security: controllerSecurity,
     });
     const lifecycle = new BrokerLifecycle({
       nodeId: config.nodeId,
@@ -122,6 +128,7 @@ export class BrokerRole {
       channel,
       brokerEpoch: () => lifecycle.brokerEpoch,
       interBrokerListener: config.interBrokerListenerName,
+      interBrokerSecurity: clientSecuritySource(config, config.interBrokerListenerName, log),
       replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
       replicaFetchWaitMaxMs: config.replicaFetchWaitMaxMs,
       replicaFetchMaxBytes: config.replicaFetchMaxBytes,

@@ -6,6 +6,7 @@
 import type { ConnectionOptions } from "node:tls";
 import type { BrokerConfig, SecurityProtocol } from "../config/index.js";
 import { saslClientCredentials } from "./sasl/client-credentials.js";
+import { clientTlsOptions } from "./tls/client-tls-options.js";
 
 export interface SaslClientCredentials {
   readonly mechanism: "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
@@ -28,5 +29,9 @@ export function clientSecurityFor(config: BrokerConfig, listenerName: string): C
   const securityProtocol = config.listenerSecurityProtocolMap.get(listenerName) ?? "PLAINTEXT";
   if (securityProtocol === "PLAINTEXT") return PLAINTEXT_CLIENT;
   if (securityProtocol === "SASL_PLAINTEXT") return { securityProtocol, sasl: saslClientCredentials(config, listenerName) };
+  if (securityProtocol === "SSL") return { securityProtocol, tls: clientTlsOptions(config, listenerName) };
+  if (securityProtocol === "SASL_SSL") {
+    return { securityProtocol, tls: clientTlsOptions(config, listenerName), sasl: saslClientCredentials(config, listenerName) };
+  }
   throw new Error(`listener ${listenerName}: ${securityProtocol} is not supported for connections between nodes yet`);
 }

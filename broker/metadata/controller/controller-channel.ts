@@ -4,6 +4,7 @@
 import type { Logger } from "pino";
 import { apiCall, KafkaConnection, type ApiCall } from "../../client/kafka-connection.js";
 import type { HostPort } from "../../config/listeners.js";
+import type { ClientSecuritySource } from "../../security/client-security-source.js";
 import { errorName, type KafkaErrorName } from "../../protocol/errors.js";
 import * as AllocReq from "../../protocol/generated/allocate-producer-ids-request.gen.js";
 import * as AllocRes from "../../protocol/generated/allocate-producer-ids-response.gen.js";
@@ -34,6 +35,8 @@ export class ControllerChannel {
       voters: Pick<ReadonlyMap<number, HostPort>, "get">;
       requestTimeoutMs: number;
       logger: Logger;
+      /** How to reach the controller listener (TLS, SASL); PLAINTEXT when absent. */
+      security?: ClientSecuritySource;
     },
   ) {}
 
@@ -110,7 +113,11 @@ export class ControllerChannel {
     if (!endpoint) throw new Error(leaderId < 0 ? "no active controller known yet" : `no controller endpoint for node ${leaderId}`);
     if (!this.connection || this.connection.leaderId !== leaderId) {
       this.close();
-      const conn = KafkaConnection.connect(endpoint.host, endpoint.port, { clientId: `broker-${this.opts.nodeId}`, timeoutMs: this.opts.requestTimeoutMs });
+      const conn = KafkaConnection.connect(endpoint.host, endpoint.port, {
+        clientId: `broker-${this.opts.nodeId}`,
+        timeoutMs: this.opts.requestTimeoutMs,
+        security: this.opts.security?.(),
+      });
       this.connection = { leaderId, conn };
       conn.then(
         (c) => c.onClose(() => this.connection?.conn === conn && (this.connection = undefined)),

@@ -8,6 +8,7 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { HostPort } from "../../config/listeners.js";
+import type { ClientSecuritySource } from "../../security/client-security-source.js";
 import { RecordBatchView } from "../../protocol/records.js";
 import type { Uuid } from "../../protocol/primitives.js";
 import { isControlBatch } from "./raft-batches.js";
@@ -48,6 +49,8 @@ export interface QuorumNodeOptions {
   /** metadata.log.max.record.bytes.between.snapshots / metadata.log.max.snapshot.interval.ms (the metadata store's snapshot rules). */
   snapshotMaxBytes?: number;
   snapshotIntervalMs?: number;
+  /** How QuorumTransport reaches the other voters' controller listener (TLS, SASL); PLAINTEXT when absent. */
+  security?: ClientSecuritySource;
   /** Requests to the other voters; QuorumTransport over Kafka connections unless a test brings its own. */
   transport?: Pick<QuorumTransport, "send" | "close">;
   logger: Logger;
@@ -137,6 +140,7 @@ export class QuorumNode {
         requestTimeoutMs: opts.requestTimeoutMs,
         fetchMaxWaitMs: FETCH_MAX_WAIT_MS,
         logger: log,
+        security: opts.security,
       });
     node = new QuorumNode(opts, store, transport);
     node.init();

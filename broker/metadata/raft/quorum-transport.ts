@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import { KafkaConnection } from "../../client/kafka-connection.js";
 import type { HostPort } from "../../config/listeners.js";
+import type { ClientSecuritySource } from "../../security/client-security-source.js";
 import { outboundRequest } from "./raft-wire.js";
 import type { RaftRequest, RaftResponse } from "./raft-types.js";
 
@@ -15,6 +16,8 @@ export interface QuorumTransportOptions {
   /** How long a leader may hold a fetch that has nothing new (Kafka's quorum fetch long poll). */
   fetchMaxWaitMs: number;
   logger: Logger;
+  /** How to reach the other voters' controller listener (TLS, SASL); PLAINTEXT when absent. */
+  security?: ClientSecuritySource;
 }
 
 export class QuorumTransport {
@@ -46,6 +49,7 @@ export class QuorumTransport {
     const opening = KafkaConnection.connect(endpoint.host, endpoint.port, {
       clientId: `raft-client-${this.opts.nodeId}`,
       timeoutMs: this.opts.requestTimeoutMs,
+      security: this.opts.security?.(),
     });
     this.connections.set(to, opening);
     opening.then(
