@@ -15,6 +15,7 @@ import {
 } from "../protocol/generated/produce-response.gen.js";
 import { isInternalTopic } from "../metadata/topic-names.js";
 import { defineHandler, NO_RESPONSE, type RequestContext } from "./handler.js";
+import { AclOperation, authorizedNames, ResourceType } from "../security/authorizer/request-authorization.js";
 
 function partitionError(index: number, error: KafkaErrorName, message: string | null = null): PartitionProduceResponse {
   return {
@@ -129,7 +130,11 @@ export const produceHandler = defineHandler({
         partitionError(p.index, "TRANSACTIONAL_ID_AUTHORIZATION_FAILED", "transactions are not supported yet"),
       );
     } else {
-      responses = await respond((topic, p) => producePartition(topic, p, acks, request.timeoutMs, ctx));
+      // WRITE on each topic, checked before the topic is looked up (an unknown topic is not revealed).
+      const writable = authorizedNames(ctx, AclOperation.WRITE, ResourceType.TOPIC, request.topicData.map((t) => t.name));
+      responses = await respond((topic, p) =>
+        writable.has(topic) ? producePartition(topic, p, acks, request.timeoutMs, ctx) : Promise.resolve(partitionError(p.index, "TOPIC_AUTHORIZATION_FAILED")),
+      );
     }
     if (acks === 0) {
       const failed = responses.some((t) => t.partitionResponses.some((p) => p.errorCode !== 0));

@@ -29,6 +29,7 @@ import { defineHandler, type RequestContext } from "./handler.js";
 import { replicaFetch, replicaIdOf } from "./fetch/replica-fetch.js";
 import { waitForLogs } from "./fetch/wait-for-logs.js";
 import { fetchQuotaFor } from "../security/quotas/fetch-quota.js";
+import { AclOperation, authorizeCluster, authorizedNames, ResourceType } from "../security/authorizer/request-authorization.js";
 
 const READ_COMMITTED = 1;
 const TOPIC_IDS_VERSION = 13;
@@ -42,6 +43,17 @@ interface FetchPlan {
   session: FetchSession | null;
   /** Incremental responses only carry partitions with news. */
   incremental: boolean;
+}
+
+/** A follower without CLUSTER_ACTION: every partition it asked for is TOPIC_AUTHORIZATION_FAILED, as in Kafka. */
+function deniedEverywhere(request: FetchRequest): FetchResponse {
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    sessionId: INVALID_SESSION_ID,
+    responses: request.topics.map((t) => topicResponse(t.topic, t.topicId, t.partitions.map((p) => emptyPartitionData(p.partition, "TOPIC_AUTHORIZATION_FAILED")))),
+    nodeEndpoints: [],
+  };
 }
 
 function topicResponse(topic: string, topicId: string, partitions: FetchableTopicResponse["partitions"]): FetchableTopicResponse {
@@ -139,11 +151,16 @@ export const fetchHandler = defineHandler({
   writeResponse: writeFetchResponse,
   async handle(request, ctx): Promise<FetchResponse> {
     const replicaId = replicaIdOf(request, ctx.apiVersion);
-    if (replicaId >= 0) return replicaFetch(request, replicaId, ctx);
+    // Replication needs CLUSTER_ACTION; Kafka answers a denied follower TOPIC_AUTHORIZATION_FAILED everywhere.
+    if (replicaId >= 0) return authorizeCluster(ctx, AclOperation.CLUSTER_ACTION) ? replicaFetch(request, replicaId, ctx) : deniedEverywhere(request);
     const planned = plan(request, ctx);
     if (typeof planned === "string") {
       return { throttleTimeMs: 0, errorCode: errorCode(planned), sessionId: 0, responses: [], nodeEndpoints: [] };
     }
+    // READ on each topic; denied partitions are answered TOPIC_AUTHORIZATION_FAILED and not read.
+    const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, planned.partitions.map((p) => p.topic));
+    const denied = planned.partitions.filter((p) => !readable.has(p.topic));
+    if (denied.length > 0) planned.partitions = planned.partitions.filter((p) => readable.has(p.topic));
     const readOptions = {
       readCommitted: request.isolationLevel === READ_COMMITTED,
       followerReads: ctx.apiVersion >= FOLLOWER_READS_VERSION,
@@ -156,7 +173,7 @@ export const fetchHandler = defineHandler({
     let fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readOptions);
     for (;;) {
       const bytes = fetched.reduce((sum, f) => sum + f.bytes, 0);
-      const anyError = fetched.some((f) => f.data.errorCode !== 0) || planned.unknownTopicIds.length > 0;
+      const anyError = fetched.some((f) => f.data.errorCode !== 0) || planned.unknownTopicIds.length > 0 || denied.length > 0;
       if (bytes >= request.minBytes || anyError || Date.now() >= deadline || planned.partitions.length === 0) break;
       const logs = planned.partitions.flatMap((p) => ctx.broker.logs.getLog(p.topic, p.partition) ?? []);
       await waitForLogs(ctx, logs, deadline, { written: false });
@@ -185,6 +202,13 @@ export const fetchHandler = defineHandler({
       let entry = byTopic.get(mapKey);
       if (!entry) byTopic.set(mapKey, (entry = topicResponse(f.request.topic, topicId, [])));
       entry.partitions.push(f.data);
+    }
+    for (const p of denied) {
+      const topicId = ctx.broker.metadata.topic(p.topic)?.topicId ?? ZERO_UUID;
+      const mapKey = usesTopicIds ? topicId : p.topic;
+      let entry = byTopic.get(mapKey);
+      if (!entry) byTopic.set(mapKey, (entry = topicResponse(p.topic, topicId, [])));
+      entry.partitions.push(emptyPartitionData(p.partition, "TOPIC_AUTHORIZATION_FAILED"));
     }
     const responses = [...byTopic.values()];
     for (const unknown of planned.unknownTopicIds) {

@@ -20,6 +20,7 @@ import {
 } from "../protocol/generated/list-offsets-response.gen.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { localPartition } from "./local-partition.js";
+import { AclOperation, authorizedNames, ResourceType } from "../security/authorizer/request-authorization.js";
 
 export const LATEST_TIMESTAMP = -1n;
 export const EARLIEST_TIMESTAMP = -2n;
@@ -105,6 +106,7 @@ export const listOffsetsHandler = defineHandler({
       for (const p of t.partitions) seen.set(key(t.name, p.partitionIndex), (seen.get(key(t.name, p.partitionIndex)) ?? 0) + 1);
     }
     const answered = new Set<string>();
+    const describable = authorizedNames(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, request.topics.map((t) => t.name));
     const byTopic = new Map<string, ListOffsetsTopicResponse>();
     const pending: Promise<void>[] = [];
     for (const t of request.topics) {
@@ -118,6 +120,10 @@ export const listOffsetsHandler = defineHandler({
         const slot = topic.partitions.length;
         topic.partitions.push(partitionResult(p.partitionIndex, "INVALID_REQUEST"));
         if ((seen.get(k) ?? 0) > 1 || !validIsolation) continue;
+        if (!describable.has(t.name)) {
+          topic.partitions[slot] = partitionResult(p.partitionIndex, "TOPIC_AUTHORIZATION_FAILED");
+          continue;
+        }
         const target = topic;
         pending.push(
           listOffset(t.name, p, isolationLevel, request.replicaId, ctx).then((r) => {

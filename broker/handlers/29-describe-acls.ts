@@ -6,10 +6,9 @@ import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
 import { describeAclsRequestMeta, readDescribeAclsRequest, type DescribeAclsRequest } from "../protocol/generated/describe-acls-request.gen.js";
 import { writeDescribeAclsResponse, type DescribeAclsResource, type DescribeAclsResponse } from "../protocol/generated/describe-acls-response.gen.js";
 import { ProtocolDecodeError, type Reader } from "../protocol/primitives.js";
-import { AclOperation } from "../security/authorizer/acl-codes.js";
 import { matchingBindings } from "../security/authorizer/acl-filter.js";
 import { requestProblem } from "../security/authorizer/acl-validation.js";
-import { authorizeCluster } from "../security/authorizer/request-authorization.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 import { defineHandler } from "./handler.js";
 
 function failure(error: KafkaErrorName, message: string | null): DescribeAclsResponse {
@@ -33,7 +32,7 @@ export const describeAclsHandler = defineHandler({
   readRequest,
   writeResponse: writeDescribeAclsResponse,
   handle(request, ctx): DescribeAclsResponse {
-    if (!authorizeCluster(ctx, AclOperation.DESCRIBE)) return failure("CLUSTER_AUTHORIZATION_FAILED", null);
+    if (!authorizeApiOnCluster(ctx)) return failure("CLUSTER_AUTHORIZATION_FAILED", null);
     if (!ctx.broker.authorizer.enabled) return failure("SECURITY_DISABLED", "No Authorizer is configured on the broker");
     const resources = new Map<string, DescribeAclsResource>();
     for (const b of matchingBindings(request, ctx.broker.metadata.image.acls.values())) {

@@ -23,9 +23,8 @@ import {
   type CreateAclsResponse,
 } from "../protocol/generated/create-acls-response.gen.js";
 import { ProtocolDecodeError, randomUuid, type Reader, type Uuid } from "../protocol/primitives.js";
-import { AclOperation } from "../security/authorizer/acl-codes.js";
 import { creationProblem, requestProblem } from "../security/authorizer/acl-validation.js";
-import { authorizeCluster } from "../security/authorizer/request-authorization.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 
@@ -65,7 +64,7 @@ function toBinding(id: Uuid, c: AclCreation): AclBinding {
 }
 
 async function createAcls(request: CreateAclsRequest, ctx: RequestContext): Promise<CreateAclsResponse> {
-  if (!authorizeCluster(ctx, AclOperation.ALTER)) return allFailed(request, "CLUSTER_AUTHORIZATION_FAILED", null);
+  if (!authorizeApiOnCluster(ctx)) return allFailed(request, "CLUSTER_AUTHORIZATION_FAILED", null);
   if (!ctx.broker.authorizer.enabled) return allFailed(request, "SECURITY_DISABLED", "No Authorizer is configured.");
   const problems = request.creations.map((c) =>
     creationProblem({ resourceType: c.resourceType, patternType: c.resourcePatternType, operation: c.operation, permissionType: c.permissionType, resourceName: c.resourceName, principal: c.principal }),

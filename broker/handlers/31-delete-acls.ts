@@ -20,10 +20,9 @@ import {
   type DeleteAclsResponse,
 } from "../protocol/generated/delete-acls-response.gen.js";
 import { ProtocolDecodeError, type Reader, type Uuid } from "../protocol/primitives.js";
-import { AclOperation } from "../security/authorizer/acl-codes.js";
 import { matchingBindings } from "../security/authorizer/acl-filter.js";
 import { requestProblem } from "../security/authorizer/acl-validation.js";
-import { authorizeCluster } from "../security/authorizer/request-authorization.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 
@@ -59,7 +58,7 @@ function matched(binding: AclBinding): DeleteAclsFilterResult["matchingAcls"][nu
 }
 
 async function deleteAcls(request: DeleteAclsRequest, ctx: RequestContext): Promise<DeleteAclsResponse> {
-  if (!authorizeCluster(ctx, AclOperation.ALTER)) return allFailed(request, "CLUSTER_AUTHORIZATION_FAILED", null);
+  if (!authorizeApiOnCluster(ctx)) return allFailed(request, "CLUSTER_AUTHORIZATION_FAILED", null);
   if (!ctx.broker.authorizer.enabled) return allFailed(request, "SECURITY_DISABLED", "No Authorizer is configured.");
   const { image } = ctx.broker.metadata;
   const perFilter = await ctx.broker.metadata.change(() => {

@@ -17,6 +17,7 @@ import {
 } from "../protocol/generated/describe-log-dirs-response.gen.js";
 import type { PartitionLog } from "../storage/index.js";
 import { defineHandler, type RequestContext } from "./handler.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 
 /** What Kafka reports for space it could not measure. */
 const UNKNOWN_VOLUME_BYTES = -1n;
@@ -68,6 +69,7 @@ export const describeLogDirsHandler = defineHandler({
   writeResponse: writeDescribeLogDirsResponse,
   async handle(request, ctx): Promise<DescribeLogDirsResponse> {
     const { broker } = ctx;
+    if (!authorizeApiOnCluster(ctx)) return { throttleTimeMs: 0, errorCode: errorCode("CLUSTER_AUTHORIZATION_FAILED"), results: [] };
     let wanted: (topic: string, partition: number) => boolean = () => true;
     if (request.topics !== null) {
       const set = new Set(request.topics.flatMap((t) => t.partitions.map((p) => `${p}:${t.topic}`)));

@@ -9,6 +9,7 @@ import { readElectLeadersResponse, writeElectLeadersResponse, type ElectLeadersR
 import type { Uuid } from "../protocol/primitives.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler } from "./handler.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 
 const localElectLeadersHandler = defineHandler({
   meta: electLeadersRequestMeta,
@@ -19,6 +20,7 @@ const localElectLeadersHandler = defineHandler({
   async handle(request, ctx): Promise<ElectLeadersResponse> {
     const { broker } = ctx;
     const type = ctx.apiVersion >= 1 ? request.electionType : 0;
+    if (!authorizeApiOnCluster(ctx)) return { throttleTimeMs: 0, errorCode: errorCode("CLUSTER_AUTHORIZATION_FAILED"), replicaElectionResults: [] };
     if (!broker.controller) return { throttleTimeMs: 0, errorCode: errorCode("NOT_CONTROLLER"), replicaElectionResults: [] };
     const unknown: { topic: string; partition: number }[] = [];
     let targets: { topic: string; topicId: Uuid; partition: number }[] | null = null;

@@ -18,8 +18,9 @@ import {
 import type { Uuid } from "../protocol/primitives.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler } from "./handler.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 
-const refused = (error: "NOT_CONTROLLER"): AlterPartitionReassignmentsResponse => ({ throttleTimeMs: 0, errorCode: errorCode(error), errorMessage: null, responses: [] });
+const refused = (error: "NOT_CONTROLLER" | "CLUSTER_AUTHORIZATION_FAILED"): AlterPartitionReassignmentsResponse => ({ throttleTimeMs: 0, errorCode: errorCode(error), errorMessage: null, responses: [] });
 
 const localHandler = defineHandler({
   meta: alterPartitionReassignmentsRequestMeta,
@@ -29,6 +30,7 @@ const localHandler = defineHandler({
   writeResponse: writeAlterPartitionReassignmentsResponse,
   async handle(request, ctx): Promise<AlterPartitionReassignmentsResponse> {
     const { broker } = ctx;
+    if (!authorizeApiOnCluster(ctx)) return refused("CLUSTER_AUTHORIZATION_FAILED");
     if (!broker.controller) return refused("NOT_CONTROLLER");
     // Partitions of unknown topics are answered here; the rest go to the controller in one batch.
     const asked: { topic: string; partition: number; topicId: Uuid; target: number[] | null }[] = [];

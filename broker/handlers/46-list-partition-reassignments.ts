@@ -17,8 +17,10 @@ import {
 import { ongoingReassignments } from "../metadata/controller/partition-reassignment.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler } from "./handler.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 
 const refused = (): ListPartitionReassignmentsResponse => ({ throttleTimeMs: 0, errorCode: errorCode("NOT_CONTROLLER"), errorMessage: null, topics: [] });
+const unauthorized: ListPartitionReassignmentsResponse = { throttleTimeMs: 0, errorCode: errorCode("CLUSTER_AUTHORIZATION_FAILED"), errorMessage: null, topics: [] };
 
 const localHandler = defineHandler({
   meta: listPartitionReassignmentsRequestMeta,
@@ -28,6 +30,7 @@ const localHandler = defineHandler({
   writeResponse: writeListPartitionReassignmentsResponse,
   handle(request, ctx): ListPartitionReassignmentsResponse {
     const { broker } = ctx;
+    if (!authorizeApiOnCluster(ctx)) return unauthorized;
     if (!broker.controller?.active) return refused();
     // Null topics: every ongoing reassignment; otherwise only the partitions asked about.
     const wanted = request.topics === null ? null : new Map(request.topics.map((t) => [t.name, new Set(t.partitionIndexes)]));

@@ -23,6 +23,7 @@ import type { ReplicaProgress } from "../metadata/raft/quorum-machine.js";
 import { METADATA_TOPIC } from "../storage/file-names.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 
 function replicaState(r: ReplicaProgress): ReplicaState {
   return {
@@ -44,6 +45,7 @@ const localDescribeQuorumHandler = defineHandler({
 });
 
 function describeLocally(request: DescribeQuorumRequest, ctx: RequestContext): DescribeQuorumResponse {
+  if (!authorizeApiOnCluster(ctx)) return { errorCode: errorCode("CLUSTER_AUTHORIZATION_FAILED"), errorMessage: null, topics: [], nodes: [] };
   const quorum = ctx.broker.metadata.quorum;
   const partition = request.topics.length === 1 && request.topics[0]!.topicName === METADATA_TOPIC ? request.topics[0]!.partitions : [];
   if (partition.length !== 1 || partition[0]!.partitionIndex !== 0) {

@@ -16,6 +16,7 @@ import { readAddRaftVoterResponse, writeAddRaftVoterResponse, type AddRaftVoterR
 import { clusterMatches } from "../metadata/raft/raft-wire.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler } from "./handler.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 
 const refused = (error: Parameters<typeof errorCode>[0], message: string): AddRaftVoterResponse => ({ throttleTimeMs: 0, errorCode: errorCode(error), errorMessage: message });
 
@@ -26,6 +27,7 @@ const localAddRaftVoterHandler = defineHandler({
   readRequest: readAddRaftVoterRequest,
   writeResponse: writeAddRaftVoterResponse,
   async handle(request: AddRaftVoterRequest, ctx): Promise<AddRaftVoterResponse> {
+    if (!authorizeApiOnCluster(ctx)) return refused("CLUSTER_AUTHORIZATION_FAILED", "ALTER on the cluster is needed to add a voter");
     const quorum = ctx.broker.metadata.quorum;
     if (!clusterMatches(request.clusterId, ctx.broker.clusterId)) return refused("INCONSISTENT_CLUSTER_ID", `cluster id ${request.clusterId} is not ${ctx.broker.clusterId}`);
     if (request.voterId < 0) return refused("INVALID_REQUEST", `invalid voter id ${request.voterId}`);

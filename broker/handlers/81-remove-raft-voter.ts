@@ -14,6 +14,7 @@ import { readRemoveRaftVoterResponse, writeRemoveRaftVoterResponse, type RemoveR
 import { clusterMatches } from "../metadata/raft/raft-wire.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler } from "./handler.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 
 /** How long the leader waits for the change to commit (the request has no timeout field). */
 const COMMIT_TIMEOUT_MS = 15_000;
@@ -27,6 +28,7 @@ const localRemoveRaftVoterHandler = defineHandler({
   readRequest: readRemoveRaftVoterRequest,
   writeResponse: writeRemoveRaftVoterResponse,
   async handle(request: RemoveRaftVoterRequest, ctx): Promise<RemoveRaftVoterResponse> {
+    if (!authorizeApiOnCluster(ctx)) return refused("CLUSTER_AUTHORIZATION_FAILED", "ALTER on the cluster is needed to remove a voter");
     if (!clusterMatches(request.clusterId, ctx.broker.clusterId)) return refused("INCONSISTENT_CLUSTER_ID", `cluster id ${request.clusterId} is not ${ctx.broker.clusterId}`);
     const answer = await ctx.broker.metadata.quorum.removeVoter(request.voterId, request.voterDirectoryId, COMMIT_TIMEOUT_MS);
     return { throttleTimeMs: 0, errorCode: errorCode(answer.error), errorMessage: answer.message };

@@ -6,6 +6,12 @@ import { fetchRequestMeta, readFetchRequest } from "../../protocol/generated/fet
 import { writeFetchResponse } from "../../protocol/generated/fetch-response.gen.js";
 import { clusterMatches, fetchRequestFromKafka, fetchResponseToKafka, isMetadataTopic } from "../../metadata/raft/raft-wire.js";
 import { defineHandler } from "../handler.js";
+import { authorizeCluster } from "../../security/authorizer/request-authorization.js";
+import { AclOperation } from "../../security/authorizer/acl-codes.js";
+import type { RequestContext } from "../handler.js";
+
+/** Only nodes (CLUSTER_ACTION on the cluster) read the metadata log, as in Kafka's ControllerApis. */
+const authorizeClusterAction = (ctx: RequestContext) => authorizeCluster(ctx, AclOperation.CLUSTER_ACTION);
 
 export const metadataFetchHandler = defineHandler({
   meta: fetchRequestMeta,
@@ -14,6 +20,7 @@ export const metadataFetchHandler = defineHandler({
   readRequest: readFetchRequest,
   writeResponse: writeFetchResponse,
   async handle(request, ctx) {
+    if (!authorizeClusterAction(ctx)) return fetchResponseToKafka({ error: "CLUSTER_AUTHORIZATION_FAILED" });
     if (!clusterMatches(request.clusterId, ctx.broker.clusterId)) return fetchResponseToKafka({ error: "INCONSISTENT_CLUSTER_ID" });
     if (!request.topics.every(isMetadataTopic)) return fetchResponseToKafka({ error: "INVALID_REQUEST" });
     const inbound = fetchRequestFromKafka(request, ctx.apiVersion);

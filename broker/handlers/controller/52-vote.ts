@@ -7,6 +7,7 @@ import { writeVoteResponse } from "../../protocol/generated/vote-response.gen.js
 import type { VoteResponse } from "../../metadata/raft/raft-types.js";
 import { clusterMatches, voteRequestFromKafka, voteResponseToKafka } from "../../metadata/raft/raft-wire.js";
 import { defineHandler } from "../handler.js";
+import { authorizeApiOnCluster } from "../../security/authorizer/api-authorization.js";
 
 export const voteHandler = defineHandler({
   meta: voteRequestMeta,
@@ -16,6 +17,7 @@ export const voteHandler = defineHandler({
   writeResponse: writeVoteResponse,
   handle(request, ctx) {
     const { broker } = ctx;
+    if (!authorizeApiOnCluster(ctx)) return voteResponseToKafka({ error: "CLUSTER_AUTHORIZATION_FAILED" });
     if (!clusterMatches(request.clusterId, broker.clusterId)) return voteResponseToKafka({ error: "INCONSISTENT_CLUSTER_ID" });
     if (ctx.apiVersion >= 1 && request.voterId >= 0 && request.voterId !== broker.nodeId) return voteResponseToKafka({ error: "INCONSISTENT_VOTER_SET" });
     const inbound = voteRequestFromKafka(request);

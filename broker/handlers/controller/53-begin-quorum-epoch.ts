@@ -5,6 +5,7 @@ import { writeBeginQuorumEpochResponse } from "../../protocol/generated/begin-qu
 import type { BeginEpochResponse } from "../../metadata/raft/raft-types.js";
 import { beginEpochRequestFromKafka, clusterMatches, epochResponseToKafka } from "../../metadata/raft/raft-wire.js";
 import { defineHandler } from "../handler.js";
+import { authorizeApiOnCluster } from "../../security/authorizer/api-authorization.js";
 
 export const beginQuorumEpochHandler = defineHandler({
   meta: beginQuorumEpochRequestMeta,
@@ -14,6 +15,7 @@ export const beginQuorumEpochHandler = defineHandler({
   writeResponse: writeBeginQuorumEpochResponse,
   handle(request, ctx) {
     const { broker } = ctx;
+    if (!authorizeApiOnCluster(ctx)) return epochResponseToKafka({ error: "CLUSTER_AUTHORIZATION_FAILED" });
     if (!clusterMatches(request.clusterId, broker.clusterId)) return epochResponseToKafka({ error: "INCONSISTENT_CLUSTER_ID" });
     if (ctx.apiVersion >= 1 && request.voterId >= 0 && request.voterId !== broker.nodeId) return epochResponseToKafka({ error: "INCONSISTENT_VOTER_SET" });
     const inbound = beginEpochRequestFromKafka(request);

@@ -6,6 +6,7 @@ import { writeEndQuorumEpochResponse } from "../../protocol/generated/end-quorum
 import type { EndEpochResponse } from "../../metadata/raft/raft-types.js";
 import { clusterMatches, endEpochRequestFromKafka, epochResponseToKafka } from "../../metadata/raft/raft-wire.js";
 import { defineHandler } from "../handler.js";
+import { authorizeApiOnCluster } from "../../security/authorizer/api-authorization.js";
 
 export const endQuorumEpochHandler = defineHandler({
   meta: endQuorumEpochRequestMeta,
@@ -15,6 +16,7 @@ export const endQuorumEpochHandler = defineHandler({
   writeResponse: writeEndQuorumEpochResponse,
   handle(request, ctx) {
     const { broker } = ctx;
+    if (!authorizeApiOnCluster(ctx)) return epochResponseToKafka({ error: "CLUSTER_AUTHORIZATION_FAILED" });
     if (!clusterMatches(request.clusterId, broker.clusterId)) return epochResponseToKafka({ error: "INCONSISTENT_CLUSTER_ID" });
     const inbound = endEpochRequestFromKafka(request, ctx.apiVersion);
     if (!inbound.ok) return epochResponseToKafka({ error: inbound.error });

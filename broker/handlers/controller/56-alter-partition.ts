@@ -6,6 +6,7 @@ import { errorCode } from "../../protocol/errors.js";
 import { alterPartitionRequestMeta, readAlterPartitionRequest } from "../../protocol/generated/alter-partition-request.gen.js";
 import { writeAlterPartitionResponse, type AlterPartitionResponse } from "../../protocol/generated/alter-partition-response.gen.js";
 import { defineHandler } from "../handler.js";
+import { authorizeApiOnCluster } from "../../security/authorizer/api-authorization.js";
 
 export const alterPartitionHandler = defineHandler({
   meta: alterPartitionRequestMeta,
@@ -15,6 +16,7 @@ export const alterPartitionHandler = defineHandler({
   writeResponse: writeAlterPartitionResponse,
   async handle(request, ctx): Promise<AlterPartitionResponse> {
     const { controller, metadata } = ctx.broker;
+    if (!authorizeApiOnCluster(ctx)) return { throttleTimeMs: 0, errorCode: errorCode("CLUSTER_AUTHORIZATION_FAILED"), topics: [] };
     if (!controller) return { throttleTimeMs: 0, errorCode: errorCode("NOT_CONTROLLER"), topics: [] };
     const topics: AlterPartitionResponse["topics"] = [];
     for (const t of request.topics) {

@@ -8,6 +8,7 @@ import { writeFetchSnapshotResponse } from "../../protocol/generated/fetch-snaps
 import type { FetchSnapshotResponse } from "../../metadata/raft/raft-types.js";
 import { clusterMatches, fetchSnapshotRequestFromKafka, fetchSnapshotResponseToKafka } from "../../metadata/raft/raft-wire.js";
 import { defineHandler } from "../handler.js";
+import { authorizeApiOnCluster } from "../../security/authorizer/api-authorization.js";
 
 export const fetchSnapshotHandler = defineHandler({
   meta: fetchSnapshotRequestMeta,
@@ -17,6 +18,7 @@ export const fetchSnapshotHandler = defineHandler({
   writeResponse: writeFetchSnapshotResponse,
   handle(request, ctx) {
     const { broker } = ctx;
+    if (!authorizeApiOnCluster(ctx)) return fetchSnapshotResponseToKafka({ error: "CLUSTER_AUTHORIZATION_FAILED" });
     if (!clusterMatches(request.clusterId, broker.clusterId)) return fetchSnapshotResponseToKafka({ error: "INCONSISTENT_CLUSTER_ID" });
     const inbound = fetchSnapshotRequestFromKafka(request);
     if (!inbound.ok) return fetchSnapshotResponseToKafka({ error: inbound.error });

@@ -5,6 +5,7 @@ import { errorCode } from "../../protocol/errors.js";
 import { brokerRegistrationRequestMeta, readBrokerRegistrationRequest } from "../../protocol/generated/broker-registration-request.gen.js";
 import { writeBrokerRegistrationResponse, type BrokerRegistrationResponse } from "../../protocol/generated/broker-registration-response.gen.js";
 import { defineHandler } from "../handler.js";
+import { authorizeApiOnCluster } from "../../security/authorizer/api-authorization.js";
 
 export const brokerRegistrationHandler = defineHandler({
   meta: brokerRegistrationRequestMeta,
@@ -13,6 +14,7 @@ export const brokerRegistrationHandler = defineHandler({
   readRequest: readBrokerRegistrationRequest,
   writeResponse: writeBrokerRegistrationResponse,
   async handle(request, ctx): Promise<BrokerRegistrationResponse> {
+    if (!authorizeApiOnCluster(ctx)) return { throttleTimeMs: 0, errorCode: errorCode("CLUSTER_AUTHORIZATION_FAILED"), brokerEpoch: -1n };
     const controller = ctx.broker.controller;
     if (!controller) return { throttleTimeMs: 0, errorCode: errorCode("NOT_CONTROLLER"), brokerEpoch: -1n };
     const result = await controller.register({

@@ -5,6 +5,7 @@ import { errorCode } from "../../protocol/errors.js";
 import { brokerHeartbeatRequestMeta, readBrokerHeartbeatRequest } from "../../protocol/generated/broker-heartbeat-request.gen.js";
 import { writeBrokerHeartbeatResponse, type BrokerHeartbeatResponse } from "../../protocol/generated/broker-heartbeat-response.gen.js";
 import { defineHandler } from "../handler.js";
+import { authorizeApiOnCluster } from "../../security/authorizer/api-authorization.js";
 
 export const brokerHeartbeatHandler = defineHandler({
   meta: brokerHeartbeatRequestMeta,
@@ -13,6 +14,9 @@ export const brokerHeartbeatHandler = defineHandler({
   readRequest: readBrokerHeartbeatRequest,
   writeResponse: writeBrokerHeartbeatResponse,
   async handle(request, ctx): Promise<BrokerHeartbeatResponse> {
+    if (!authorizeApiOnCluster(ctx)) {
+      return { throttleTimeMs: 0, errorCode: errorCode("CLUSTER_AUTHORIZATION_FAILED"), isCaughtUp: false, isFenced: true, shouldShutDown: false };
+    }
     const controller = ctx.broker.controller;
     if (!controller) return { throttleTimeMs: 0, errorCode: errorCode("NOT_CONTROLLER"), isCaughtUp: false, isFenced: true, shouldShutDown: false };
     const result = await controller.heartbeat(request);

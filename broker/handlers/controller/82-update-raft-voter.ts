@@ -7,6 +7,7 @@ import { readUpdateRaftVoterRequest, updateRaftVoterRequestMeta } from "../../pr
 import { writeUpdateRaftVoterResponse, type UpdateRaftVoterResponse } from "../../protocol/generated/update-raft-voter-response.gen.js";
 import { clusterMatches } from "../../metadata/raft/raft-wire.js";
 import { defineHandler } from "../handler.js";
+import { authorizeApiOnCluster } from "../../security/authorizer/api-authorization.js";
 
 const COMMIT_TIMEOUT_MS = 15_000;
 
@@ -22,6 +23,7 @@ export const updateRaftVoterHandler = defineHandler({
       const leader = quorum.leaderId >= 0 ? quorum.endpointOf(quorum.leaderId) : undefined;
       return { throttleTimeMs: 0, errorCode: code, currentLeader: { leaderId: quorum.leaderId, leaderEpoch: quorum.epoch, host: leader?.host ?? "", port: leader?.port ?? 0 } };
     };
+    if (!authorizeApiOnCluster(ctx)) return answer(errorCode("CLUSTER_AUTHORIZATION_FAILED"));
     if (!clusterMatches(request.clusterId, ctx.broker.clusterId)) return answer(errorCode("INCONSISTENT_CLUSTER_ID"));
     if (request.currentLeaderEpoch >= 0 && request.currentLeaderEpoch < quorum.epoch) return answer(errorCode("FENCED_LEADER_EPOCH"));
     if (request.listeners.length === 0) return answer(errorCode("INVALID_REQUEST"));
