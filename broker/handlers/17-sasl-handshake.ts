@@ -1,5 +1,8 @@
-// SaslHandshake: v1 (every current client — Java, librdkafka, KafkaJS, franz-go — sends v1 and
-// then wraps its tokens in SaslAuthenticate; v0's raw token frames are not served).
+// SaslHandshake: v0–v1. Every current client (Java, librdkafka, KafkaJS, franz-go) sends v1 and
+// then wraps its tokens in SaslAuthenticate. v0 is advertised because librdkafka requires it in
+// the range before it will authenticate at all (as Kafka 4 keeps it, KIP-896); a v0 handshake is
+// answered alike, but the raw token frames v0 clients then send are not Kafka requests and close
+// the connection.
 // On a SASL listener it picks the mechanism for the exchange (sasl.enabled.mechanisms of the
 // listener), or starts a re-authentication (KIP-368) on an authenticated connection. An unknown
 // mechanism is answered with UNSUPPORTED_SASL_MECHANISM and the enabled list, and the connection
@@ -13,7 +16,7 @@ import { defineHandler } from "./handler.js";
 
 export const saslHandshakeHandler = defineHandler({
   meta: saslHandshakeRequestMeta,
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 1,
   readRequest: readSaslHandshakeRequest,
   writeResponse: writeSaslHandshakeResponse,

@@ -23,11 +23,11 @@ export const saslAuthenticateHandler = defineHandler({
     }
     const result = authenticator.authenticate(request.authBytes);
     const { event } = result;
-    const remote = `${ctx.connection.remoteAddress}:${ctx.connection.remotePort}`;
     if (event.kind === "authenticated") {
-      ctx.log.info({ principal: event.principal, mechanism: event.mechanism, remote, reauthentication: event.reauthentication, sessionLifetimeMs: result.sessionLifetimeMs }, "SASL authentication succeeded");
+      // The connection's logger already names the remote address.
+      ctx.log.info({ principal: event.principal, mechanism: event.mechanism, reauthentication: event.reauthentication, sessionLifetimeMs: result.sessionLifetimeMs }, "SASL authentication succeeded");
     } else if (event.kind === "failed") {
-      ctx.log.warn({ user: event.username, mechanism: event.mechanism, remote, reason: event.reason, error: result.error }, "SASL authentication failed");
+      ctx.log.warn({ user: event.username, mechanism: event.mechanism, reason: event.reason, error: result.error }, "SASL authentication failed");
     }
     return {
       errorCode: errorCode(result.error),

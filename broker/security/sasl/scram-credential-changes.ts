@@ -1,7 +1,9 @@
 // AlterUserScramCredentials' rules, as Kafka's controller applies them, turned into metadata
 // records against the current image. Per user, first failure wins:
 //   empty name                         UNACCEPTABLE_CREDENTIAL
-//   named more than once               DUPLICATE_RESOURCE (every entry of that user fails)
+//   named more than once               DUPLICATE_RESOURCE (whatever the mechanisms: Kafka's
+//                                      controller keys changes by user name, so kafka-configs
+//                                      adding SCRAM-SHA-256 and -512 at once is refused too)
 //   mechanism not SCRAM-SHA-256/512    UNSUPPORTED_SASL_MECHANISM
 //   iterations outside 4096..16384     UNACCEPTABLE_CREDENTIAL
 //   deleting a credential not there    RESOURCE_NOT_FOUND
@@ -46,7 +48,12 @@ function recordOf(entry: Entry): MetadataRecord {
   return { type: "userScramCredential", record: { name, ...credential } };
 }
 
-/** One result per user named (in order of first mention) and the records of the users that passed. */
+/**
+ * One result per user named and the records of the users that passed. Entries are taken in
+ * order (deletions, then upsertions); a user whose entry failed stays failed, a user named again
+ * after an accepted entry becomes DUPLICATE_RESOURCE. Results list accepted deletions, accepted
+ * upsertions, then failures, as Kafka's controller answers.
+ */
 export function scramCredentialChanges(
   deletions: readonly ScramCredentialDeletion[],
   upsertions: readonly ScramCredentialUpsertion[],
@@ -56,28 +63,25 @@ export function scramCredentialChanges(
     ...deletions.map((change): Entry => ({ kind: "deletion", change })),
     ...upsertions.map((change): Entry => ({ kind: "upsertion", change })),
   ];
-  const byUser = new Map<string, Entry[]>();
-  for (const e of entries) byUser.set(e.change.name, [...(byUser.get(e.change.name) ?? []), e]);
-  const results: UserChangeResult[] = [];
-  const records: MetadataRecord[] = [];
-  for (const [user, userEntries] of byUser) {
-    const fail = (error: KafkaErrorName, message: string) => results.push({ user, error, message });
-    if (user === "") {
-      fail("UNACCEPTABLE_CREDENTIAL", "Username must not be empty");
+  const accepted = new Map<string, Entry>();
+  const failed = new Map<string, { error: KafkaErrorName; message: string }>();
+  for (const entry of entries) {
+    const user = entry.change.name;
+    if (failed.has(user)) continue;
+    if (accepted.delete(user)) {
+      failed.set(user, { error: "DUPLICATE_RESOURCE", message: "A user credential cannot be altered twice in the same request" });
       continue;
     }
-    if (userEntries.length > 1) {
-      fail("DUPLICATE_RESOURCE", "A user credential cannot be altered twice in the same request");
-      continue;
-    }
-    const entry = userEntries[0]!;
-    const problem = problemOf(entry, image);
-    if (problem) {
-      fail(problem.error, problem.message);
-      continue;
-    }
-    records.push(recordOf(entry));
-    results.push({ user, error: "NONE", message: null });
+    const problem = user === "" ? { error: "UNACCEPTABLE_CREDENTIAL" as const, message: "Username must not be empty" } : problemOf(entry, image);
+    if (problem) failed.set(user, problem);
+    else accepted.set(user, entry);
   }
-  return { results, records };
+  const acceptedInOrder = [...accepted.values()].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "deletion" ? -1 : 1));
+  return {
+    results: [
+      ...acceptedInOrder.map((e): UserChangeResult => ({ user: e.change.name, error: "NONE", message: null })),
+      ...[...failed].map(([user, f]): UserChangeResult => ({ user, error: f.error, message: f.message })),
+    ],
+    records: acceptedInOrder.map(recordOf),
+  };
 }

@@ -79,6 +79,19 @@ describe("ScramServer", () => {
     }
   });
 
+  it("accepts a final nonce with the client nonce repeated in front (librdkafka 2.0's echo), as Kafka does", () => {
+    // librdkafka's client-final for the RFC exchange: r = client nonce + combined nonce; its proof covers that text.
+    const doubled = RFC7677.clientFinal.replace("r=", "r=rOprNGfwEbeRWgbNEkqO");
+    const server = rfcServer(new Map([["user", rfcCredential]]));
+    server.evaluate(b(RFC7677.clientFirst));
+    // The nonce passes; the RFC's proof is over a different AuthMessage, so it is a wrong proof, not a wrong nonce.
+    expect(server.evaluate(b(doubled))).toMatchObject({ kind: "failed", reason: "wrong proof" });
+    const truncated = RFC7677.clientFinal.replace("r=rOprNGfwEbeRWgbNEkqO%", "r=%");
+    const again = rfcServer(new Map([["user", rfcCredential]]));
+    again.evaluate(b(RFC7677.clientFirst));
+    expect(again.evaluate(b(truncated))).toMatchObject({ kind: "failed", reason: "Invalid client nonce in the final client message." });
+  });
+
   it("a wrong-length proof fails as a wrong proof, and a third message is refused", () => {
     const server = rfcServer(new Map([["user", rfcCredential]]));
     server.evaluate(b(RFC7677.clientFirst));

@@ -93,7 +93,9 @@ export class ScramServer implements SaslServer {
   private final(token: Buffer, state: Extract<State, { phase: "final" }>): SaslStep {
     const clientFinal = parseClientFinal(token);
     const { username } = state.clientFirst;
-    if (clientFinal.nonce !== state.nonce) return invalidExchange(this.mechanism, "Invalid client nonce in the final client message.", username);
+    // Kafka accepts a final nonce that ends with the combined one (librdkafka before 2.x echoed its
+    // own nonce in front of it); anything else is a wrong nonce.
+    if (!clientFinal.nonce.endsWith(state.nonce)) return invalidExchange(this.mechanism, "Invalid client nonce in the final client message.", username);
     if (!clientFinal.channelBinding.equals(Buffer.from(state.clientFirst.gs2Header, "utf8"))) {
       return invalidExchange(this.mechanism, "Invalid channel binding in the final client message.", username);
     }
