@@ -16,6 +16,7 @@ export const CLUSTER_TESTS = [
   "test/integration/dedicated-controllers.test.ts",
   "test/integration/dynamic-quorum.test.ts",
   "test/integration/high-watermark-recovery.test.ts",
+  "test/integration/tls-listeners.test.ts",
 ];
 
 export default defineConfig({
