@@ -15,6 +15,7 @@ import type { Listener } from "./network/listener.js";
 import { BrokerRole } from "./roles/broker-role.js";
 import { startControllerListeners } from "./roles/controller-listeners.js";
 import { startClusterController } from "./roles/controller-role.js";
+import { startBootstrapCredentialImport } from "./security/sasl/bootstrap-credentials.js";
 
 export class Broker {
   private constructor(
@@ -47,6 +48,7 @@ export class Broker {
     const controller = config.processRoles.includes("controller") ? startClusterController(config, clusterId, metadata, log) : null;
     const controllerListeners = await startControllerListeners(config, { clusterId, metadata, controller, boundPorts, log });
     await metadata.ready();
+    await startBootstrapCredentialImport(metadata, config.metadataLogDir, log.child({ component: "sasl" }));
     const brokerRole = config.processRoles.includes("broker")
       ? await BrokerRole.start({ config, clusterId, metadata, controller, boundPorts, log })
       : null;

@@ -6,6 +6,8 @@ import { initialVoterSet, parseInitialControllers, writeBootstrapCheckpoint, typ
 import { formatDirs, newClusterId, readMetaProperties, writeMetaProperties } from "../metadata/meta-properties.js";
 import type { Uuid } from "../protocol/primitives.js";
 import type { VoterSet } from "../metadata/raft/voter-set.js";
+import { parseAddScram, type BootstrapScramCredential } from "../security/sasl/add-scram-option.js";
+import { writeBootstrapCredentials } from "../security/sasl/bootstrap-credentials.js";
 
 const USAGE = `usage: millrace storage <command>
 
@@ -14,7 +16,11 @@ commands:
          print a new cluster id
   format --cluster-id ID [--ignore-formatted] [--config server.properties] [--override key=value]...
          [--standalone | --initial-controllers id@host:port:directoryId,... | --no-initial-controllers]
+         [--add-scram 'SCRAM-SHA-512=[name=admin,password=admin-secret]']...
          write meta.properties (cluster id, node id) into every log dir and the metadata log dir.
+         --add-scram (repeatable, kafka-storage's syntax): SCRAM credentials the cluster starts
+         with (the quorum leader writes them into the metadata log at first start), e.g. for an
+         inter-broker listener that uses SCRAM; give every controller the same ones.
          A controller of a dynamic quorum (controller.quorum.bootstrap.servers, no
          controller.quorum.voters) needs one of the last three (KIP-853):
            --standalone               this controller is the only initial voter
@@ -39,6 +45,7 @@ export function runStorageCommand(args: string[]): number {
   let noInitialControllers = false;
   let initialControllersText: string | undefined;
   const configArgs: string[] = [];
+  const addScram: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (arg === "--cluster-id" || arg === "-t") clusterId = rest[++i];
@@ -48,6 +55,8 @@ export function runStorageCommand(args: string[]): number {
     else if (arg === "--no-initial-controllers" || arg === "-N") noInitialControllers = true;
     else if (arg === "--initial-controllers" || arg === "-I") initialControllersText = rest[++i] ?? "";
     else if (arg.startsWith("--initial-controllers=")) initialControllersText = arg.slice("--initial-controllers=".length);
+    else if (arg === "--add-scram" || arg === "-S") addScram.push(rest[++i] ?? "");
+    else if (arg.startsWith("--add-scram=")) addScram.push(arg.slice("--add-scram=".length));
     else configArgs.push(arg);
   }
   // Kafka's cluster ids are base64 (URL-safe, unpadded) of 16 bytes: 22 characters.
@@ -64,6 +73,13 @@ export function runStorageCommand(args: string[]): number {
       return 1;
     }
     throw err;
+  }
+  let scramCredentials: BootstrapScramCredential[];
+  try {
+    scramCredentials = addScram.map(parseAddScram);
+  } catch (err) {
+    process.stderr.write(`millrace storage format: ${(err as Error).message}\n`);
+    return 2;
   }
   const bootstrap = bootstrapVoters(config, { standalone, noInitialControllers, initialControllersText });
   if (!bootstrap.ok) {
@@ -92,6 +108,10 @@ export function runStorageCommand(args: string[]): number {
   }
   formatDirs(directoryId ? toFormat.filter((d) => d !== config.metadataLogDir) : toFormat, clusterId, config.nodeId);
   for (const dir of toFormat) process.stdout.write(`Formatting ${dir} with cluster id ${clusterId} for node ${config.nodeId}\n`);
+  if (scramCredentials.length > 0 && formatMetadataDir) {
+    const path = writeBootstrapCredentials(config.metadataLogDir, scramCredentials);
+    process.stdout.write(`Bootstrap SCRAM credentials for ${[...new Set(scramCredentials.map((c) => c.name))].join(", ")} written to ${path}\n`);
+  }
   if (voters && formatMetadataDir) {
     const path = writeBootstrapCheckpoint(config.metadataLogDir, voters, Date.now());
     process.stdout.write(`Bootstrap voters ${voters.map((v) => `${v.id}@${v.endpoints[0]?.host}:${v.endpoints[0]?.port}:${v.directoryId}`).join(",")} written to ${path}\n`);
