@@ -17,6 +17,7 @@ export const CLUSTER_TESTS = [
   "test/integration/dynamic-quorum.test.ts",
   "test/integration/high-watermark-recovery.test.ts",
   "test/integration/tls-listeners.test.ts",
+  "test/integration/tls-cluster.test.ts",
   "test/integration/client-quotas.test.ts",
 ];
 
