@@ -6,6 +6,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startBrokerUnderFuzz, type BrokerUnderFuzz } from "./broker-under-fuzz.js";
 import { loadCorpus } from "./corpus.js";
+import { clearClientQuotas, quotaSeedFrames } from "./quota-seeds.js";
 import { createCorpusTopics, retargetTopicIds } from "./corpus-world.js";
 import { writeFrameDump } from "./frame-dump.js";
 import { sendFuzzTraffic, type TrafficStats } from "./fuzz-traffic.js";
@@ -74,13 +75,18 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
   let dataVerified = false;
   try {
     const expected = await produceKnownData(broker.bootstrap);
-    const frames = retargetTopicIds(
-      corpus.frames.map((f) => f.bytes),
-      await createCorpusTopics(broker.bootstrap, broker.port, corpus),
-    );
+    const frames = [
+      ...retargetTopicIds(
+        corpus.frames.map((f) => f.bytes),
+        await createCorpusTopics(broker.bootstrap, broker.port, corpus),
+      ),
+      ...quotaSeedFrames(),
+    ];
     progress(`corpus ${frames.length} frames; known data ${[...expected.values()].reduce((n, l) => n + l.length, 0)} records; data dir ${broker.dataDir}`);
     phase = await fuzzPhase(broker, frames, expected.size, opts, progress, failures);
     if (broker.exit === undefined) {
+      // Quotas the mutated frames set would throttle the read-back (as Kafka would): remove them.
+      progress(`client quota entities removed before the read-back: ${await clearClientQuotas(broker.port)}`);
       dataProblem = await readBack(broker, expected);
       if (dataProblem === null && opts.restart !== false) {
         const code = await broker.stop();
