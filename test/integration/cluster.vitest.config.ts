@@ -19,6 +19,7 @@ export const CLUSTER_TESTS = [
   "test/integration/tls-listeners.test.ts",
   "test/integration/tls-cluster.test.ts",
   "test/integration/sasl-listeners.test.ts",
+  "test/integration/sasl-cluster.test.ts",
   "test/integration/client-quotas.test.ts",
 ];
 

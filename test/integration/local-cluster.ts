@@ -74,9 +74,12 @@ export class LocalCluster {
     private readonly dynamic?: DynamicQuorum,
   ) {}
 
-  /** Formats and starts `size` combined nodes (all at once: a node starts once the quorum has a leader). */
-  static start(size: number, overrides: string[] = []): Promise<LocalCluster> {
-    return LocalCluster.startNodes(Array.from({ length: size }, () => "broker,controller"), overrides);
+  /**
+   * Formats and starts `size` combined nodes (all at once: a node starts once the quorum has a leader).
+   * `formatFlags` go to every node's `storage format` (e.g. --add-scram).
+   */
+  static start(size: number, overrides: string[] = [], opts: { formatFlags?: string[] } = {}): Promise<LocalCluster> {
+    return LocalCluster.startNodes(Array.from({ length: size }, () => "broker,controller"), overrides, undefined, opts.formatFlags);
   }
 
   /** Formats and starts dedicated controllers 1..`controllers` and brokers after them. */
@@ -96,7 +99,12 @@ export class LocalCluster {
     return LocalCluster.startNodes(roles, overrides, opts.standalone ? "standalone" : "initial-controllers");
   }
 
-  private static async startNodes(roles: NodeRoles[], overrides: string[], dynamicQuorum?: "initial-controllers" | "standalone"): Promise<LocalCluster> {
+  private static async startNodes(
+    roles: NodeRoles[],
+    overrides: string[],
+    dynamicQuorum?: "initial-controllers" | "standalone",
+    formatFlags: string[] = [],
+  ): Promise<LocalCluster> {
     const nodes: ClusterNode[] = [];
     for (const [i, role] of roles.entries()) nodes.push(await newNode(i + 1, role));
     const controllers = nodes.filter(hasController);
@@ -113,7 +121,7 @@ export class LocalCluster {
     const cluster = new LocalCluster(nodes, voters, overrides, dynamic);
     cluster.clusterId = spawnSync(process.execPath, [BROKER_MAIN, "storage", "random-uuid"], { encoding: "utf8" }).stdout.trim();
     const initialFlags = dynamicQuorum === "standalone" ? ["--standalone"] : ["--initial-controllers", dynamic?.initialControllers ?? ""];
-    for (const n of nodes) cluster.format(n, dynamic && hasController(n) ? initialFlags : []);
+    for (const n of nodes) cluster.format(n, [...(dynamic && hasController(n) ? initialFlags : []), ...formatFlags]);
     const started = await Promise.all(nodes.map((n) => cluster.spawn(n)));
     started.forEach((p, i) => (nodes[i]!.process = p));
     return cluster;

@@ -1,0 +1,123 @@
+// Three combined `millrace broker` processes whose every listener is SASL_PLAINTEXT: the client and
+// inter-broker listener (named PLAINTEXT) takes SCRAM-SHA-512, with the brokers' own credential
+// given to `storage format --add-scram` (no one could run kafka-configs before the cluster is up,
+// as in Kafka); the controller listener takes PLAIN (SCRAM credentials live in the metadata the
+// quorum replicates, so the quorum cannot depend on them). The quorum elects, brokers register,
+// followers replicate a topic created through one node over SCRAM, a user created with
+// kafka-configs through one broker logs in on every broker, and Java and librdkafka clients
+// produce and consume as that user.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { kafkaTool } from "./kafka-tool.js";
+import { LocalCluster } from "./local-cluster.js";
+
+const INSTALL = resolve(import.meta.dirname, "../tools/install.sh");
+const TOPICS = "org.apache.kafka.tools.TopicCommand";
+const CONFIG_COMMAND = "org.apache.kafka.tools.ConfigCommand";
+const CONSOLE_PRODUCER = "org.apache.kafka.tools.ConsoleProducer";
+const CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
+const RUN_CLASS = resolve(import.meta.dirname, "../kafka/run-class.sh");
+
+const SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule";
+const PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
+
+function javaTool(cls: string, args: string[], input = ""): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync("bash", [RUN_CLASS, cls, ...args], { encoding: "utf8", input, timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("a cluster whose inter-broker listener uses SCRAM and controller listener PLAIN", () => {
+  let cluster: LocalCluster | undefined;
+  afterAll(() => cluster?.close());
+
+  it("replicates over SCRAM with bootstrap credentials, and a user made through one broker logs in on all", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "millrace-sasl-cluster-"));
+    const installed = spawnSync("bash", [INSTALL, "kcat"], { encoding: "utf8", timeout: 300_000 });
+    const kcatBin = installed.stdout.match(/^KCAT=(.+)$/m)?.[1] ?? "";
+    expect(kcatBin, installed.stderr).not.toBe("");
+    const properties = (name: string, user: string, password: string) => {
+      const path = join(dir, `${name}.properties`);
+      writeFileSync(path, ["security.protocol=SASL_PLAINTEXT", "sasl.mechanism=SCRAM-SHA-512", `sasl.jaas.config=${SCRAM_LOGIN} required username="${user}" password="${password}";`].join("\n") + "\n");
+      return path;
+    };
+    const admin = properties("admin", "admin", "admin-secret");
+
+    cluster = await LocalCluster.start(
+      3,
+      [
+        "listener.security.protocol.map=PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+        "listener.name.plaintext.sasl.enabled.mechanisms=SCRAM-SHA-512",
+        "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+        `listener.name.plaintext.scram-sha-512.sasl.jaas.config=${SCRAM_LOGIN} required username="broker" password="broker-secret";`,
+        "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+        "sasl.mechanism.controller.protocol=PLAIN",
+        `listener.name.controller.plain.sasl.jaas.config=${PLAIN_LOGIN} required username="controller" password="controller-secret" user_controller="controller-secret";`,
+        "broker.heartbeat.interval.ms=200",
+      ],
+      { formatFlags: ["--add-scram", "SCRAM-SHA-512=[name=broker,password=broker-secret]", "--add-scram", "SCRAM-SHA-512=[name=admin,password=admin-secret]"] },
+    );
+    const [n1, n2, n3] = cluster.nodes as [NonNullable<(typeof cluster.nodes)[0]>, NonNullable<(typeof cluster.nodes)[0]>, NonNullable<(typeof cluster.nodes)[0]>];
+    const nodes = [n1, n2, n3];
+
+    // A topic created through node 1 (forwarded to the active controller over PLAIN) is replicated
+    // to all three: followers fetch over the SCRAM inter-broker listener with the bootstrap credential.
+    const created = kafkaTool(TOPICS, ["--bootstrap-server", `127.0.0.1:${n1.port}`, "--command-config", admin, "--create", "--topic", "secured", "--partitions", "3", "--replication-factor", "3"]);
+    expect(created.status, created.stderr).toBe(0);
+    await vi.waitFor(
+      () => {
+        const described = kafkaTool(TOPICS, ["--bootstrap-server", `127.0.0.1:${n2.port}`, "--command-config", admin, "--describe", "--topic", "secured"]);
+        expect(described.status, described.stderr).toBe(0);
+        const isrs = described.stdout.split("\n").filter((l) => /Partition:\s*\d/.test(l)).map((l) => /Isr:\s*([\d,]+)/.exec(l)?.[1]?.split(",").length);
+        expect(isrs).toEqual([3, 3, 3]);
+      },
+      { timeout: 60_000, interval: 1000 },
+    );
+
+    // A user added through node 2 (forwarded to the active controller) logs in on every broker.
+    const added = kafkaTool(CONFIG_COMMAND, [
+      "--bootstrap-server", `127.0.0.1:${n2.port}`, "--command-config", admin,
+      "--alter", "--add-config", "SCRAM-SHA-512=[password=carol-secret]", "--entity-type", "users", "--entity-name", "carol",
+    ]);
+    expect(added.status, added.stderr).toBe(0);
+    for (const n of nodes) {
+      await vi.waitFor(
+        () => {
+          const listed = spawnSync(kcatBin, ["-b", `127.0.0.1:${n.port}`, "-X", "security.protocol=sasl_plaintext", "-X", "sasl.mechanism=SCRAM-SHA-512", "-X", "sasl.username=carol", "-X", "sasl.password=carol-secret", "-L", "-m", "5", "-J"], { encoding: "utf8", timeout: 30_000 });
+          expect(listed.status, `node ${n.id}: ${listed.stderr}`).toBe(0);
+          expect(listed.stdout).toContain('"topic":"secured"');
+        },
+        { timeout: 30_000, interval: 500 },
+      );
+    }
+
+    // Java produces as carol through node 3; kcat reads it back through node 1.
+    const carol = properties("carol", "carol", "carol-secret");
+    const produced = javaTool(CONSOLE_PRODUCER, ["--bootstrap-server", `127.0.0.1:${n3.port}`, "--topic", "secured", "--command-config", carol, "--producer-property", "acks=all"], "one\ntwo\nthree\n");
+    expect(produced.status, produced.stderr).toBe(0);
+    const read = spawnSync(
+      kcatBin,
+      ["-b", `127.0.0.1:${n1.port}`, "-X", "security.protocol=sasl_plaintext", "-X", "sasl.mechanism=SCRAM-SHA-512", "-X", "sasl.username=carol", "-X", "sasl.password=carol-secret", "-t", "secured", "-C", "-o", "beginning", "-c", "3", "-e", "-f", "%s\n"],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(read.status, read.stderr).toBe(0);
+    expect(read.stdout.trim().split("\n").sort()).toEqual(["one", "three", "two"]);
+    const javaRead = javaTool(CONSOLE_CONSUMER, ["--bootstrap-server", `127.0.0.1:${n2.port}`, "--topic", "secured", "--from-beginning", "--max-messages", "3", "--timeout-ms", "30000", "--command-config", carol]);
+    expect(javaRead.status, javaRead.stderr).toBe(0);
+    expect(javaRead.stdout.trim().split("\n").sort()).toEqual(["one", "three", "two"]);
+
+    // The brokers authenticated to each other as User:broker (SCRAM) and to the controllers as
+    // User:controller (PLAIN). (The nodes' log lines are read on this process's event loop, which
+    // spawnSync held up: wait for them.)
+    await vi.waitFor(() => {
+      const logs = nodes.flatMap((n) => n.process?.logs ?? []);
+      const succeeded = logs.filter((l) => l.msg === "SASL authentication succeeded");
+      expect(succeeded.some((l) => l.principal === "User:broker" && l.mechanism === "SCRAM-SHA-512" && l.listener === "PLAINTEXT")).toBe(true);
+      expect(succeeded.some((l) => l.principal === "User:controller" && l.mechanism === "PLAIN" && l.listener === "CONTROLLER")).toBe(true);
+      expect(succeeded.some((l) => l.principal === "User:carol")).toBe(true);
+      expect(logs.filter((l) => l.msg === "bootstrap SCRAM credentials written to the metadata log")).toHaveLength(1);
+    });
+  }, 300_000);
+});
