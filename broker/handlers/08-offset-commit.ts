@@ -8,10 +8,11 @@
 // an explicit retention sets the offset's expiry. v6+ carry the leader epoch, v7+ the
 // group.instance.id. v9+ says GROUP_ID_NOT_FOUND for a missing group where older versions say
 // ILLEGAL_GENERATION. Topic ids (v10) are not in our specs yet.
-import { errorCode } from "../protocol/errors.js";
+import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
 import { offsetCommitRequestMeta, readOffsetCommitRequest } from "../protocol/generated/offset-commit-request.gen.js";
 import { writeOffsetCommitResponse, type OffsetCommitResponse } from "../protocol/generated/offset-commit-response.gen.js";
 import { defineHandler } from "./handler.js";
+import { AclOperation, authorize, authorizedNames, ResourceType } from "../security/authorizer/request-authorization.js";
 
 export const offsetCommitHandler = defineHandler({
   meta: offsetCommitRequestMeta,
@@ -20,6 +21,13 @@ export const offsetCommitHandler = defineHandler({
   readRequest: readOffsetCommitRequest,
   writeResponse: writeOffsetCommitResponse,
   async handle(request, ctx) {
+    // READ on the group, then READ on each topic: only authorized topics reach the coordinator.
+    const failAll = (error: KafkaErrorName, topics = request.topics) =>
+      topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errorCode(error) })) }));
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId)) return { throttleTimeMs: 0, topics: failAll("GROUP_AUTHORIZATION_FAILED") };
+    const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, request.topics.map((t) => t.name));
+    const denied = failAll("TOPIC_AUTHORIZATION_FAILED", request.topics.filter((t) => !readable.has(t.name)));
+    if (denied.length === request.topics.length && denied.length > 0) return { throttleTimeMs: 0, topics: denied };
     const result = await ctx.broker.groups.commitOffsets({
       groupId: request.groupId,
       generationIdOrMemberEpoch: request.generationIdOrMemberEpoch,
@@ -27,14 +35,14 @@ export const offsetCommitHandler = defineHandler({
       groupInstanceId: request.groupInstanceId,
       retentionTimeMs: request.retentionTimeMs,
       apiVersion: ctx.apiVersion,
-      topics: request.topics,
+      topics: request.topics.filter((t) => readable.has(t.name)),
     });
     const response: OffsetCommitResponse = {
       throttleTimeMs: 0,
       topics: result.map((t) => ({
         name: t.name,
         partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errorCode(p.error) })),
-      })),
+      })).concat(denied),
     };
     return response;
   },

@@ -12,6 +12,7 @@ import { findCoordinatorRequestMeta, readFindCoordinatorRequest } from "../proto
 import { writeFindCoordinatorResponse, type Coordinator, type FindCoordinatorResponse } from "../protocol/generated/find-coordinator-response.gen.js";
 import { advertisedEndpoint, aliveBrokers } from "./advertised-endpoint.js";
 import { defineHandler, type RequestContext } from "./handler.js";
+import { AclOperation, authorize, ResourceType } from "../security/authorizer/request-authorization.js";
 
 const BATCHED_VERSION = 4;
 const KEY_TYPE_GROUP = 0;
@@ -24,8 +25,12 @@ function message(error: KafkaErrorName): string {
 
 async function coordinatorFor(key: string, keyType: number, ctx: RequestContext): Promise<Coordinator> {
   const refused = (error: KafkaErrorName): Coordinator => ({ key, nodeId: -1, host: "", port: -1, errorCode: errorCode(error), errorMessage: message(error) });
-  if (keyType === KEY_TYPE_TRANSACTION) return refused("COORDINATOR_NOT_AVAILABLE");
+  if (keyType === KEY_TYPE_TRANSACTION) {
+    if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key)) return refused("TRANSACTIONAL_ID_AUTHORIZATION_FAILED");
+    return refused("COORDINATOR_NOT_AVAILABLE");
+  }
   if (keyType !== KEY_TYPE_GROUP) return refused("INVALID_REQUEST");
+  if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, key)) return refused("GROUP_AUTHORIZATION_FAILED");
   const location = await ctx.broker.groups.coordinatorOf(key);
   switch (location.kind) {
     case "unavailable":

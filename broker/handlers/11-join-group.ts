@@ -11,6 +11,7 @@ import { errorCode } from "../protocol/errors.js";
 import { joinGroupRequestMeta, readJoinGroupRequest } from "../protocol/generated/join-group-request.gen.js";
 import { writeJoinGroupResponse, type JoinGroupResponse } from "../protocol/generated/join-group-response.gen.js";
 import { defineHandler, NO_RESPONSE } from "./handler.js";
+import { AclOperation, authorize, ResourceType } from "../security/authorizer/request-authorization.js";
 
 const KNOWN_MEMBER_ID_VERSION = 4;
 const SKIP_ASSIGNMENT_VERSION = 9;
@@ -24,6 +25,20 @@ export const joinGroupHandler = defineHandler({
   writeResponse: writeJoinGroupResponse,
   async handle(request, ctx) {
     const v = ctx.apiVersion;
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId)) {
+      const denied: JoinGroupResponse = {
+        throttleTimeMs: 0,
+        errorCode: errorCode("GROUP_AUTHORIZATION_FAILED"),
+        generationId: -1,
+        protocolType: null,
+        protocolName: v >= NULLABLE_PROTOCOL_NAME_VERSION ? null : "",
+        leader: "",
+        skipAssignment: false,
+        memberId: "",
+        members: [],
+      };
+      return denied;
+    }
     const joined = ctx.broker.groups.joinGroup({
       groupId: request.groupId,
       memberId: request.memberId,

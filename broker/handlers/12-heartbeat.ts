@@ -4,6 +4,7 @@ import { errorCode } from "../protocol/errors.js";
 import { heartbeatRequestMeta, readHeartbeatRequest } from "../protocol/generated/heartbeat-request.gen.js";
 import { writeHeartbeatResponse } from "../protocol/generated/heartbeat-response.gen.js";
 import { defineHandler } from "./handler.js";
+import { AclOperation, authorize, ResourceType } from "../security/authorizer/request-authorization.js";
 
 export const heartbeatHandler = defineHandler({
   meta: heartbeatRequestMeta,
@@ -12,6 +13,7 @@ export const heartbeatHandler = defineHandler({
   readRequest: readHeartbeatRequest,
   writeResponse: writeHeartbeatResponse,
   handle(request, ctx) {
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId)) return { throttleTimeMs: 0, errorCode: errorCode("GROUP_AUTHORIZATION_FAILED") };
     const error = ctx.broker.groups.heartbeat({
       groupId: request.groupId,
       generationId: request.generationId,

@@ -6,6 +6,7 @@ import { errorCode } from "../protocol/errors.js";
 import { leaveGroupRequestMeta, readLeaveGroupRequest } from "../protocol/generated/leave-group-request.gen.js";
 import { writeLeaveGroupResponse, type LeaveGroupResponse } from "../protocol/generated/leave-group-response.gen.js";
 import { defineHandler } from "./handler.js";
+import { AclOperation, authorize, ResourceType } from "../security/authorizer/request-authorization.js";
 
 const BATCH_VERSION = 3;
 
@@ -16,6 +17,7 @@ export const leaveGroupHandler = defineHandler({
   readRequest: readLeaveGroupRequest,
   writeResponse: writeLeaveGroupResponse,
   handle(request, ctx) {
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId)) return { throttleTimeMs: 0, errorCode: errorCode("GROUP_AUTHORIZATION_FAILED"), members: [] };
     const batch = ctx.apiVersion >= BATCH_VERSION;
     const leaving = batch ? request.members : [{ memberId: request.memberId, groupInstanceId: null, reason: null }];
     const result = ctx.broker.groups.leaveGroup(request.groupId, leaving);

@@ -7,6 +7,7 @@ import { errorCode } from "../protocol/errors.js";
 import { readSyncGroupRequest, syncGroupRequestMeta } from "../protocol/generated/sync-group-request.gen.js";
 import { writeSyncGroupResponse, type SyncGroupResponse } from "../protocol/generated/sync-group-response.gen.js";
 import { defineHandler, NO_RESPONSE } from "./handler.js";
+import { AclOperation, authorize, ResourceType } from "../security/authorizer/request-authorization.js";
 
 export const syncGroupHandler = defineHandler({
   meta: syncGroupRequestMeta,
@@ -15,6 +16,10 @@ export const syncGroupHandler = defineHandler({
   readRequest: readSyncGroupRequest,
   writeResponse: writeSyncGroupResponse,
   async handle(request, ctx) {
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId)) {
+      const denied: SyncGroupResponse = { throttleTimeMs: 0, errorCode: errorCode("GROUP_AUTHORIZATION_FAILED"), protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+      return denied;
+    }
     const synced = ctx.broker.groups.syncGroup({
       groupId: request.groupId,
       generationId: request.generationId,

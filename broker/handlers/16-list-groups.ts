@@ -7,6 +7,7 @@ import { errorCode } from "../protocol/errors.js";
 import { listGroupsRequestMeta, readListGroupsRequest } from "../protocol/generated/list-groups-request.gen.js";
 import { writeListGroupsResponse, type ListGroupsResponse } from "../protocol/generated/list-groups-response.gen.js";
 import { defineHandler } from "./handler.js";
+import { AclOperation, authorize, authorizeCluster, ResourceType } from "../security/authorizer/request-authorization.js";
 
 export const listGroupsHandler = defineHandler({
   meta: listGroupsRequestMeta,
@@ -16,10 +17,13 @@ export const listGroupsHandler = defineHandler({
   writeResponse: writeListGroupsResponse,
   handle(request, ctx) {
     const result = ctx.broker.groups.listGroups(request.statesFilter, request.typesFilter);
+    // DESCRIBE on the cluster lists every group; otherwise only the groups the principal may describe.
+    const seesAll = authorizeCluster(ctx, AclOperation.DESCRIBE, { logIfDenied: false });
+    const visible = seesAll ? result.groups : result.groups.filter((g) => authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, g.groupId, { logIfDenied: false }));
     const response: ListGroupsResponse = {
       throttleTimeMs: 0,
       errorCode: errorCode(result.error),
-      groups: result.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.groupState, groupType: g.groupType })),
+      groups: visible.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.groupState, groupType: g.groupType })),
     };
     return response;
   },

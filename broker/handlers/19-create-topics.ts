@@ -28,6 +28,7 @@ import { defineHandler, type RequestContext } from "./handler.js";
 import { currentBrokerConfig } from "./config-resources.js";
 import { manualAssignmentError, replicationFactorError } from "./placement.js";
 import { withControllerMutationQuota } from "../security/quotas/controller-mutation-quota.js";
+import { AclOperation, authorize, authorizeCluster, ResourceType } from "../security/authorizer/request-authorization.js";
 
 /** Kafka's ReplicationControlManager.MAX_PARTITIONS_PER_BATCH. */
 export const MAX_PARTITIONS_PER_REQUEST = 10_000;
@@ -103,6 +104,9 @@ function requestedPartitions(topics: CreatableTopic[], defaultPartitions: number
 
 async function createTopic(t: CreatableTopic, validateOnly: boolean, ctx: RequestContext): Promise<CreatableTopicResult> {
   const { broker } = ctx;
+  // CREATE on the cluster (quietly) or on the topic, before anything about the topic is revealed.
+  const mayCreate = authorizeCluster(ctx, AclOperation.CREATE, { logIfDenied: false }) || authorize(ctx, AclOperation.CREATE, ResourceType.TOPIC, t.name);
+  if (!mayCreate) return failure(t.name, "TOPIC_AUTHORIZATION_FAILED");
   // Name, existence and collision first, with nothing else that could fail.
   const named = await broker.topics.createTopic(t.name, { assignment: [[broker.nodeId]] }, new Map(), true);
   if (!named.ok) return failure(t.name, named.error, named.message);
@@ -123,15 +127,17 @@ async function createTopic(t: CreatableTopic, validateOnly: boolean, ctx: Reques
   if (!created.ok) return failure(t.name, created.error, created.message);
 
   const described = describeTopicConfigs(configs, brokerConfig);
+  // The created topic's configs are shown only to who may DESCRIBE_CONFIGS it (Kafka's topicConfigErrorCode).
+  const mayDescribeConfigs = authorize(ctx, AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC, t.name, { logIfDenied: false });
   return {
     name: t.name,
     topicId: created.value?.topicId ?? ZERO_UUID,
     errorCode: 0,
     errorMessage: null,
-    topicConfigErrorCode: 0,
+    topicConfigErrorCode: mayDescribeConfigs ? 0 : errorCode("TOPIC_AUTHORIZATION_FAILED"),
     numPartitions: placed.partitions,
     replicationFactor: placed.replicationFactor,
-    configs: described.ok
+    configs: described.ok && mayDescribeConfigs
       ? described.value.map((c) => ({
           name: c.name,
           value: c.isSensitive ? null : c.value,

@@ -24,6 +24,7 @@ import { isInternalTopic } from "../metadata/topic-names.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { withControllerMutationQuota } from "../security/quotas/controller-mutation-quota.js";
+import { AclOperation, authorize, ResourceType } from "../security/authorizer/request-authorization.js";
 
 const TOPIC_IDS_VERSION = 6;
 
@@ -34,7 +35,9 @@ function result(name: string | null, topicId: Uuid, error: KafkaErrorName, messa
 /** One entry of the request, resolved: an answer already known, or a topic to delete. */
 type Entry = { kind: "answer"; result: DeletableTopicResult } | { kind: "delete"; topic: TopicImage; byId: boolean };
 
-async function deleteOne(ctx: RequestContext, topic: TopicImage): Promise<DeletableTopicResult> {
+async function deleteOne(ctx: RequestContext, topic: TopicImage, byId: boolean): Promise<DeletableTopicResult> {
+  // DELETE on the topic; Kafka answers an unauthorized id without its name.
+  if (!authorize(ctx, AclOperation.DELETE, ResourceType.TOPIC, topic.name)) return result(byId ? null : topic.name, topic.topicId, "TOPIC_AUTHORIZATION_FAILED");
   if (isInternalTopic(topic.name)) {
     return result(
       topic.name,
@@ -97,6 +100,8 @@ const localDeleteTopicsHandler = defineHandler({
       } else {
         const topic = broker.metadata.topic(t.name);
         if (topic) entries.push({ kind: "delete", topic, byId: false });
+        // Whether a topic exists is told only to who may delete it.
+        else if (!authorize(ctx, AclOperation.DELETE, ResourceType.TOPIC, t.name)) answer(result(t.name, ZERO_UUID, "TOPIC_AUTHORIZATION_FAILED"));
         else answer(result(t.name, ZERO_UUID, "UNKNOWN_TOPIC_OR_PARTITION"));
       }
     }
@@ -112,7 +117,7 @@ const localDeleteTopicsHandler = defineHandler({
         responses.push(
           result(e.byId ? null : e.topic.name, e.topic.topicId, "INVALID_REQUEST", "The provided topic name maps to an ID that was already supplied."),
         );
-      } else responses.push(await deleteOne(ctx, e.topic));
+      } else responses.push(await deleteOne(ctx, e.topic, e.byId));
     }
     return { throttleTimeMs: 0, responses };
   },

@@ -15,6 +15,7 @@ import {
 import { isInternalTopic } from "../metadata/topic-names.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { localPartition, NO_LEADER_EPOCH } from "./local-partition.js";
+import { AclOperation, authorizedNames, ResourceType } from "../security/authorizer/request-authorization.js";
 
 /** DeleteRecordsRequest.HIGH_WATERMARK: delete up to the high watermark. */
 const HIGH_WATERMARK = -1n;
@@ -49,9 +50,12 @@ export const deleteRecordsHandler = defineHandler({
   writeResponse: writeDeleteRecordsResponse,
   async handle(request, ctx): Promise<DeleteRecordsResponse> {
     const topics = [];
+    const deletable = authorizedNames(ctx, AclOperation.DELETE, ResourceType.TOPIC, request.topics.map((t) => t.name));
     for (const t of request.topics) {
       const partitions = [];
-      for (const p of t.partitions) partitions.push(await deleteRecords(t.name, p, ctx));
+      for (const p of t.partitions) {
+        partitions.push(deletable.has(t.name) ? await deleteRecords(t.name, p, ctx) : partitionResult(p.partitionIndex, "TOPIC_AUTHORIZATION_FAILED"));
+      }
       topics.push({ name: t.name, partitions });
     }
     return { throttleTimeMs: 0, topics };

@@ -23,6 +23,8 @@ import { initProducerIdRequestMeta, readInitProducerIdRequest } from "../protoco
 import { writeInitProducerIdResponse, type InitProducerIdResponse } from "../protocol/generated/init-producer-id-response.gen.js";
 import type { BrokerServices } from "../broker-services.js";
 import { defineHandler } from "./handler.js";
+import { AclOperation, authorize, authorizeAnyOfType, authorizeCluster, ResourceType } from "../security/authorizer/request-authorization.js";
+import { principalToString } from "../security/principal.js";
 
 const NO_PRODUCER_ID = -1n;
 const NO_PRODUCER_EPOCH = -1;
@@ -63,8 +65,15 @@ export const initProducerIdHandler = defineHandler({
     if ((producerId === NO_PRODUCER_ID) !== (producerEpoch === NO_PRODUCER_EPOCH)) return failure("INVALID_REQUEST");
     if (transactionalId !== null) {
       if (transactionalId === "") return failure("INVALID_REQUEST");
+      if (!authorize(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId)) return failure("TRANSACTIONAL_ID_AUTHORIZATION_FAILED");
       ctx.log.debug({ transactionalId }, "transactional producer refused: transactions are not supported");
       return failure("TRANSACTIONAL_ID_AUTHORIZATION_FAILED");
+    }
+    // An idempotent producer: IDEMPOTENT_WRITE on the cluster, or WRITE on any topic (KIP-679).
+    const mayProduce = authorizeCluster(ctx, AclOperation.IDEMPOTENT_WRITE, { logIfDenied: false }) || authorizeAnyOfType(ctx, AclOperation.WRITE, ResourceType.TOPIC);
+    if (!mayProduce) {
+      ctx.log.info({ principal: principalToString(ctx.connection.session.principal), host: ctx.connection.remoteAddress }, "idempotent producer denied: neither IDEMPOTENT_WRITE on the cluster nor WRITE on any topic");
+      return failure("CLUSTER_AUTHORIZATION_FAILED");
     }
     return { throttleTimeMs: 0, errorCode: 0, producerId: await nextProducerId(ctx.broker.producerIds), producerEpoch: 0 };
   },

@@ -14,6 +14,7 @@ import {
 } from "../protocol/generated/offset-for-leader-epoch-response.gen.js";
 import { defineHandler } from "./handler.js";
 import { localPartition } from "./local-partition.js";
+import { AclOperation, authorize, authorizeCluster, ResourceType } from "../security/authorizer/request-authorization.js";
 
 function epochEndOffset(partition: number, error: KafkaErrorName, leaderEpoch = -1, endOffset = -1n): EpochEndOffset {
   return { errorCode: errorCode(error), partition, leaderEpoch, endOffset };
@@ -26,11 +27,15 @@ export const offsetForLeaderEpochHandler = defineHandler({
   readRequest: readOffsetForLeaderEpochRequest,
   writeResponse: writeOffsetForLeaderEpochResponse,
   handle(request, ctx): OffsetForLeaderEpochResponse {
+    // A follower (replicaId >= 0, v3+) needs CLUSTER_ACTION; a client DESCRIBE on each topic.
+    const fromReplica = ctx.apiVersion >= 3 && request.replicaId >= 0;
+    const clusterAction = fromReplica && authorizeCluster(ctx, AclOperation.CLUSTER_ACTION);
+    const allowed = (topic: string) => (fromReplica ? clusterAction : authorize(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic));
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((t) => ({
         topic: t.topic,
-        partitions: t.partitions.map((p) => {
+        partitions: !allowed(t.topic) ? t.partitions.map((p) => epochEndOffset(p.partition, "TOPIC_AUTHORIZATION_FAILED")) : t.partitions.map((p) => {
           const local = localPartition(ctx.broker, t.topic, p.partition, p.currentLeaderEpoch);
           if (!local.ok) return epochEndOffset(p.partition, local.error);
           const { epoch, endOffset } = local.log.endOffsetForEpoch(p.leaderEpoch);

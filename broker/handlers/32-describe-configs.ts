@@ -22,6 +22,8 @@ import { invalidTopicNameReason } from "../metadata/topic-names.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { ConfigResourceType, currentBrokerConfig, resourceTypeName } from "./config-resources.js";
 import type { BrokerConfig } from "../config/index.js";
+import { configResourceDenied } from "../security/authorizer/config-resource-authorization.js";
+import { AclOperation } from "../security/authorizer/acl-codes.js";
 
 function toWire(c: DescribedConfig): DescribeConfigsResourceResult {
   return {
@@ -55,6 +57,8 @@ function describeResource(
 ): DescribeConfigsResult {
   const { broker } = ctx;
   const { resourceType, resourceName } = resource;
+  const denied = configResourceDenied(ctx, AclOperation.DESCRIBE_CONFIGS, resourceType, resourceName);
+  if (denied) return failed(resource, denied, null);
   const ok = (configs: DescribedConfig[]): DescribeConfigsResult => ({
     errorCode: 0,
     errorMessage: null,

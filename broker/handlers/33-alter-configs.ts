@@ -20,6 +20,8 @@ import {
 import { invalidTopicNameReason } from "../metadata/topic-names.js";
 import { addressedNode, forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
+import { configResourceDenied } from "../security/authorizer/config-resource-authorization.js";
+import { AclOperation } from "../security/authorizer/acl-codes.js";
 import {
   ConfigResourceType,
   currentBrokerConfig,
@@ -34,6 +36,8 @@ function response(resource: AlterConfigsResource, error: KafkaErrorName, message
 
 async function alterResource(resource: AlterConfigsResource, validateOnly: boolean, ctx: RequestContext): Promise<AlterConfigsResourceResponse> {
   const { broker } = ctx;
+  const denied = configResourceDenied(ctx, AclOperation.ALTER_CONFIGS, resource.resourceType, resource.resourceName);
+  if (denied) return response(resource, denied);
   const names = resource.configs.map((c) => c.name);
   if (new Set(names).size !== names.length) return response(resource, "INVALID_REQUEST", "Error due to duplicate config keys");
   const nulls = resource.configs.filter((c) => c.value === null).map((c) => c.name);

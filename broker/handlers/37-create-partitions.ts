@@ -26,6 +26,7 @@ import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { manualAssignmentError } from "./placement.js";
 import { withControllerMutationQuota } from "../security/quotas/controller-mutation-quota.js";
+import { AclOperation, authorize, ResourceType } from "../security/authorizer/request-authorization.js";
 
 function result(name: string, error: KafkaErrorName, message: string | null = null): CreatePartitionsTopicResult {
   return { name, errorCode: errorCode(error), errorMessage: message };
@@ -33,6 +34,7 @@ function result(name: string, error: KafkaErrorName, message: string | null = nu
 
 async function createPartitions(t: CreatePartitionsTopic, validateOnly: boolean, ctx: RequestContext): Promise<CreatePartitionsTopicResult> {
   const { broker } = ctx;
+  if (!authorize(ctx, AclOperation.ALTER, ResourceType.TOPIC, t.name)) return result(t.name, "TOPIC_AUTHORIZATION_FAILED");
   const topic = broker.metadata.topic(t.name);
   if (!topic) return result(t.name, "UNKNOWN_TOPIC_OR_PARTITION");
   if (isInternalTopic(t.name)) {

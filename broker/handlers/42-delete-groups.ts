@@ -5,6 +5,7 @@ import { errorCode } from "../protocol/errors.js";
 import { deleteGroupsRequestMeta, readDeleteGroupsRequest } from "../protocol/generated/delete-groups-request.gen.js";
 import { writeDeleteGroupsResponse, type DeleteGroupsResponse } from "../protocol/generated/delete-groups-response.gen.js";
 import { defineHandler } from "./handler.js";
+import { AclOperation, authorizedNames, ResourceType } from "../security/authorizer/request-authorization.js";
 
 export const deleteGroupsHandler = defineHandler({
   meta: deleteGroupsRequestMeta,
@@ -13,10 +14,12 @@ export const deleteGroupsHandler = defineHandler({
   readRequest: readDeleteGroupsRequest,
   writeResponse: writeDeleteGroupsResponse,
   async handle(request, ctx) {
-    const results = await ctx.broker.groups.deleteGroups(request.groupsNames);
+    const deletable = authorizedNames(ctx, AclOperation.DELETE, ResourceType.GROUP, request.groupsNames);
+    const results = await ctx.broker.groups.deleteGroups(request.groupsNames.filter((g) => deletable.has(g)));
+    const denied = request.groupsNames.filter((g) => !deletable.has(g)).map((groupId) => ({ groupId, errorCode: errorCode("GROUP_AUTHORIZATION_FAILED") }));
     const response: DeleteGroupsResponse = {
       throttleTimeMs: 0,
-      results: results.map((r) => ({ groupId: r.groupId, errorCode: errorCode(r.error) })),
+      results: [...results.map((r) => ({ groupId: r.groupId, errorCode: errorCode(r.error) })), ...denied],
     };
     return response;
   },

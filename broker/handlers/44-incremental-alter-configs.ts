@@ -26,6 +26,8 @@ import {
 import { invalidTopicNameReason } from "../metadata/topic-names.js";
 import { addressedNode, forwardedToController } from "./controller-forwarding.js";
 import { defineHandler, type RequestContext } from "./handler.js";
+import { configResourceDenied } from "../security/authorizer/config-resource-authorization.js";
+import { AclOperation } from "../security/authorizer/acl-codes.js";
 import {
   ConfigResourceType,
   currentBrokerConfig,
@@ -41,6 +43,8 @@ function response(resource: AlterConfigsResource, error: KafkaErrorName, message
 
 async function alterResource(resource: AlterConfigsResource, validateOnly: boolean, ctx: RequestContext): Promise<AlterConfigsResourceResponse> {
   const { broker } = ctx;
+  const denied = configResourceDenied(ctx, AclOperation.ALTER_CONFIGS, resource.resourceType, resource.resourceName);
+  if (denied) return response(resource, denied);
   const ops: AlterConfigOp[] = resource.configs.map((c) => ({ name: c.name, op: c.configOperation, value: c.value }));
   switch (resource.resourceType) {
     case ConfigResourceType.TOPIC: {

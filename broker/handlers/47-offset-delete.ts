@@ -5,6 +5,7 @@ import { errorCode } from "../protocol/errors.js";
 import { offsetDeleteRequestMeta, readOffsetDeleteRequest } from "../protocol/generated/offset-delete-request.gen.js";
 import { writeOffsetDeleteResponse, type OffsetDeleteResponse } from "../protocol/generated/offset-delete-response.gen.js";
 import { defineHandler } from "./handler.js";
+import { AclOperation, authorize, authorizedNames, ResourceType } from "../security/authorizer/request-authorization.js";
 
 export const offsetDeleteHandler = defineHandler({
   meta: offsetDeleteRequestMeta,
@@ -13,17 +14,28 @@ export const offsetDeleteHandler = defineHandler({
   readRequest: readOffsetDeleteRequest,
   writeResponse: writeOffsetDeleteResponse,
   async handle(request, ctx) {
+    // DELETE on the group (GROUP_AUTHORIZATION_FAILED), READ on each topic (TOPIC_AUTHORIZATION_FAILED per partition).
+    if (!authorize(ctx, AclOperation.DELETE, ResourceType.GROUP, request.groupId)) {
+      return { errorCode: errorCode("GROUP_AUTHORIZATION_FAILED"), throttleTimeMs: 0, topics: [] } satisfies OffsetDeleteResponse;
+    }
+    const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, request.topics.map((t) => t.name));
+    const denied = request.topics
+      .filter((t) => !readable.has(t.name))
+      .map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errorCode("TOPIC_AUTHORIZATION_FAILED") })) }));
     const result = await ctx.broker.groups.deleteOffsets({
       groupId: request.groupId,
-      topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })),
+      topics: request.topics.filter((t) => readable.has(t.name)).map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })),
     });
     const response: OffsetDeleteResponse = {
       errorCode: errorCode(result.error),
       throttleTimeMs: 0,
-      topics: result.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errorCode(p.error) })),
-      })),
+      topics: [
+        ...result.topics.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errorCode(p.error) })),
+        })),
+        ...denied,
+      ],
     };
     return response;
   },

@@ -6,14 +6,17 @@
 // controller.quorum.voters addresses and the quorum leader as controller. v1 asks for broker (1) or
 // controller (2) endpoints: asking the other kind is MISMATCHED_ENDPOINT_TYPE, an unknown type
 // UNSUPPORTED_ENDPOINT_TYPE (both INVALID_REQUEST in v0), with Kafka's messages.
-// Authorized operations, when asked for, are every cluster operation: there is no authorizer,
-// and Kafka without one reports all supported operations too.
+// No authorization is needed (as in Kafka). Authorized operations, when asked for, are the
+// cluster operations the principal may do if it may DESCRIBE the cluster (else 0); without an
+// authorizer every cluster operation, as Kafka reports too.
 import { errorCode, type KafkaErrorName } from "../protocol/errors.js";
 import { describeClusterRequestMeta, readDescribeClusterRequest } from "../protocol/generated/describe-cluster-request.gen.js";
 import { writeDescribeClusterResponse, type DescribeClusterResponse } from "../protocol/generated/describe-cluster-response.gen.js";
 import { aliveBrokers } from "./advertised-endpoint.js";
 import { controllerIdForClients } from "./client-controller-id.js";
 import { defineHandler, type RequestContext } from "./handler.js";
+import { AclOperation, authorizeCluster, authorizedOperations, ResourceType } from "../security/authorizer/request-authorization.js";
+import { CLUSTER_NAME } from "../security/authorizer/acl-codes.js";
 
 const ENDPOINT_TYPE_BROKER = 1;
 const ENDPOINT_TYPE_CONTROLLER = 2;
@@ -88,7 +91,9 @@ function describeClusterFor(served: number, members: (ctx: RequestContext) => Cl
         clusterId: broker.clusterId,
         controllerId,
         brokers: nodes.map((b) => ({ brokerId: b.id, host: b.host, port: b.port, rack: b.rack })),
-        clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+        clusterAuthorizedOperations: !request.includeClusterAuthorizedOperations
+          ? AUTHORIZED_OPERATIONS_OMITTED
+          : authorizeCluster(ctx, AclOperation.DESCRIBE) ? authorizedOperations(ctx, ResourceType.CLUSTER, CLUSTER_NAME) : 0,
       };
     },
   });

@@ -14,6 +14,7 @@ import {
   type ConsumerGroupHeartbeatResponse,
 } from "../protocol/generated/consumer-group-heartbeat-response.gen.js";
 import { defineHandler } from "./handler.js";
+import { AclOperation, authorize, authorizedNames, ResourceType } from "../security/authorizer/request-authorization.js";
 
 export const consumerGroupHeartbeatHandler = defineHandler({
   meta: consumerGroupHeartbeatRequestMeta,
@@ -25,6 +26,12 @@ export const consumerGroupHeartbeatHandler = defineHandler({
   readRequest: readConsumerGroupHeartbeatRequest,
   writeResponse: writeConsumerGroupHeartbeatResponse,
   async handle(request, ctx) {
+    // READ on the group; DESCRIBE on every subscribed topic (a client may not learn of topics it cannot describe).
+    const refused = (error: "GROUP_AUTHORIZATION_FAILED" | "TOPIC_AUTHORIZATION_FAILED"): ConsumerGroupHeartbeatResponse =>
+      ({ throttleTimeMs: 0, errorCode: errorCode(error), errorMessage: KAFKA_ERRORS[error].message, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null });
+    if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId)) return refused("GROUP_AUTHORIZATION_FAILED");
+    const subscribed = request.subscribedTopicNames ?? [];
+    if (authorizedNames(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, subscribed).size < new Set(subscribed).size) return refused("TOPIC_AUTHORIZATION_FAILED");
     const result = await ctx.broker.groups.consumerGroupHeartbeat({
       groupId: request.groupId,
       memberId: request.memberId,

@@ -1,8 +1,8 @@
 // ConsumerGroupDescribe: v0 (KIP-848). Group and assignment epochs, the assignor, and each member
 // with its current and target assignments (topic ids and names). A missing group, or a classic
-// group, is GROUP_ID_NOT_FOUND with Kafka's message. Authorized operations, when asked, are all
-// group operations (no authorizer yet).
-import { errorCode } from "../protocol/errors.js";
+// group, is GROUP_ID_NOT_FOUND with Kafka's message. A group the principal may not DESCRIBE is
+// GROUP_AUTHORIZATION_FAILED. Authorized operations are filled when asked.
+import { errorCode, KAFKA_ERRORS } from "../protocol/errors.js";
 import {
   consumerGroupDescribeRequestMeta,
   readConsumerGroupDescribeRequest,
@@ -11,8 +11,8 @@ import {
   writeConsumerGroupDescribeResponse,
   type ConsumerGroupDescribeResponse,
 } from "../protocol/generated/consumer-group-describe-response.gen.js";
-import { ALL_GROUP_OPERATIONS } from "./15-describe-groups.js";
 import { defineHandler } from "./handler.js";
+import { AclOperation, authorizedNames, authorizedOperations, ResourceType } from "../security/authorizer/request-authorization.js";
 
 const OPERATIONS_NOT_REQUESTED = -2147483648;
 
@@ -23,10 +23,25 @@ export const consumerGroupDescribeHandler = defineHandler({
   readRequest: readConsumerGroupDescribeRequest,
   writeResponse: writeConsumerGroupDescribeResponse,
   handle(request, ctx) {
-    const operations = request.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : OPERATIONS_NOT_REQUESTED;
+    const operations = (groupId: string) =>
+      request.includeAuthorizedOperations ? authorizedOperations(ctx, ResourceType.GROUP, groupId) : OPERATIONS_NOT_REQUESTED;
+    const describable = authorizedNames(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, request.groupIds);
+    const denied = request.groupIds
+      .filter((g) => !describable.has(g))
+      .map((groupId) => ({
+        errorCode: errorCode("GROUP_AUTHORIZATION_FAILED"),
+        errorMessage: KAFKA_ERRORS.GROUP_AUTHORIZATION_FAILED.message,
+        groupId,
+        groupState: "",
+        groupEpoch: 0,
+        assignmentEpoch: 0,
+        assignorName: "",
+        members: [],
+        authorizedOperations: OPERATIONS_NOT_REQUESTED,
+      }));
     const response: ConsumerGroupDescribeResponse = {
       throttleTimeMs: 0,
-      groups: ctx.broker.groups.consumerGroupDescribe(request.groupIds).map((g) => ({
+      groups: ctx.broker.groups.consumerGroupDescribe(request.groupIds.filter((g) => describable.has(g))).map((g) => ({
         errorCode: errorCode(g.error),
         errorMessage: g.errorMessage,
         groupId: g.groupId,
@@ -46,8 +61,8 @@ export const consumerGroupDescribeHandler = defineHandler({
           assignment: { topicPartitions: m.assignment },
           targetAssignment: { topicPartitions: m.targetAssignment },
         })),
-        authorizedOperations: operations,
-      })),
+        authorizedOperations: operations(g.groupId),
+      })).concat(denied),
     };
     return response;
   },

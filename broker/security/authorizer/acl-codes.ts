@@ -87,9 +87,8 @@ export const SUPPORTED_OPERATIONS: Readonly<Record<number, readonly AclOperation
     AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DELETE,
     AclOperation.ALTER, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS,
   ],
-  [ResourceType.GROUP]: [
-    AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS,
-  ],
+  // Group configs (DESCRIBE_CONFIGS/ALTER_CONFIGS on groups) are not served, so not reported either.
+  [ResourceType.GROUP]: [AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE],
   [ResourceType.CLUSTER]: [
     AclOperation.CREATE, AclOperation.CLUSTER_ACTION, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS,
     AclOperation.IDEMPOTENT_WRITE, AclOperation.ALTER, AclOperation.DESCRIBE,

@@ -34,7 +34,7 @@ export function logAuthorization(
     operation: operationName(action.operation),
     host: action.host,
     resource: resourceLabel(action.resourceType, action.resourceName),
-    api,
+    request: api,
     rule: decision.rule,
     ...(decision.binding ? { aclId: decision.binding.id } : {}),
   };

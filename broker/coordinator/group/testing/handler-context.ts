@@ -7,6 +7,7 @@ import { NO_RESPONSE } from "../../../handlers/handler.js";
 import { Reader, Writer } from "../../../protocol/primitives.js";
 import { CloseSignal } from "../../../network/close-signal.js";
 import { SecuritySession } from "../../../security/session.js";
+import { createAuthorizer } from "../../../security/authorizer/create-authorizer.js";
 import { silentLogger, type TestCoordinator } from "./test-coordinator.js";
 
 export interface HandlerContextOptions {
@@ -23,7 +24,16 @@ export function groupHandlerContext(t: TestCoordinator, apiKey: number, apiVersi
     dynamicDefault: new Map(),
     dynamicBroker: new Map(),
   });
-  const services = { config, nodeId: 1, groups: t.coordinator, boundPorts: new Map(), log: silentLogger, now: () => t.timer.now() };
+  const services = {
+    config,
+    nodeId: 1,
+    groups: t.coordinator,
+    boundPorts: new Map(),
+    log: silentLogger,
+    now: () => t.timer.now(),
+    // As configured (authorizer.class.name in options.config), over no ACLs.
+    authorizer: createAuthorizer(config, { acls: new Map(), aclsVersion: 0 }),
+  };
   return {
     apiKey,
     apiVersion,
