@@ -5,10 +5,12 @@
 // partition's log on disk and its log end offset), not from the client's report; a
 // consumer_byte_rate holds a consumer that ignores throttle_time_ms (the broker mutes its
 // connection) within Kafka's bound; controller_mutation_rate makes CreateTopics answer
-// THROTTLING_QUOTA_EXCEEDED.
+// THROTTLING_QUOTA_EXCEEDED. With SASL PLAIN, a user quota holds two producers of that user
+// (different client ids) to 1 MB/s together.
 // Part of the cluster suite (one broker-process test at a time on a 2-core machine).
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiCall, KafkaConnection } from '../../broker/client/kafka-connection.js';
@@ -97,6 +99,27 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   }
 }
 
+/** Bytes per second the partition's log grew by over `seconds`, after the first burst has passed; and records per second. */
+async function measureAcceptedRate(broker: BrokerProcess, topic: string, seconds: number): Promise<{ rate: number; bytes: number; records: number; elapsed: number }> {
+  // Auto-created on the first send; then past the 11 s over which the first burst is spread.
+  await until('the producer to write', () => {
+    try {
+      return logBytes(broker.dataDir, topic, 0) > 0;
+    } catch {
+      return false;
+    }
+  }, 60_000);
+  await sleep(12_000);
+  const startBytes = logBytes(broker.dataDir, topic, 0);
+  const startOffset = await logEndOffset(broker.port, topic);
+  const startMs = Date.now();
+  await sleep(seconds * 1000);
+  const bytes = logBytes(broker.dataDir, topic, 0) - startBytes;
+  const records = Number((await logEndOffset(broker.port, topic)) - startOffset);
+  const elapsed = (Date.now() - startMs) / 1000;
+  return { rate: bytes / elapsed, bytes, records, elapsed };
+}
+
 describe('client quotas against a broker process', () => {
   let broker: BrokerProcess | undefined;
   beforeAll(async () => {
@@ -155,23 +178,7 @@ describe('client quotas against a broker process', () => {
       '--producer-props', `bootstrap.servers=${b}`, 'client.id=quota-producer', 'acks=1', 'linger.ms=5',
     ]);
     try {
-      // Auto-created on the first send; then past the 11 s over which the first burst is spread.
-      await until('the producer to write', () => {
-        try {
-          return logBytes(broker!.dataDir, topic, 0) > 0;
-        } catch {
-          return false;
-        }
-      }, 60_000);
-      await sleep(12_000);
-      const startBytes = logBytes(broker!.dataDir, topic, 0);
-      const startOffset = await logEndOffset(broker!.port, topic);
-      const startMs = Date.now();
-      await sleep(30_000);
-      const bytes = logBytes(broker!.dataDir, topic, 0) - startBytes;
-      const records = Number((await logEndOffset(broker!.port, topic)) - startOffset);
-      const seconds = (Date.now() - startMs) / 1000;
-      const rate = bytes / seconds;
+      const { rate, bytes, records, elapsed: seconds } = await measureAcceptedRate(broker!, topic, 30);
       console.log(
         `producer_byte_rate ${MiB} B/s: broker accepted ${(rate / MiB).toFixed(3)} MiB/s (${bytes} log bytes, ` +
           `${records} records = ${((records * 1000) / seconds / MiB).toFixed(3)} MiB/s of values, over ${seconds.toFixed(1)} s)`,
@@ -250,4 +257,52 @@ describe('client quotas against a broker process', () => {
       expect(second.throttleTimeMs).toBeLessThanOrEqual(9000);
     });
   }, 60_000);
+});
+
+describe('a user quota with SASL PLAIN', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'millrace-quota-it-'));
+  let broker: BrokerProcess | undefined;
+  beforeAll(async () => {
+    broker = await startBroker({
+      overrides: [
+        'listeners=PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0',
+        'listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN',
+        'listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_alice="alice-secret" user_bob="bob-secret";',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  test('producer_byte_rate on user alice holds her two producers (two client ids) to 1 MB/s ± 10 % together over 30 s', async () => {
+    const listening = broker!.logs.find((l) => l.msg === 'listening' && l.listener === 'SASL_PLAINTEXT');
+    const sasl = `127.0.0.1:${Number(listening?.port)}`;
+    configs(broker!.bootstrap, '--alter', '--add-config', `producer_byte_rate=${MiB}`, '--entity-type', 'users', '--entity-name', 'alice');
+    const aliceConfig = join(dir, 'alice.properties');
+    writeFileSync(
+      aliceConfig,
+      [
+        'security.protocol=SASL_PLAINTEXT',
+        'sasl.mechanism=PLAIN',
+        'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="alice-secret";',
+      ].join('\n') + '\n',
+    );
+    const topic = 'quota-user';
+    const producers = ['alice-1', 'alice-2'].map((clientId) =>
+      background('org.apache.kafka.tools.ProducerPerformance', [
+        '--topic', topic, '--num-records', '1000000', '--record-size', '1000', '--throughput', '-1', '--producer.config', aliceConfig,
+        '--producer-props', `bootstrap.servers=${sasl}`, `client.id=${clientId}`, 'acks=1', 'linger.ms=5',
+      ]),
+    );
+    try {
+      const { rate, bytes, elapsed } = await measureAcceptedRate(broker!, topic, 30);
+      console.log(`producer_byte_rate ${MiB} B/s on user alice, two producers: broker accepted ${(rate / MiB).toFixed(3)} MiB/s (${bytes} log bytes over ${elapsed.toFixed(1)} s)`);
+      for (const p of producers) expect(p.output()).not.toMatch(/Exception/);
+      expect(rate).toBeGreaterThan(0.9 * MiB);
+      expect(rate).toBeLessThan(1.1 * MiB);
+    } finally {
+      for (const p of producers) await p.stop();
+    }
+  }, 180_000);
 });
