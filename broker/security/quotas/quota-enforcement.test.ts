@@ -1,5 +1,6 @@
-// Client quotas end to end on one broker's real handlers: a producer over its byte rate gets
-// throttle_time_ms and its connection is muted for that long (KIP-219), a consumer over its byte
+// Client quotas end to end on one broker's real handlers: a producer over its byte rate, or any
+// client over its request percentage, gets throttle_time_ms and its connection is muted for that
+// long (KIP-219), a consumer over its byte
 // rate gets an empty fetch, and topic mutations over controller_mutation_rate are refused
 // (strict versions) or throttled (older ones).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -61,6 +62,26 @@ describe("client quota enforcement", () => {
       const sent = Date.now();
       await conn.send(apiCall(apiVersionsRequestMeta, 3, writeApiVersionsRequest, readApiVersionsResponse), { clientSoftwareName: "t", clientSoftwareVersion: "1" }, 10_000);
       expect(Date.now() - sent).toBeGreaterThanOrEqual(first.throttleTimeMs - 100);
+    } finally {
+      conn.close();
+      await listener.close();
+    }
+  });
+
+  it("throttles any request over request_percentage (bounded by one window) and mutes the connection", async () => {
+    // 1e-6 % of a second per second: any handler time is over it.
+    await setQuota(broker, [{ entityType: "user", entityName: null }], "request_percentage", 0.000001);
+    const listener = new Listener({ name: "PLAINTEXT", host: "127.0.0.1", port: 0, securityProtocol: "PLAINTEXT" }, services, services.log);
+    const port = await listener.listen();
+    const conn = await KafkaConnection.connect("127.0.0.1", port, { clientId: "busy-client", timeoutMs: 5000 });
+    try {
+      const apiVersions = apiCall(apiVersionsRequestMeta, 3, writeApiVersionsRequest, readApiVersionsResponse);
+      const first = await conn.send(apiVersions, { clientSoftwareName: "t", clientSoftwareVersion: "1" }, 10_000);
+      expect(first.errorCode).toBe(0);
+      expect(first.throttleTimeMs).toBe(1000); // Kafka bounds the request quota's delay by quota.window.size.seconds
+      const sent = Date.now();
+      await conn.send(apiVersions, { clientSoftwareName: "t", clientSoftwareVersion: "1" }, 10_000);
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(900);
     } finally {
       conn.close();
       await listener.close();
