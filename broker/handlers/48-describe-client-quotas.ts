@@ -14,6 +14,7 @@ import {
 } from "../protocol/generated/describe-client-quotas-response.gen.js";
 import { describeClientQuotas } from "../security/quotas/describe-client-quotas.js";
 import { defineHandler } from "./handler.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 
 export const describeClientQuotasHandler = defineHandler({
   meta: describeClientQuotasRequestMeta,
@@ -22,6 +23,7 @@ export const describeClientQuotasHandler = defineHandler({
   readRequest: readDescribeClientQuotasRequest,
   writeResponse: writeDescribeClientQuotasResponse,
   handle(request, ctx): DescribeClientQuotasResponse {
+    if (!authorizeApiOnCluster(ctx)) return { throttleTimeMs: 0, errorCode: errorCode("CLUSTER_AUTHORIZATION_FAILED"), errorMessage: null, entries: null };
     const found = describeClientQuotas(ctx.broker.metadata.image.clientQuotas.values(), request.components, request.strict);
     if (!Array.isArray(found)) {
       return { throttleTimeMs: 0, errorCode: errorCode(found.error), errorMessage: found.message, entries: null };

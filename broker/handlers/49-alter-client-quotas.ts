@@ -19,6 +19,7 @@ import {
 import { decideAlterations } from "../security/quotas/alter-client-quotas.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler } from "./handler.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 
 function answer(request: AlterClientQuotasRequest, outcome: (i: number) => { code: number; message: string | null }): AlterClientQuotasResponse {
   return {
@@ -39,6 +40,7 @@ const localAlterClientQuotasHandler = defineHandler({
   writeResponse: writeAlterClientQuotasResponse,
   async handle(request, ctx): Promise<AlterClientQuotasResponse> {
     const { metadata } = ctx.broker;
+    if (!authorizeApiOnCluster(ctx)) return answer(request, () => ({ code: errorCode("CLUSTER_AUTHORIZATION_FAILED"), message: null }));
     const outcomes = await metadata.change(() => {
       const decision = decideAlterations(request.entries, metadata.image.clientQuotas);
       return { records: request.validateOnly ? [] : decision.records, result: decision.outcomes };

@@ -11,6 +11,8 @@ import {
 } from "../protocol/generated/describe-user-scram-credentials-response.gen.js";
 import { describeScramCredentials } from "../security/sasl/scram-credential-descriptions.js";
 import { defineHandler } from "./handler.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
+import { errorCode } from "../protocol/errors.js";
 
 export const describeUserScramCredentialsHandler = defineHandler({
   meta: describeUserScramCredentialsRequestMeta,
@@ -19,6 +21,7 @@ export const describeUserScramCredentialsHandler = defineHandler({
   readRequest: readDescribeUserScramCredentialsRequest,
   writeResponse: writeDescribeUserScramCredentialsResponse,
   handle(request, ctx): DescribeUserScramCredentialsResponse {
+    if (!authorizeApiOnCluster(ctx)) return { throttleTimeMs: 0, errorCode: errorCode("CLUSTER_AUTHORIZATION_FAILED"), errorMessage: null, results: [] };
     const users = request.users === null ? null : request.users.map((u) => u.name);
     return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, results: describeScramCredentials(ctx.broker.metadata.image, users) };
   },

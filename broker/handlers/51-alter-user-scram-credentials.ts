@@ -18,6 +18,7 @@ import {
 import { scramCredentialChanges } from "../security/sasl/scram-credential-changes.js";
 import { forwardedToController } from "./controller-forwarding.js";
 import { defineHandler } from "./handler.js";
+import { authorizeApiOnCluster } from "../security/authorizer/api-authorization.js";
 
 const localAlterUserScramCredentialsHandler = defineHandler({
   meta: alterUserScramCredentialsRequestMeta,
@@ -26,6 +27,10 @@ const localAlterUserScramCredentialsHandler = defineHandler({
   readRequest: readAlterUserScramCredentialsRequest,
   writeResponse: writeAlterUserScramCredentialsResponse,
   async handle(request, ctx): Promise<AlterUserScramCredentialsResponse> {
+    if (!authorizeApiOnCluster(ctx)) {
+      const users = [...new Set([...request.deletions.map((d) => d.name), ...request.upsertions.map((u) => u.name)])];
+      return { throttleTimeMs: 0, results: users.map((user) => ({ user, errorCode: errorCode("CLUSTER_AUTHORIZATION_FAILED"), errorMessage: null })) };
+    }
     // Checked and built inside the change, so a deletion sees the image it applies to.
     const results = await ctx.broker.metadata.change(() => {
       const { results, records } = scramCredentialChanges(request.deletions, request.upsertions, ctx.broker.metadata.image);
