@@ -21,6 +21,7 @@ export const CLUSTER_TESTS = [
   "test/integration/sasl-listeners.test.ts",
   "test/integration/sasl-cluster.test.ts",
   "test/integration/client-quotas.test.ts",
+  "test/integration/client-quotas-cluster.test.ts",
 ];
 
 export default defineConfig({
