@@ -5,6 +5,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import type { BrokerServices } from "../broker-services.js";
+import { effectiveBrokerConfig } from "../metadata/effective-broker-config.js";
 import { principalToString } from "../security/principal.js";
 import { SecuritySession } from "../security/session.js";
 import { ListenerTls } from "../security/tls/listener-tls.js";
@@ -33,7 +34,10 @@ export class Listener {
     this.log = log.child({ listener: spec.name });
     if (spec.securityProtocol === "SSL" || spec.securityProtocol === "SASL_SSL") {
       // Throws a TlsConfigError naming the key when the listener's TLS settings cannot be used.
-      const tls = ListenerTls.create(broker.config, spec.name, this.log);
+      const tls = ListenerTls.create(broker.config, spec.name, this.log, () =>
+        // Dynamic broker configs (listener.name.<l>.ssl.* set with kafka-configs) count too.
+        effectiveBrokerConfig(broker.config, broker.metadata.image, broker.nodeId, this.log),
+      );
       this.tls = tls;
       const server = createTlsServer({ ...tls.serverOptions(), noDelay: true }, (socket) => this.acceptTls(socket, tls));
       // Garbage, plaintext Kafka requests, a client that does not trust us or presents no

@@ -13,7 +13,7 @@ describe("FileChangeWatcher", () => {
 
   async function watch(files: string[]): Promise<{ changes: () => number }> {
     let changes = 0;
-    const w = new FileChangeWatcher(files, () => changes++, 20);
+    const w = new FileChangeWatcher(() => ({ files }), () => changes++, 20);
     watchers.push(w);
     await w.start();
     return { changes: () => changes };

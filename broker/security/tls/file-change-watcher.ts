@@ -1,5 +1,7 @@
-// Tells when any of a few small files (keys, certificates) changes content, by polling: every
-// interval it reads each file and compares a SHA-256 of its bytes with the last one seen.
+// Tells when a listener's TLS sources change: the content of its key and trust store files, or
+// the settings naming them (a dynamic config change). It polls: every interval it asks for the
+// current sources, reads each file and compares a SHA-256 of the settings and the files' bytes
+// with the last one seen.
 //
 // Why polling and not fs.watch: Kubernetes updates a mounted Secret by writing a new directory and
 // swapping the `..data` symlink, so the file path never sees a write; fs.watch follows the old
@@ -12,20 +14,25 @@ import { readFile } from "node:fs/promises";
 
 export const DEFAULT_POLL_INTERVAL_MS = 2000;
 
+export interface WatchedSources {
+  readonly files: readonly string[];
+  /** The settings the files are used with (any text that changes when they do). */
+  readonly settings?: string;
+}
+
 export class FileChangeWatcher {
   private timer: NodeJS.Timeout | undefined;
   private lastSeen = "";
   private polling = false;
 
   constructor(
-    private readonly files: readonly string[],
+    private readonly sources: () => WatchedSources,
     private readonly onChange: () => void,
     private readonly intervalMs = DEFAULT_POLL_INTERVAL_MS,
   ) {}
 
-  /** Records the files' current state and starts polling (nothing to do without files). */
+  /** Records the current state and starts polling. */
   async start(): Promise<void> {
-    if (this.files.length === 0) return;
     this.lastSeen = await this.fingerprint();
     this.timer = setInterval(() => void this.poll(), this.intervalMs);
     this.timer.unref();
@@ -51,8 +58,11 @@ export class FileChangeWatcher {
   }
 
   private async fingerprint(): Promise<string> {
+    const { files, settings } = this.sources();
     const hash = createHash("sha256");
-    for (const file of this.files) {
+    hash.update(settings ?? "");
+    hash.update("\0");
+    for (const file of files) {
       try {
         hash.update(await readFile(file));
       } catch (err) {

@@ -14,14 +14,20 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TestCertificateAuthority, type IssuedCertificate } from "../../../test/security-fixtures/certificates.js";
 import { apiCall, KafkaConnection } from "../../client/kafka-connection.js";
 import { apiVersionsHandler } from "../../handlers/18-api-versions.js";
+import { incrementalAlterConfigsHandler } from "../../handlers/44-incremental-alter-configs.js";
 import { startTestBroker, type TestBroker } from "../../handlers/test-fixtures.js";
 import { Listener } from "../../network/listener.js";
 import { apiVersionsRequestMeta, writeApiVersionsRequest } from "../../protocol/generated/api-versions-request.gen.js";
 import { readApiVersionsResponse } from "../../protocol/generated/api-versions-response.gen.js";
+import { incrementalAlterConfigsRequestMeta, writeIncrementalAlterConfigsRequest } from "../../protocol/generated/incremental-alter-configs-request.gen.js";
+import { readIncrementalAlterConfigsResponse } from "../../protocol/generated/incremental-alter-configs-response.gen.js";
 import { clientSecurityFor } from "../client-security.js";
 import { TlsConfigError } from "./tls-config-error.js";
 
 const API_VERSIONS = apiCall(apiVersionsRequestMeta, 3, writeApiVersionsRequest, readApiVersionsResponse);
+const INCREMENTAL_ALTER_CONFIGS = apiCall(incrementalAlterConfigsRequestMeta, 1, writeIncrementalAlterConfigsRequest, readIncrementalAlterConfigsResponse);
+const BROKER_RESOURCE = 4;
+const SET = 0;
 
 interface LogLine {
   level: number;
@@ -89,7 +95,7 @@ describe("SSL listener", () => {
   async function startSsl(ssl: Record<string, string>): Promise<{ port: number; lines: LogLine[]; listener: Listener; broker: TestBroker }> {
     const { log, lines } = capturingLogger();
     const prefixed = Object.fromEntries(Object.entries(ssl).map(([k, v]) => [`listener.name.ssl.${k}`, v]));
-    const broker = await startTestBroker({ handlers: [apiVersionsHandler], log, config: { listeners: "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093", ...prefixed } });
+    const broker = await startTestBroker({ handlers: [apiVersionsHandler, incrementalAlterConfigsHandler], log, config: { listeners: "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093", ...prefixed } });
     const listener = new Listener({ name: "SSL", host: "127.0.0.1", port: 0, securityProtocol: "SSL" }, broker.services, log);
     started.push({ listener, broker });
     return { port: await listener.listen(), lines, listener, broker };
@@ -213,6 +219,39 @@ describe("SSL listener", () => {
     const after = await handshake(port, { ca: ca.certificatePem });
     expect(serverFingerprint(after)).toBe(next.fingerprint256);
     after.destroy();
+  });
+
+  it("takes a key store named by a dynamic config change (kafka-configs --alter on the broker), and keeps the old one when the new does not load", async () => {
+    const { port, lines } = await startSsl({ "ssl.keystore.type": "PEM", "ssl.keystore.location": server.keystoreFile });
+    const alter = async (value: string): Promise<number> => {
+      const conn = await KafkaConnection.connect("127.0.0.1", port, { clientId: "admin", timeoutMs: 5000, security: { securityProtocol: "SSL", tls: { ca: ca.certificatePem } } });
+      try {
+        const r = await conn.send(
+          INCREMENTAL_ALTER_CONFIGS,
+          { resources: [{ resourceType: BROKER_RESOURCE, resourceName: "1", configs: [{ name: "listener.name.ssl.ssl.keystore.location", configOperation: SET, value }] }], validateOnly: false },
+          5000,
+        );
+        return r.responses[0]!.errorCode;
+      } finally {
+        conn.close();
+      }
+    };
+    const replacement = await ca.issueServer("dynamic");
+    expect(await alter(replacement.keystoreFile)).toBe(0);
+    await vi.waitFor(
+      async () => {
+        const s = await handshake(port, { ca: ca.certificatePem });
+        const fp = serverFingerprint(s);
+        s.destroy();
+        expect(fp).toBe(replacement.fingerprint256);
+      },
+      { timeout: 10_000, interval: 250 },
+    );
+    expect(await alter(join(dir, "no-such-keystore.pem"))).toBe(0);
+    await vi.waitFor(() => expect(lines.some((l) => l.msg.includes("cannot be used: keeping the previous certificates") && String(l.err).includes("no-such-keystore.pem"))).toBe(true), { timeout: 10_000 });
+    const s = await handshake(port, { ca: ca.certificatePem });
+    expect(serverFingerprint(s)).toBe(replacement.fingerprint256);
+    s.destroy();
   });
 
   it("lets this node dial the listener with clientSecurityFor (trust store, client certificate, hostname check)", async () => {
