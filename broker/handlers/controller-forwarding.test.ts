@@ -16,6 +16,7 @@ const local: ApiHandler<string, Answer> = {
 function context(opts: { isLeader: boolean; singleNodeQuorum?: boolean; forwarder?: boolean; clientId?: string }): RequestContext {
   const forwarder = opts.forwarder ? { forward: async () => ({ by: "leader" }) } : null;
   return {
+    connection: { remoteAddress: "10.0.0.9", session: { principal: { type: "User", name: "alice" } } },
     clientId: opts.clientId ?? "client",
     apiVersion: 7,
     broker: { nodeId: 4, forwarder, config: { singleNodeQuorum: opts.singleNodeQuorum ?? false }, metadata: { quorum: { isLeader: opts.isLeader } } },

@@ -88,7 +88,7 @@ export class BrokerRole {
     const controllerSecurity = clientSecuritySource(config, config.controllerListenerNames[0], log);
     const forwarder = config.singleNodeQuorum
       ? null
-      : new ControllerForwarder({ nodeId: config.nodeId, quorum: metadata.quorum, voters, security: controllerSecurity });
+      : new ControllerForwarder({ nodeId: config.nodeId, quorum: metadata.quorum, voters, security: controllerSecurity, log: log.child({ component: "forwarding" }) });
     // Groups are coordinated by the leaders of their __consumer_offsets partitions, created
     // through the controller on the first FindCoordinator and loaded as leadership arrives.
     const groupsLog = log.child({ component: "group-coordinator" });

@@ -42,6 +42,7 @@ import { alterPartitionHandler } from "./56-alter-partition.js";
 import { brokerRegistrationHandler } from "./62-broker-registration.js";
 import { brokerHeartbeatHandler } from "./63-broker-heartbeat.js";
 import { allocateProducerIdsHandler } from "./67-allocate-producer-ids.js";
+import { envelopeHandler } from "./58-envelope.js";
 import { updateRaftVoterHandler } from "./82-update-raft-voter.js";
 
 const CONTROLLER_HANDLERS: ApiHandler<any, any>[] = [
@@ -60,6 +61,7 @@ const CONTROLLER_HANDLERS: ApiHandler<any, any>[] = [
   brokerRegistrationHandler,
   brokerHeartbeatHandler,
   allocateProducerIdsHandler,
+  envelopeHandler,
   createTopicsHandler,
   deleteTopicsHandler,
   createPartitionsHandler,

@@ -3,6 +3,7 @@
 import type { RequestContext } from "../../handlers/handler.js";
 import { AclOperation, CLUSTER_NAME, ResourceType, SUPPORTED_OPERATIONS } from "./acl-codes.js";
 import { logAuthorization } from "./authorization-log.js";
+import { aclHost } from "../client-host.js";
 
 export interface AuthorizeOptions {
   /** Log a denial at info (false where denials are expected and silent, e.g. Metadata listing all topics). */
@@ -16,7 +17,7 @@ export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 export function authorize(ctx: RequestContext, operation: number, resourceType: number, resourceName: string, opts: AuthorizeOptions = {}): boolean {
   const authorizer = ctx.broker.authorizer;
   if (!authorizer.enabled) return true;
-  const action = { principal: ctx.connection.session.principal, host: ctx.connection.remoteAddress, operation, resourceType, resourceName };
+  const action = { principal: ctx.connection.session.principal, host: aclHost(ctx.connection.remoteAddress), operation, resourceType, resourceName };
   const decision = authorizer.authorize(action);
   // Kafka's "for request = Produce"; handler tests may run without a registry.
   const api = ctx.broker.handlers?.get(ctx.apiKey)?.meta.name.replace(/Request$/, "") ?? `api-${ctx.apiKey}`;
@@ -30,7 +31,7 @@ export function authorizeCluster(ctx: RequestContext, operation: number, opts: A
 
 /** True when the principal may do `operation` on at least one resource of the type (Kafka's authorizeByResourceType). */
 export function authorizeAnyOfType(ctx: RequestContext, operation: number, resourceType: number): boolean {
-  return ctx.broker.authorizer.authorizeByResourceType(ctx.connection.session.principal, ctx.connection.remoteAddress, operation, resourceType);
+  return ctx.broker.authorizer.authorizeByResourceType(ctx.connection.session.principal, aclHost(ctx.connection.remoteAddress), operation, resourceType);
 }
 
 /** The names among `names` the principal may do `operation` on (denials logged only when asked). */
