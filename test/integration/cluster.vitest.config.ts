@@ -18,6 +18,7 @@ export const CLUSTER_TESTS = [
   "test/integration/high-watermark-recovery.test.ts",
   "test/integration/tls-listeners.test.ts",
   "test/integration/tls-cluster.test.ts",
+  "test/integration/tls-distinguished-names.test.ts",
   "test/integration/sasl-listeners.test.ts",
   "test/integration/sasl-cluster.test.ts",
   "test/integration/client-quotas.test.ts",
