@@ -98,6 +98,6 @@ describe("a cluster whose inter-broker and controller listeners are SSL", () => 
     await vi.waitFor(() => {
       const nodeLogins = cluster!.nodes.flatMap((n) => n.process!.logs).filter((l) => l.msg === "TLS client authenticated by certificate" && l.listener === "CONTROLLER");
       expect(new Set(nodeLogins.map((l) => l.principal))).toEqual(new Set(["User:CN=127.0.0.1,O=Millrace Test", "User:CN=admin,O=Example"]));
-    });
+    }, { timeout: 10_000 });
   });
 });

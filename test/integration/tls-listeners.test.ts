@@ -115,7 +115,7 @@ describe("TLS listeners of a broker process", () => {
       const lines = broker!.logs.filter((l) => l.msg === "TLS client authenticated by certificate" && l.listener === "MTLS");
       expect(lines.length).toBeGreaterThan(0);
       return lines;
-    });
+    }, { timeout: 10_000 });
     for (const line of authenticated) {
       expect(line.principal).toBe("User:app-alice");
       expect(line.subject).toBe("CN=alice,OU=apps,O=Example");

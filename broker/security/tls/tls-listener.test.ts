@@ -137,14 +137,14 @@ describe("SSL listener", () => {
     });
     const aliceTls = { ca: ca.certificatePem, key: alice.keyPem, cert: alice.certificatePem };
     expect(await apiVersionsOver(port, aliceTls)).toBe(0);
-    await vi.waitFor(() => expect(lines.find((l) => l.msg === "TLS client authenticated by certificate")).toBeDefined());
+    await vi.waitFor(() => expect(lines.find((l) => l.msg === "TLS client authenticated by certificate")).toBeDefined(), { timeout: 5000 });
     const authenticated = lines.find((l) => l.msg === "TLS client authenticated by certificate")!;
     expect(authenticated.principal).toBe("User:app-alice");
     expect(authenticated.subject).toBe("CN=alice,OU=apps,O=Example");
     // TLS 1.3: the client learns of the refusal after its side of the handshake, when it reads.
     await expect(apiVersionsOver(port, { ca: ca.certificatePem })).rejects.toThrow();
     await expect(apiVersionsOver(port, { ca: ca.certificatePem, key: stranger.keyPem, cert: stranger.certificatePem })).rejects.toThrow();
-    await vi.waitFor(() => expect(lines.filter((l) => l.msg === "TLS handshake failed: connection closed").length).toBeGreaterThanOrEqual(2));
+    await vi.waitFor(() => expect(lines.filter((l) => l.msg === "TLS handshake failed: connection closed").length).toBeGreaterThanOrEqual(2), { timeout: 5000 });
     // The listener still serves.
     expect(await apiVersionsOver(port, aliceTls)).toBe(0);
   });
@@ -158,11 +158,11 @@ describe("SSL listener", () => {
       "ssl.client.auth": "requested",
     });
     expect(await apiVersionsOver(port, { ca: ca.certificatePem })).toBe(0);
-    await vi.waitFor(() => expect(lines.some((l) => l.msg === "TLS connection established" && l.principal === "User:ANONYMOUS")).toBe(true));
+    await vi.waitFor(() => expect(lines.some((l) => l.msg === "TLS connection established" && l.principal === "User:ANONYMOUS")).toBe(true), { timeout: 5000 });
     expect(await apiVersionsOver(port, { ca: ca.certificatePem, key: alice.keyPem, cert: alice.certificatePem })).toBe(0);
-    await vi.waitFor(() => expect(lines.some((l) => l.principal === "User:CN=alice,OU=apps,O=Example")).toBe(true));
+    await vi.waitFor(() => expect(lines.some((l) => l.principal === "User:CN=alice,OU=apps,O=Example")).toBe(true), { timeout: 5000 });
     await expect(apiVersionsOver(port, { ca: ca.certificatePem, key: stranger.keyPem, cert: stranger.certificatePem })).rejects.toThrow();
-    await vi.waitFor(() => expect(lines.some((l) => l.msg === "TLS client refused: connection closed")).toBe(true));
+    await vi.waitFor(() => expect(lines.some((l) => l.msg === "TLS client refused: connection closed")).toBe(true), { timeout: 5000 });
   });
 
   it("closes connections that send plaintext Kafka requests or garbage, and keeps serving", async () => {
@@ -184,7 +184,7 @@ describe("SSL listener", () => {
     partial.on("error", () => {});
     await new Promise((r) => setTimeout(r, 100));
     partial.destroy();
-    await vi.waitFor(() => expect(lines.filter((l) => l.msg === "TLS handshake failed: connection closed").length).toBeGreaterThanOrEqual(3));
+    await vi.waitFor(() => expect(lines.filter((l) => l.msg === "TLS handshake failed: connection closed").length).toBeGreaterThanOrEqual(3), { timeout: 5000 });
     expect(await apiVersionsOver(port, { ca: ca.certificatePem })).toBe(0);
   });
 
@@ -269,7 +269,7 @@ describe("SSL listener", () => {
     expect((await conn.send(API_VERSIONS, { clientSoftwareName: "n", clientSoftwareVersion: "1" }, 5000)).errorCode).toBe(0);
     conn.close();
     // The broker's own certificate is its client certificate here.
-    await vi.waitFor(() => expect(lines.some((l) => l.principal === "User:CN=127.0.0.1,O=Millrace Test")).toBe(true));
+    await vi.waitFor(() => expect(lines.some((l) => l.principal === "User:CN=127.0.0.1,O=Millrace Test")).toBe(true), { timeout: 5000 });
     // "localhost" is in the certificate too; a name that is not fails the hostname check.
     const viaName = await KafkaConnection.connect("localhost", port, { clientId: "node", timeoutMs: 5000, security });
     viaName.close();
