@@ -276,6 +276,10 @@ describe("SSL listener", () => {
     const wrongName = await ca.issueServer("wrong-name", { hosts: ["elsewhere.example"] });
     const { port: wrongPort, broker: wrongBroker } = await startSsl({ ...ssl, "ssl.keystore.location": wrongName.keystoreFile });
     await expect(KafkaConnection.connect("127.0.0.1", wrongPort, { clientId: "node", timeoutMs: 5000, security: clientSecurityFor(wrongBroker.services.config, "SSL") })).rejects.toThrow(/IP: 127.0.0.1 is not in the cert's list/);
+    // ssl.endpoint.identification.algorithm empty: the chain is verified, the name is not.
+    const { port: unnamedPort, broker: unnamedBroker } = await startSsl({ ...ssl, "ssl.keystore.location": wrongName.keystoreFile, "ssl.endpoint.identification.algorithm": "" });
+    const unchecked = await KafkaConnection.connect("127.0.0.1", unnamedPort, { clientId: "node", timeoutMs: 5000, security: clientSecurityFor(unnamedBroker.services.config, "SSL") });
+    unchecked.close();
   });
 
   it("refuses unusable settings at start-up with an error naming the key", async () => {
