@@ -4,7 +4,8 @@
 // (kcat): kafka-configs adds, describes and deletes SCRAM users; the Java console producer and
 // consumer and kcat produce and consume with PLAIN and with SCRAM-SHA-512 over both listeners; a
 // wrong password is an authentication error in both clients, logged by the broker with the user
-// name; a deleted SCRAM user can no longer log in.
+// name; a Java producer re-authenticates on its connections when sessions expire (KIP-368); a
+// deleted SCRAM user can no longer log in.
 // Part of the cluster suite (one broker-process test at a time on a 2-core machine).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -83,6 +84,8 @@ describe("SASL listeners of a broker process", () => {
         "listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512",
         `listener.name.sasl_plaintext.plain.sasl.jaas.config=${PLAIN_JAAS}`,
         "listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-512",
+        // Sessions of SCRAM-SHA-512 clients on SASL_PLAINTEXT last 2 s: they must re-authenticate (KIP-368).
+        "listener.name.sasl_plaintext.scram-sha-512.connections.max.reauth.ms=2000",
         "ssl.keystore.type=PEM",
         `ssl.keystore.location=${server.keystoreFile}`,
         "num.partitions=1",
@@ -151,6 +154,25 @@ describe("SASL listeners of a broker process", () => {
       expect(failed.some((l) => l.user === "alice" && l.mechanism === "SCRAM-SHA-512" && l.reason === "wrong proof" && String(l.remote).startsWith("127.0.0.1:"))).toBe(true);
       expect(failed.some((l) => l.user === "bob" && l.mechanism === "PLAIN" && l.reason === "wrong password")).toBe(true);
     });
+  });
+
+  it("a Java producer re-authenticates on its connections when sessions last 2 s (connections.max.reauth.ms)", async () => {
+    const aliceScram = clientProperties("alice-scram", "SCRAM-SHA-512", "alice", "alice-secret", false);
+    // 160 records at 20 per second: 8 s, four session lifetimes. (Java renews at 85-95 % of the
+    // lifetime, on its next send: on this busy machine not always every time, so at least one.)
+    const perf = javaTool("org.apache.kafka.tools.ProducerPerformance", [
+      "--topic", "reauth", "--num-records", "160", "--record-size", "100", "--throughput", "20", "--command-config", aliceScram, "--producer-props", `bootstrap.servers=${saslPlaintext}`, "acks=all",
+    ]);
+    expect(perf.status, perf.stderr).toBe(0);
+    expect(perf.stdout).toMatch(/160 records sent/);
+    await vi.waitFor(() => {
+      const renewals = broker!.logs.filter((l) => l.msg === "SASL authentication succeeded" && l.principal === "User:alice" && l.reauthentication === true && l.listener === "SASL_PLAINTEXT");
+      expect(renewals.length).toBeGreaterThanOrEqual(1);
+      expect(renewals.every((l) => l.sessionLifetimeMs === 2000)).toBe(true);
+    });
+    // No connection outlived its session without renewing it (the broker would have closed it).
+    const expired = broker!.logs.filter((l) => String(l.reason ?? "").includes("session expired"));
+    expect(expired).toEqual([]);
   });
 
   it("a SCRAM user deleted with kafka-configs can no longer log in", () => {
