@@ -165,6 +165,20 @@ describe("SSL listener", () => {
     await vi.waitFor(() => expect(lines.some((l) => l.msg === "TLS client refused: connection closed")).toBe(true), { timeout: 5000 });
   });
 
+  it("refuses a client whose DN no mapping rule matches, as Kafka does", async () => {
+    const { port, lines } = await startSsl({
+      "ssl.keystore.type": "PEM",
+      "ssl.keystore.location": server.keystoreFile,
+      "ssl.truststore.type": "PEM",
+      "ssl.truststore.location": ca.certificateFile,
+      "ssl.client.auth": "required",
+      "ssl.principal.mapping.rules": "RULE:^CN=([^,]*),OU=ops,.*$/$1/",
+    });
+    await expect(apiVersionsOver(port, { ca: ca.certificatePem, key: alice.keyPem, cert: alice.certificatePem })).rejects.toThrow();
+    await vi.waitFor(() => expect(lines.some((l) => l.msg === "TLS client refused: connection closed" && String(l.err).includes("CN=alice,OU=apps,O=Example"))).toBe(true), { timeout: 5000 });
+    expect(lines.some((l) => l.msg === "TLS client authenticated by certificate")).toBe(false);
+  });
+
   it("closes connections that send plaintext Kafka requests or garbage, and keeps serving", async () => {
     const { port, lines } = await startSsl({ "ssl.keystore.type": "PEM", "ssl.keystore.location": server.keystoreFile });
     // An ApiVersions v0 request frame in the clear, then random bytes, then a truncated ClientHello.
