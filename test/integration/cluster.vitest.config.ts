@@ -23,6 +23,7 @@ export const CLUSTER_TESTS = [
   "test/integration/sasl-cluster.test.ts",
   "test/integration/client-quotas.test.ts",
   "test/integration/client-quotas-cluster.test.ts",
+  "test/integration/acl-authorization.test.ts",
 ];
 
 export default defineConfig({
