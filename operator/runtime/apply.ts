@@ -2,9 +2,10 @@
 // live object (from the informer cache) differs in the fields we manage: a
 // reconcile of an unchanged world sends nothing.
 import type { Logger } from "pino";
-import { isUpToDate, withAppliedHash } from "./apply-diff.js";
+import { canonicalJson, containsDesired, isUpToDate, withAppliedHash } from "./apply-diff.js";
 import { ContentType, type KubeHttp } from "./kube-http.js";
 import { apiVersionOf, objectPath, type KubeObject, type ResourceType } from "./resource-type.js";
+import { WriteMemo } from "./write-memo.js";
 
 export const FIELD_MANAGER = "millrace-operator";
 
@@ -15,6 +16,8 @@ export interface ApplyResult<T extends KubeObject> {
 }
 
 export class Applier {
+  private readonly memo = new WriteMemo();
+
   constructor(
     private readonly http: KubeHttp,
     private readonly log?: Logger,
@@ -33,14 +36,21 @@ export class Applier {
     if (type.namespaced && !namespace) throw new Error(`apply ${type.kind} ${name}: desired object has no metadata.namespace`);
     const body = withAppliedHash({ ...desired, apiVersion: apiVersionOf(type), kind: type.kind });
     if (isUpToDate(body, live)) return { written: false, object: live as T };
+    const path = objectPath(type, namespace, name);
+    const bodyJson = canonicalJson(body);
+    if (this.memo.alreadyWritten(path, bodyJson, live?.metadata?.resourceVersion)) return { written: false, object: live as T };
     const object = await this.http.send<T>({
       verb: "PATCH",
-      path: objectPath(type, namespace, name),
+      path,
       query: { fieldManager: FIELD_MANAGER, force: opts.force ?? true },
       body,
       contentType: ContentType.apply,
     });
+    this.memo.remember(path, bodyJson, object?.metadata?.resourceVersion);
     this.log?.info({ kind: type.kind, namespace, name, created: !live }, "applied");
+    if (!containsDesired(body, object)) {
+      this.log?.warn({ kind: type.kind, namespace, name }, "the API server stored a different object than applied (normalized or pruned field?); use canonical forms in the desired object");
+    }
     return { written: true, object };
   }
 

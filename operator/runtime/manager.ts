@@ -59,7 +59,7 @@ export class Manager {
     this.metrics = opts.metrics ?? new OperatorMetrics();
     this.cache = new InformerCache(this.http, { namespaces: opts.namespaces, log: opts.log });
     this.applier = new Applier(this.http, opts.log);
-    this.status = new StatusWriter(this.http);
+    this.status = new StatusWriter(this.http, opts.log);
     this.events = new EventRecorder(this.http, { controller: "millrace.dev/operator", instance: opts.identity, log: opts.log });
     const leName = opts.leaderElection?.name ?? "";
     if (opts.leaderElection) {
