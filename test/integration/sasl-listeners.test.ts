@@ -1,16 +1,17 @@
 // One `millrace broker` process with SASL listeners: SASL_PLAINTEXT offering PLAIN (users from the
 // listener's JAAS config) and SCRAM-SHA-512, and SASL_SSL offering SCRAM-SHA-512 (certificates
-// made by the test). With Apache Kafka's own tools and clients (kafka-tools 4.4.0) and librdkafka
-// (kcat): kafka-configs adds, describes and deletes SCRAM users; the Java console producer and
-// consumer and kcat produce and consume with PLAIN and with SCRAM-SHA-512 over both listeners; a
-// wrong password is an authentication error in both clients, logged by the broker with the user
-// name; a Java producer re-authenticates on its connections when sessions expire (KIP-368); a
+// made by the test). With Apache Kafka's own tools and clients (kafka-tools 4.4.0), librdkafka
+// (kcat) and KafkaJS: kafka-configs adds, describes and deletes SCRAM users; the Java console
+// producer and consumer and kcat produce and consume with PLAIN and with SCRAM-SHA-512 over both
+// listeners, KafkaJS logs in with both; a wrong password is an authentication error in every
+// client, logged by the broker with the user name; a Java producer re-authenticates on its connections when sessions expire (KIP-368); a
 // deleted SCRAM user can no longer log in.
 // Part of the cluster suite (one broker-process test at a time on a 2-core machine).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Kafka, logLevel, type SASLOptions } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TestCertificateAuthority } from "../security-fixtures/certificates.js";
 import { startBroker, type BrokerProcess } from "./broker-process.js";
@@ -154,6 +155,25 @@ describe("SASL listeners of a broker process", () => {
       expect(failed.some((l) => l.user === "alice" && l.mechanism === "SCRAM-SHA-512" && l.reason === "wrong proof" && String(l.remote).startsWith("127.0.0.1:"))).toBe(true);
       expect(failed.some((l) => l.user === "bob" && l.mechanism === "PLAIN" && l.reason === "wrong password")).toBe(true);
     });
+  });
+
+  it("KafkaJS authenticates with PLAIN and SCRAM-SHA-512, and gets an authentication error for a wrong password", async () => {
+    const listTopics = async (sasl: SASLOptions): Promise<string[] | string> => {
+      const admin = new Kafka({ brokers: [saslPlaintext], clientId: "kafkajs-sasl", sasl, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+      try {
+        await admin.connect();
+        return await admin.listTopics();
+      } catch (err) {
+        return `${(err as Error).name}: ${(err as Error).message}`;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    expect(await listTopics({ mechanism: "plain", username: "bob", password: "bob-secret" })).toContain("sasl");
+    expect(await listTopics({ mechanism: "scram-sha-512", username: "alice", password: "alice-secret" })).toContain("sasl");
+    expect(await listTopics({ mechanism: "scram-sha-512", username: "alice", password: "wrong" })).toMatch(
+      /KafkaJSSASLAuthenticationError: .*Authentication failed: Invalid user credentials/,
+    );
   });
 
   it("a Java producer re-authenticates on its connections when sessions last 2 s (connections.max.reauth.ms)", async () => {
