@@ -25,6 +25,8 @@ export class Listener {
   private readonly connections = new Set<Connection>();
   private readonly log: Logger;
   private readonly tls: ListenerTls | undefined;
+  /** TCP sockets of a TLS listener, from accept on: closing the listener ends those still in their handshake too. */
+  private readonly tlsSockets = new Set<Socket>();
 
   constructor(
     readonly spec: ListenerSpec,
@@ -45,6 +47,10 @@ export class Listener {
       server.on("tlsClientError", (err: NodeJS.ErrnoException, socket: TLSSocket) => {
         this.log.info({ remote: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message, code: err.code }, "TLS handshake failed: connection closed");
         socket.destroy();
+      });
+      server.on("connection", (raw: Socket) => {
+        this.tlsSockets.add(raw);
+        raw.once("close", () => this.tlsSockets.delete(raw));
       });
       this.server = server;
     } else {
@@ -114,6 +120,7 @@ export class Listener {
     this.tls?.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const c of this.connections) c.close();
+    for (const s of this.tlsSockets) s.destroy();
     await closed;
   }
 }

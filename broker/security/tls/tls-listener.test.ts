@@ -202,6 +202,18 @@ describe("SSL listener", () => {
     expect(await apiVersionsOver(port, { ca: ca.certificatePem })).toBe(0);
   });
 
+  it("closes, without waiting for them, connections still in their handshake", async () => {
+    const { port, listener } = await startSsl({ "ssl.keystore.type": "PEM", "ssl.keystore.location": server.keystoreFile });
+    const stalled = netConnect({ host: "127.0.0.1", port }, () => stalled.write(Buffer.from("16030100c8010000c40303", "hex")));
+    stalled.on("error", () => {});
+    const closedByServer = new Promise<void>((resolve) => stalled.once("close", () => resolve()));
+    await new Promise<void>((resolve) => stalled.once("connect", () => resolve()));
+    const started = Date.now();
+    await listener.close();
+    await closedByServer;
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it("picks up rotated certificate files for new connections; a broken file keeps the old certificates", async () => {
     const rotating = await ca.issueServer("rotating");
     const keystore = join(dir, "live-keystore.pem");
