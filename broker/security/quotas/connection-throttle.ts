@@ -50,10 +50,15 @@ export class ConnectionThrottle {
     const handlerNs = this.handlerNs;
     this.startedNs = 0n;
     this.handlerNs = 0n;
-    if (!measured || !this.quotas || isQuotaExempt(ctx, request)) return;
+    if (!this.quotas || this.quotas.idle) return;
     const client = quotaClientOf(ctx);
-    let throttleMs = this.quotas.recordAndThrottleMs(REQUEST_PERCENTAGE, client, Number(handlerNs) / Number(NANOS_PER_PERCENT));
-    if (ctx.apiKey === PRODUCE) throttleMs = Math.max(throttleMs, this.quotas.recordAndThrottleMs(PRODUCER_BYTE_RATE, client, requestBytes));
+    let throttleMs = 0;
+    // (Not measured: the first quota arrived while this request was in its handler.)
+    if (measured && !isQuotaExempt(ctx, request)) {
+      throttleMs = this.quotas.recordAndThrottleMs(REQUEST_PERCENTAGE, client, Number(handlerNs) / Number(NANOS_PER_PERCENT));
+      if (ctx.apiKey === PRODUCE) throttleMs = Math.max(throttleMs, this.quotas.recordAndThrottleMs(PRODUCER_BYTE_RATE, client, requestBytes));
+    }
+    // Handlers that enforce their own quota (Fetch, topic mutations) have set theirs.
     const answer = response as { throttleTimeMs?: unknown } | null;
     if (answer && typeof answer === "object" && typeof answer.throttleTimeMs === "number") {
       throttleMs = Math.max(throttleMs, answer.throttleTimeMs);
