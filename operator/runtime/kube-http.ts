@@ -49,6 +49,17 @@ export class KubeApiError extends Error {
   }
 }
 
+/**
+ * A write refused (or cut off mid-flight) because this replica is not the leader:
+ * a replica that lost its Lease must not write, even from a reconcile still running.
+ */
+export class FencedError extends Error {
+  constructor(reason: string, verb: HttpVerb, path: string) {
+    super(`${verb} ${path}: refused, writes are fenced (${reason})`);
+    this.name = "FencedError";
+  }
+}
+
 export function isNotFound(e: unknown): boolean {
   return e instanceof KubeApiError && e.statusCode === 404;
 }
@@ -65,10 +76,27 @@ export class KubeHttp {
   /** The last writes (bounded), for tests and debugging. */
   readonly recentWrites: WriteRecord[] = [];
 
+  private fencedBecause: string | undefined;
+  private readonly writesInFlight = new Set<(err: Error) => void>();
+
   constructor(
     readonly kubeConfig: KubeConfig,
     private readonly defaultTimeoutMs = 30_000,
   ) {}
+
+  /** Refuses every write from now on and cuts off those in flight (reads go on). */
+  fence(reason: string): void {
+    this.fencedBecause = reason;
+    for (const cut of [...this.writesInFlight]) cut(new Error(reason));
+  }
+
+  unfence(): void {
+    this.fencedBecause = undefined;
+  }
+
+  get fenced(): boolean {
+    return this.fencedBecause !== undefined;
+  }
 
   /** Writes whose path matches (e.g. everything but leases and events). */
   writesMatching(pred: (w: WriteRecord) => boolean): WriteRecord[] {
@@ -80,7 +108,9 @@ export class KubeHttp {
   }
 
   async send<T>(req: KubeRequest): Promise<T> {
-    if (req.verb !== "GET") {
+    const isWrite = req.verb !== "GET";
+    if (isWrite && this.fencedBecause !== undefined) throw new FencedError(this.fencedBecause, req.verb, req.path);
+    if (isWrite) {
       this.writeCount++;
       this.recentWrites.push({ verb: req.verb, path: req.path });
       if (this.recentWrites.length > MAX_WRITE_LOG) this.recentWrites.shift();
@@ -120,6 +150,14 @@ export class KubeHttp {
       });
       r.on("timeout", () => r.destroy(new Error(`${req.verb} ${req.path}: no answer in ${timeoutMs} ms`)));
       r.on("error", reject);
+      if (isWrite) {
+        const cut = (err: Error) => {
+          reject(new FencedError(err.message, req.verb, req.path));
+          r.destroy(err);
+        };
+        this.writesInFlight.add(cut);
+        r.on("close", () => this.writesInFlight.delete(cut));
+      }
       r.end(payload);
     });
   }

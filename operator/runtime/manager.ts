@@ -55,6 +55,8 @@ export class Manager {
   constructor(opts: ManagerOptions) {
     this.log = opts.log;
     this.identity = opts.identity;
+    // Controllers write through http; the elector through its own, so a replica that
+    // loses the Lease can fence (refuse and cut off) every controller write at once.
     this.http = new KubeHttp(opts.kubeConfig);
     this.metrics = opts.metrics ?? new OperatorMetrics();
     this.cache = new InformerCache(this.http, { namespaces: opts.namespaces, log: opts.log });
@@ -63,16 +65,20 @@ export class Manager {
     this.events = new EventRecorder(this.http, { controller: "millrace.dev/operator", instance: opts.identity, log: opts.log });
     const leName = opts.leaderElection?.name ?? "";
     if (opts.leaderElection) {
+      this.http.fence("not the leader");
       this.elector = new LeaderElector(
-        this.http,
+        new KubeHttp(opts.kubeConfig),
         { ...opts.leaderElection, identity: opts.identity },
         {
           onStartedLeading: () => {
             this.metrics.leaderStatus.set({ name: leName }, 1);
+            this.http.unfence();
             this.startControllers();
           },
           onStoppedLeading: async () => {
             this.metrics.leaderStatus.set({ name: leName }, 0);
+            // First: no write of a reconcile still running may land after this.
+            this.http.fence("leadership lost");
             await this.stopControllers();
           },
           onNewLeader: (leader) => this.log.info({ leader }, "leader observed"),

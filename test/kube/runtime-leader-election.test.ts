@@ -90,6 +90,7 @@ describe('Lease leader election', () => {
       return renewals.size >= 3;
     }, 10_000);
     expect([leader.controller.running, standby.controller.running]).toEqual([true, false]);
+    expect([leader.manager.http.fenced, standby.manager.http.fenced]).toEqual([false, true]);
     // The leader reconciles; both caches are warm.
     await kubeConfigFor(api.kubeconfigPath).makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'work' } } });
     await until('the leader reconciles', () => leader.reconciles > 0);
@@ -140,8 +141,11 @@ describe('Lease leader election', () => {
     );
     expect(leader.controller.running).toBe(false);
     expect(leaderStoppedAt).toBeLessThan(standbyLeadsAt);
-    // Not before the lease could have expired (its last renewal was at most one retry period before the cut).
-    expect(standbyLeadsAt - t0).toBeGreaterThanOrEqual(TIMING.leaseDurationMs - TIMING.retryPeriodMs);
+    // Its controllers' writes are fenced: a reconcile still running cannot write any more.
+    expect(leader.manager.http.fenced).toBe(true);
+    // Not before the lease could have expired: the last renewal was about one retry
+    // period (plus a request, on a loaded machine) before the cut.
+    expect(standbyLeadsAt - t0).toBeGreaterThanOrEqual(TIMING.leaseDurationMs - 2 * TIMING.retryPeriodMs);
     expect(await leaseHolder()).toBe(standby.identity);
     expect(standby.controller.running).toBe(true);
   });
