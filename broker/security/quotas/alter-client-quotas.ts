@@ -16,7 +16,7 @@ export interface QuotaAlteration {
   readonly ops: readonly { key: string; value: number; remove: boolean }[];
 }
 
-/** null: accepted; otherwise why the entry was refused (INVALID_REQUEST, as in Kafka). */
+/** Accepted, or why the entry was refused (INVALID_REQUEST, as in Kafka). */
 export type AlterationOutcome = { ok: true } | { ok: false; message: string };
 
 export interface AlterationDecision {
