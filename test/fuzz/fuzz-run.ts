@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { startBrokerUnderFuzz, type BrokerUnderFuzz } from "./broker-under-fuzz.js";
 import { loadCorpus } from "./corpus.js";
 import { clearClientQuotas, quotaSeedFrames } from "./quota-seeds.js";
+import { scramSeedFrames } from "./scram-seeds.js";
 import { createCorpusTopics, retargetTopicIds } from "./corpus-world.js";
 import { writeFrameDump } from "./frame-dump.js";
 import { sendFuzzTraffic, type TrafficStats } from "./fuzz-traffic.js";
@@ -81,6 +82,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
         await createCorpusTopics(broker.bootstrap, broker.port, corpus),
       ),
       ...quotaSeedFrames(),
+      ...scramSeedFrames(),
     ];
     progress(`corpus ${frames.length} frames; known data ${[...expected.values()].reduce((n, l) => n + l.length, 0)} records; data dir ${broker.dataDir}`);
     phase = await fuzzPhase(broker, frames, expected.size, opts, progress, failures);
