@@ -4,8 +4,8 @@
 // (kcat) and KafkaJS: kafka-configs adds, describes and deletes SCRAM users; the Java console
 // producer and consumer and kcat produce and consume with PLAIN and with SCRAM-SHA-512 over both
 // listeners, KafkaJS logs in with both; a wrong password is an authentication error in every
-// client, logged by the broker with the user name; a Java producer re-authenticates on its connections when sessions expire (KIP-368); a
-// deleted SCRAM user can no longer log in.
+// client, logged by the broker with the user name; a Java producer re-authenticates on its
+// connections when sessions expire (KIP-368); a deleted SCRAM user can no longer log in.
 // Part of the cluster suite (one broker-process test at a time on a 2-core machine).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
