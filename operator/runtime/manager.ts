@@ -59,6 +59,7 @@ export class Manager {
     // loses the Lease can fence (refuse and cut off) every controller write at once.
     this.http = new KubeHttp(opts.kubeConfig);
     this.metrics = opts.metrics ?? new OperatorMetrics();
+    this.metrics.writeSource = () => this.http.writeCount;
     this.cache = new InformerCache(this.http, { namespaces: opts.namespaces, log: opts.log });
     this.applier = new Applier(this.http, opts.log);
     this.status = new StatusWriter(this.http, opts.log);

@@ -19,6 +19,8 @@ export class OperatorMetrics {
   readonly queueWork: Histogram<"name">;
   readonly leaderStatus: Gauge<"name">;
   readonly kubeWrites: Gauge;
+  /** Where millrace_operator_kube_writes is read from at scrape time (the manager's KubeHttp). */
+  writeSource: (() => number) | undefined;
 
   constructor(opts: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -34,7 +36,15 @@ export class OperatorMetrics {
     this.queueWait = new Histogram({ name: "workqueue_queue_duration_seconds", help: "Time a key waits in the queue before a worker takes it", labelNames: ["name"], buckets, registers });
     this.queueWork = new Histogram({ name: "workqueue_work_duration_seconds", help: "Time a worker holds a key", labelNames: ["name"], buckets, registers });
     this.leaderStatus = new Gauge({ name: "leader_election_master_status", help: "1 while this replica holds the lease", labelNames: ["name"], registers });
-    this.kubeWrites = new Gauge({ name: "millrace_operator_kube_writes", help: "Writes sent to the Kubernetes API by this process", registers });
+    const metrics = this;
+    this.kubeWrites = new Gauge({
+      name: "millrace_operator_kube_writes",
+      help: "Writes the controllers sent to the Kubernetes API since start (a steady state adds none)",
+      registers,
+      collect() {
+        if (metrics.writeSource) this.set(metrics.writeSource());
+      },
+    });
   }
 
   queueObserver(name: string): QueueObserver {

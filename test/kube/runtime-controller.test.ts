@@ -293,6 +293,7 @@ describe('operator runtime on a real API server', () => {
     expect(metrics).toMatch(/workqueue_adds_total\{name="demo-topics"\} [1-9]/);
     expect(metrics).toMatch(/workqueue_retries_total\{name="demo-topics"\} [1-9]/);
     expect(metrics).toMatch(/process_resident_memory_bytes/);
+    expect(metrics).toContain(`millrace_operator_kube_writes ${manager.http.writeCount}`);
   });
 
   it('an informer whose watch breaks restarts and catches up on every change it missed', async () => {
