@@ -8,7 +8,7 @@ import { TerminalError, type ReconcileRequest, type Reconciler } from "./reconci
 const log = pino({ level: "silent" });
 
 // Resolves when cond() holds (bounded): the controller's workers run on the event loop.
-async function until(cond: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -15,8 +15,9 @@ import { CuttableProxy, kubeConfigFor, targetOf, until } from './runtime-helpers
 
 const NS = 'le';
 const LEASE = 'demo-operator';
-// Short durations so the test takes seconds; the proportions are client-go's (15/10/2).
-const TIMING = { leaseDurationMs: 4000, renewDeadlineMs: 2500, retryPeriodMs: 500 };
+// Short durations so the test takes seconds (client-go's are 15/10/2 s), long enough for a
+// loaded 2-core machine running two API servers to renew in time.
+const TIMING = { leaseDurationMs: 6000, renewDeadlineMs: 4000, retryPeriodMs: 1000 };
 
 interface Replica {
   identity: string;
