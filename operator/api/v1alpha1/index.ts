@@ -6,3 +6,4 @@ export * from './kafkacluster.js';
 export * from './kafkatopic.js';
 export * from './kafkauser.js';
 export * from './models.js';
+export * from './operator-owned.js';

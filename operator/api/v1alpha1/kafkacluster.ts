@@ -9,45 +9,6 @@ import type { ConfigValue, NodeId, ResourceRequirements } from './common.js';
 import type { Condition } from './conditions.js';
 
 /**
- * Kafka configuration keys the operator derives from the spec (node ids, listeners,
- * storage, quorum, TLS and SASL wiring, authorization). spec.config may not set them:
- * the CRD's CEL rule refuses them, and the reconciler reports any that slip through
- * (an older CRD) with a Degraded condition. Keep in step with the rule on
- * KafkaClusterSpec.config (a unit test checks).
- */
-export const OPERATOR_OWNED_CONFIG_KEYS: readonly string[] = [
-  'node.id',
-  'broker.id',
-  'process.roles',
-  'listeners',
-  'advertised.listeners',
-  'listener.security.protocol.map',
-  'inter.broker.listener.name',
-  'controller.listener.names',
-  'log.dir',
-  'log.dirs',
-  'metadata.log.dir',
-  'broker.rack',
-  'authorizer.class.name',
-  'super.users',
-  'sasl.enabled.mechanisms',
-  'sasl.mechanism.inter.broker.protocol',
-  'sasl.mechanism.controller.protocol',
-];
-
-/** Prefixes of configuration keys the operator owns (see OPERATOR_OWNED_CONFIG_KEYS). */
-export const OPERATOR_OWNED_CONFIG_PREFIXES: readonly string[] = [
-  'controller.quorum.',
-  'listener.name.',
-  'ssl.keystore.',
-  'ssl.truststore.',
-];
-
-/** Listener names and ports the operator uses for its own listeners. */
-export const RESERVED_LISTENER_NAMES: readonly string[] = ['controller', 'replication'];
-export const RESERVED_LISTENER_PORTS: readonly number[] = [9090, 9091];
-
-/**
  * What a node of a pool does: broker (serves clients, holds partitions) and/or
  * controller (a voter of the Raft metadata quorum).
  */
