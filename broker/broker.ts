@@ -16,6 +16,7 @@ import { BrokerRole } from "./roles/broker-role.js";
 import { startControllerListeners } from "./roles/controller-listeners.js";
 import { startClusterController } from "./roles/controller-role.js";
 import { startBootstrapCredentialImport } from "./security/sasl/bootstrap-credentials.js";
+import { checkSaslListenerSettings } from "./security/sasl/sasl-settings-check.js";
 
 export class Broker {
   private constructor(
@@ -39,6 +40,7 @@ export class Broker {
 
   static async start(config: BrokerConfig, log: Logger): Promise<Broker> {
     const started = Date.now();
+    checkSaslListenerSettings(config);
     for (const dir of config.logDirs) mkdirSync(dir, { recursive: true });
     const dirs = [...new Set([...config.logDirs, config.metadataLogDir])];
     const clusterId = ensureMetaProperties(dirs, config.nodeId, { autoFormat: config.singleNodeQuorum });
