@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import type { Clock } from "./clock.js";
 import type { KeyMapper } from "./event-mappers.js";
-import type { Informer } from "./informer.js";
+import { Informer } from "./informer.js";
 import type { OperatorMetrics, ReconcileOutcome } from "./metrics.js";
 import { parseKey } from "./object-key.js";
 import { TerminalError, type ReconcileContext, type ReconcileRequest, type Reconciler } from "./reconciler.js";
@@ -49,11 +49,18 @@ export class Controller {
     this.log = opts.log.child({ controller: opts.name });
   }
 
-  /** Every add/update/delete of the informer's objects queues the keys the mapper gives. */
-  watch(informer: Informer, mapper: KeyMapper): this {
-    const w = { informer, mapper };
-    this.watches.push(w);
-    informer.onEvent((_event, obj) => this.enqueue(w, obj));
+  /**
+   * Every add/update/delete of the informers' objects queues the keys the mapper
+   * gives. Takes one informer or all of a kind (cache.informersFor: one per watched
+   * namespace).
+   */
+  watch(informers: Informer | readonly Informer[], mapper: KeyMapper): this {
+    const list: readonly Informer[] = informers instanceof Informer ? [informers] : informers;
+    for (const informer of list) {
+      const w = { informer, mapper };
+      this.watches.push(w);
+      informer.onEvent((_event, obj) => this.enqueue(w, obj));
+    }
     return this;
   }
 

@@ -163,11 +163,11 @@ describe('operator runtime on a real API server', () => {
     controller = manager.register((m) =>
       m
         .newController({ name: 'demo-topics', reconciler: demo, workers: 2 })
-        .watch(m.cache.informersFor(TestTopic)[0]!, keyForObject(TestTopic))
-        .watch(m.cache.informersFor(BuiltinTypes.ConfigMap)[0]!, keyForControllerOwner(TestTopic))
+        .watch(m.cache.informersFor(TestTopic), keyForObject(TestTopic))
+        .watch(m.cache.informersFor(BuiltinTypes.ConfigMap), keyForControllerOwner(TestTopic))
         // A cluster's change concerns every topic that names it.
         .watch(
-          m.cache.informersFor(TestCluster)[0]!,
+          m.cache.informersFor(TestCluster),
           keysFrom((cluster) =>
             m.cache
               .list<Topic>(TestTopic, cluster.metadata?.namespace)

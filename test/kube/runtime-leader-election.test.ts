@@ -48,7 +48,7 @@ describe('Lease leader election', () => {
     r.controller = manager.register((m) =>
       m
         .newController({ name: 'demo', reconciler: { reconcile: async () => void r.reconciles++ } })
-        .watch(m.cache.informersFor(BuiltinTypes.ConfigMap)[0]!, keyForObject(BuiltinTypes.ConfigMap)),
+        .watch(m.cache.informersFor(BuiltinTypes.ConfigMap), keyForObject(BuiltinTypes.ConfigMap)),
     );
     await manager.start();
     replicas.push(r);
