@@ -1,8 +1,7 @@
 // DescribeClientQuotas: v0–v1 (v1+ flexible). Answered from this node's metadata image, as
 // Kafka's brokers and controllers answer it: the filter (exact name, default, any; strict) is
 // security/quotas/describe-client-quotas.ts. A refused filter answers the request's error and
-// message with null entries. ip entities are stored and described; their connection creation
-// rate is not enforced yet.
+// message with null entries.
 import { errorCode } from "../protocol/errors.js";
 import {
   describeClientQuotasRequestMeta,

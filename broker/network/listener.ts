@@ -10,6 +10,7 @@ import { principalToString } from "../security/principal.js";
 import { SecuritySession } from "../security/session.js";
 import { ListenerTls } from "../security/tls/listener-tls.js";
 import { Connection } from "./connection.js";
+import { closedOverConnectionRate } from "../security/quotas/connection-rate-quota.js";
 
 export interface ListenerSpec {
   name: string;
@@ -95,6 +96,7 @@ export class Listener {
   }
 
   private accept(socket: Socket, session = new SecuritySession()): void {
+    if (closedOverConnectionRate(socket, this.spec.name, this.broker, this.log)) return;
     const connection = new Connection(
       socket,
       {

@@ -162,7 +162,7 @@ describe('client quotas against a broker process', () => {
     expect(users).toMatch(/user-principal 'alice'/);
     expect(users).toMatch(/the default user-principal/);
 
-    // All client ids, and an ip entity (stored and described; its connection rate is not enforced yet).
+    // All client ids, and an ip entity.
     const clients = configs(b, '--describe', '--entity-type', 'clients');
     expect(clients).toMatch(/client-id 'app'/);
     expect(clients).toMatch(/the default client-id/);

@@ -8,6 +8,7 @@
 // skip everything else. Resolved limits are cached per (quota, user, client id) until the
 // image's client quotas change.
 import type { MetadataImage } from "../../metadata/metadata-image.js";
+import { ConnectionRateQuota } from "./connection-rate-quota.js";
 import { CLIENT_ID, CONTROLLER_MUTATION_RATE, REQUEST_PERCENTAGE, USER, type EnforcedQuota } from "./quota-keys.js";
 import { levelKey, resolveQuota, type ResolvedQuota } from "./quota-resolution.js";
 import { RateWindow } from "./rate-window.js";
@@ -53,10 +54,13 @@ export class ClientQuotaManager {
   private readonly resolved = new Map<string, Resolved | null>();
   private readonly sensors = new Map<string, Sensor>();
   private sensorsCreated = 0;
+  /** The ip quotas (connection_creation_rate), checked when a listener accepts a connection. */
+  readonly connections: ConnectionRateQuota;
 
   constructor(private readonly opts: ClientQuotaManagerOptions) {
     this.now = opts.now ?? Date.now;
     this.windowMs = opts.windowSizeSeconds * 1000;
+    this.connections = new ConnectionRateQuota(opts);
   }
 
   /** True while no client quota is configured: callers then skip all quota work. */
@@ -140,7 +144,7 @@ export class ClientQuotaManager {
     for (const entry of image.clientQuotas.values()) {
       const user = entry.entity.find((p) => p.entityType === USER);
       const clientId = entry.entity.find((p) => p.entityType === CLIENT_ID);
-      // ip entities carry connection quotas, which are not enforced here.
+      // ip entities carry connection quotas (connection-rate-quota.ts).
       if (!user && !clientId) continue;
       const key = levelKey(user ? user.entityName : undefined, clientId ? clientId.entityName : undefined);
       for (const [name, value] of entry.values) {
