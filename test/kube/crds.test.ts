@@ -103,6 +103,9 @@ describe('CRDs on kube-apiserver', () => {
     const out = await api.kubectl(['apply', '-f', join(repoRoot, 'crds')]);
     for (const f of crdFiles) expect(out).toContain(`customresourcedefinition.apiextensions.k8s.io/${f.replace(/\.yaml$/, '')} created`);
     for (const f of crdFiles) await establish(f.replace(/\.yaml$/, ''));
+    // Applying again changes nothing; server-side apply (Helm, the operator) takes them too.
+    expect(await api.kubectl(['apply', '-f', join(repoRoot, 'crds')])).toMatch(/(unchanged\n.*){3}/s);
+    expect(await api.kubectl(['apply', '--server-side', '-f', join(repoRoot, 'crds')])).toMatch(/(serverside-applied\n.*){3}/s);
   });
 
   it('installs with @kubernetes/client-node', async () => {
@@ -167,6 +170,8 @@ describe('CRDs on kube-apiserver', () => {
       ['partitions out of range', variant(topic, 't2', (t) => (t.spec.partitions = 0)), /spec\.partitions: Invalid value: 0: spec\.partitions in body should be greater than or equal to 1/],
       ['a topic name with a slash', variant(topic, 't3', (t) => (t.spec.topicName = 'orders/eu')), /spec\.topicName in body should match '\^\[a-zA-Z0-9\._-\]\+\$'/],
       ['a topic name of Kafka itself', variant(topic, 't4', (t) => (t.spec.topicName = '__consumer_offsets')), /spec\.topicName: Invalid value: "string": topic names starting with __ are internal to Kafka/],
+      ['a topic name Kafka cannot take', variant(topic, 't'.repeat(250), () => {}), /metadata\.name is the topic name and Kafka allows at most 249 characters: set spec\.topicName/],
+      ['a role given twice', variant(cluster, 'c13', (c) => (c.spec.nodePools[0].roles = ['controller', 'controller'])), /spec\.nodePools\[0\]\.roles\[1\]: Duplicate value: "controller"/],
       ['no clusterRef', variant(topic, 't5', (t) => delete t.spec.clusterRef), /spec\.clusterRef: Required value/],
       ['an unknown listener type', variant(cluster, 'c1', (c) => (c.spec.listeners[0].type = 'ingress')), /spec\.listeners\[0\]\.type: Unsupported value: "ingress": supported values: "internal", "nodeport", "loadbalancer"/],
       ['a listener port out of range', variant(cluster, 'c2', (c) => (c.spec.listeners[0].port = 80)), /spec\.listeners\[0\]\.port: Invalid value: 80: spec\.listeners\[0\]\.port in body should be greater than or equal to 1024/],

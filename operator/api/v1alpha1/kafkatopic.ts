@@ -104,6 +104,7 @@ export interface KafkaTopicStatus {
 
 /**
  * A Kafka topic of a KafkaCluster in the same namespace.
+ * @x-kubernetes-validations [{rule: "has(self.spec.topicName) || size(self.metadata.name) <= 249", message: "metadata.name is the topic name and Kafka allows at most 249 characters: set spec.topicName"}]
  */
 export interface KafkaTopic {
   apiVersion: 'kafka.millrace.dev/v1alpha1';

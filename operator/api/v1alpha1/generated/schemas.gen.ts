@@ -1662,7 +1662,13 @@ export const kafkaTopicSchema: Record<string, unknown> = {
   "required": [
     "spec"
   ],
-  "description": "A Kafka topic of a KafkaCluster in the same namespace."
+  "description": "A Kafka topic of a KafkaCluster in the same namespace.",
+  "x-kubernetes-validations": [
+    {
+      "rule": "has(self.spec.topicName) || size(self.metadata.name) <= 249",
+      "message": "metadata.name is the topic name and Kafka allows at most 249 characters: set spec.topicName"
+    }
+  ]
 };
 
 export const kafkaUserSchema: Record<string, unknown> = {
