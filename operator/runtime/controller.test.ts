@@ -2,6 +2,8 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "./clock.js";
 import { Controller } from "./controller.js";
+import { keyForObject } from "./event-mappers.js";
+import { Informer } from "./informer.js";
 import { OperatorMetrics } from "./metrics.js";
 import { TerminalError, type ReconcileRequest, type Reconciler } from "./reconciler.js";
 
@@ -161,6 +163,28 @@ describe("Controller", () => {
     await until(() => started, "reconcile started");
     await c.stop();
     expect({ aborted, finished }).toEqual({ aborted: true, finished: true });
+  });
+
+  it("queues every watched object again each resync period", async () => {
+    const clock = new ManualClock();
+    const seen: string[] = [];
+    const objects = [{ metadata: { name: "a", namespace: "ns" } }, { metadata: { name: "b", namespace: "ns" } }];
+    // A stand-in informer: what the controller uses of one (list and onEvent).
+    const informer = Object.assign(Object.create(Informer.prototype) as Informer, { list: () => objects, onEvent: () => undefined });
+    const c = new Controller({ name: "demo", log, clock, resyncPeriodMs: 60_000, reconciler: { reconcile: async (req) => void seen.push(req.name) } });
+    c.watch(informer, keyForObject({ group: "", version: "v1", kind: "Demo", plural: "demos", namespaced: true }));
+    c.start();
+    await until(() => seen.length === 2, "the initial pass over the cache");
+    clock.advance(59_999);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(seen).toHaveLength(2);
+    clock.advance(1);
+    await until(() => seen.length === 4, "the first resync");
+    clock.advance(60_000);
+    await until(() => seen.length === 6, "the second resync");
+    await c.stop();
+    expect(clock.pendingTimers()).toBe(0);
+    expect(() => new Controller({ name: "x", log, resyncPeriodMs: 0, reconciler: { reconcile: async () => undefined } })).toThrow(/resyncPeriodMs/);
   });
 
   it("refuses bad names, worker counts and keys", () => {

@@ -4,7 +4,7 @@
 // error retries it with backoff; a TerminalError stops retrying until the next
 // event for that object.
 import type { Logger } from "pino";
-import type { Clock } from "./clock.js";
+import { systemClock, type Clock, type Timer } from "./clock.js";
 import type { KeyMapper } from "./event-mappers.js";
 import { Informer } from "./informer.js";
 import type { OperatorMetrics, ReconcileOutcome } from "./metrics.js";
@@ -21,6 +21,13 @@ export interface ControllerOptions {
   /** Backoff (baseDelayMs, maxDelayMs) and clock for the queue. */
   queue?: Omit<WorkQueueOptions, "observer">;
   clock?: Clock;
+  /**
+   * Queue every watched object again this often (controller-runtime's SyncPeriod):
+   * a safety net for state outside Kubernetes that changes without an event (a topic
+   * altered on the brokers). Off when absent; reconcilers that poll on purpose
+   * return requeueAfterMs instead.
+   */
+  resyncPeriodMs?: number;
   log: Logger;
   metrics?: OperatorMetrics;
 }
@@ -39,6 +46,7 @@ export class Controller {
   private queue: WorkQueue | undefined;
   private workers: Promise<void>[] = [];
   private abort = new AbortController();
+  private resyncTimer: Timer | undefined;
 
   constructor(private readonly opts: ControllerOptions) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(opts.name)) throw new Error(`controller name ${JSON.stringify(opts.name)}: use lowercase letters, digits and '-'`);
@@ -47,6 +55,7 @@ export class Controller {
     this.workerCount = opts.workers ?? 1;
     if (!Number.isInteger(this.workerCount) || this.workerCount < 1) throw new Error(`controller ${opts.name}: workers must be a positive integer, got ${opts.workers}`);
     this.log = opts.log.child({ controller: opts.name });
+    if (opts.resyncPeriodMs !== undefined && !(opts.resyncPeriodMs > 0)) throw new Error(`controller ${opts.name}: resyncPeriodMs must be > 0, got ${opts.resyncPeriodMs}`);
   }
 
   /**
@@ -78,7 +87,8 @@ export class Controller {
     if (this.running) return;
     this.abort = new AbortController();
     this.queue = new WorkQueue({ clock: this.opts.clock, ...this.opts.queue, observer: this.opts.metrics?.queueObserver(this.name) });
-    for (const w of this.watches) for (const obj of w.informer.list()) this.enqueue(w, obj);
+    this.enqueueAll();
+    this.scheduleResync();
     this.workers = Array.from({ length: this.workerCount }, (_, i) => this.runWorker(this.queue!, i));
     this.log.info({ workers: this.workerCount }, "controller started");
   }
@@ -88,6 +98,8 @@ export class Controller {
     const q = this.queue;
     if (!q || q.isShuttingDown()) return;
     q.shutDown();
+    this.resyncTimer?.cancel();
+    this.resyncTimer = undefined;
     this.abort.abort(new Error(`controller ${this.name} stopped`));
     await Promise.all(this.workers);
     this.log.info("controller stopped");
@@ -97,6 +109,21 @@ export class Controller {
   enqueueKey(key: string): void {
     parseKey(key);
     this.queue?.add(key);
+  }
+
+  private enqueueAll(): void {
+    for (const w of this.watches) for (const obj of w.informer.list()) this.enqueue(w, obj);
+  }
+
+  private scheduleResync(): void {
+    const period = this.opts.resyncPeriodMs;
+    if (period === undefined) return;
+    this.resyncTimer = (this.opts.clock ?? systemClock).setTimer(period, () => {
+      if (!this.running) return;
+      this.log.debug("periodic resync");
+      this.enqueueAll();
+      this.scheduleResync();
+    });
   }
 
   private enqueue(w: Watch, obj: Parameters<KeyMapper>[0]): void {
