@@ -184,6 +184,8 @@ describe('CRDs on kube-apiserver', () => {
       ['a controller.quorum.* config key', variant(cluster, 'c9', (c) => (c.spec.config['controller.quorum.voters'] = '1@a:9090')), /config sets keys the operator manages/],
       ['a CA renewed before it is issued', variant(cluster, 'c10', (c) => (c.spec.certificateAuthorities = { cluster: { validityDays: 10, renewalDays: 30 } })), /spec\.certificateAuthorities\.cluster: Invalid value: "object": renewalDays must be smaller than validityDays/],
       ['a bad storage size', variant(cluster, 'c11', (c) => (c.spec.nodePools[0].storage.size = '10 gigs')), /spec\.nodePools\[0\]\.storage\.size in body should match/],
+      ['a resource quantity that is not one', variant(cluster, 'c14', (c) => (c.spec.nodePools[0].resources.requests.cpu = 'lots')), /spec\.nodePools\[0\]\.resources\.requests\.cpu in body should match/],
+      ['a negative quota', variant(user, 'u4', (u) => (u.spec.quotas.producerByteRate = -1)), /spec\.quotas\.producerByteRate: Invalid value: -1: spec\.quotas\.producerByteRate in body should be greater than or equal to 0/],
       ['a super user without User:', variant(cluster, 'c12', (c) => (c.spec.authorization.superUsers = ['admin'])), /spec\.authorization\.superUsers\[0\] in body should match '\^User:/],
       ['a cluster name too long for Pod names', variant(cluster, 'c'.repeat(41), () => {}), /a KafkaCluster name is at most 40 characters/],
       ['an ACL on the cluster with a name', variant(user, 'u1', (u) => (u.spec.authorization.acls[0].resource = { type: 'cluster', name: 'x' })), /spec\.authorization\.acls\[0\]\.resource: Invalid value: "object": name is required for every resource type but cluster, and not allowed for cluster/],
