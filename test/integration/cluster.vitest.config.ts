@@ -24,6 +24,7 @@ export const CLUSTER_TESTS = [
   "test/integration/client-quotas.test.ts",
   "test/integration/client-quotas-cluster.test.ts",
   "test/integration/acl-authorization.test.ts",
+  "test/integration/acl-cluster.test.ts",
 ];
 
 export default defineConfig({
