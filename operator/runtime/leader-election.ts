@@ -106,10 +106,13 @@ export class LeaderElector {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      // Deadlines count from when a renewal was sent, not answered: the Lease's
+      // renewTime, which the others watch, is no later than that.
+      const sentMs = Date.now();
       if (!this.leader) {
         if (await this.tryAcquireOrRenew(this.retryPeriodMs * 2)) {
           this.leader = true;
-          this.lastRenewMs = Date.now();
+          this.lastRenewMs = sentMs;
           this.log.info("became leader");
           await this.callbacks.onStartedLeading();
           continue;
@@ -119,10 +122,11 @@ export class LeaderElector {
       }
       await this.pause(this.retryPeriodMs);
       if (this.stopped) break;
-      const left = this.renewDeadlineMs - (Date.now() - this.lastRenewMs);
+      const renewSentMs = Date.now();
+      const left = this.renewDeadlineMs - (renewSentMs - this.lastRenewMs);
       // A renewal request may not outlive the renew deadline.
       if (left > 0 && (await this.tryAcquireOrRenew(Math.max(left, 100)))) {
-        this.lastRenewMs = Date.now();
+        this.lastRenewMs = renewSentMs;
         continue;
       }
       if (Date.now() - this.lastRenewMs >= this.renewDeadlineMs) {
