@@ -6,6 +6,7 @@
 // rate of 1 byte/s) that would hold the known-data read-back for hours, as they would on Kafka:
 // clearClientQuotas removes every quota before the data is read back.
 import { apiCall, KafkaConnection } from "../../broker/client/kafka-connection.js";
+import { peekApiKeyAndVersion, readHeader, requestHeaderVersion } from "../../broker/network/request-header.js";
 import * as AlterReq from "../../broker/protocol/generated/alter-client-quotas-request.gen.js";
 import * as AlterRes from "../../broker/protocol/generated/alter-client-quotas-response.gen.js";
 import * as DescribeReq from "../../broker/protocol/generated/describe-client-quotas-request.gen.js";
@@ -110,5 +111,24 @@ export async function clearClientQuotas(port: number): Promise<number> {
     return entries.length;
   } finally {
     conn.close();
+  }
+}
+
+/**
+ * Whether a (mutated) frame is an AlterClientQuotas that would set an ip quota. A connection rate
+ * on 127.0.0.1 or the default ip would have the broker refuse the fuzzer's own connections —
+ * it reconnects after every close, and the liveness checks use fresh connections — so such
+ * frames are not sent (their refusal path is still exercised: validate-only and invalid ones go).
+ */
+export function setsIpQuota(frame: Buffer): boolean {
+  const request = frame.subarray(4);
+  const peek = peekApiKeyAndVersion(request);
+  if (!peek || peek.apiKey !== AlterReq.alterClientQuotasRequestMeta.apiKey) return false;
+  try {
+    const { body } = readHeader(request, requestHeaderVersion(peek.apiVersion, AlterReq.alterClientQuotasRequestMeta.flexibleMinVersion));
+    const r = AlterReq.readAlterClientQuotasRequest(body, peek.apiVersion);
+    return !r.validateOnly && r.entries.some((e) => e.entity.some((p) => p.entityType === "ip") && e.ops.some((op) => !op.remove));
+  } catch {
+    return false; // Does not parse: the broker refuses it.
   }
 }
