@@ -249,6 +249,8 @@ describe('CRDs on kube-apiserver', () => {
     expect(afterStatus.spec.partitions).toBe(6);
     expect(afterStatus.status.topicId).toBe('c2VjcmV0LXRvcGljLWlkLTE');
     expect(afterStatus.metadata.generation, 'a status write does not bump the generation').toBe(generation);
+    // The conditions are what kubectl wait (and Argo CD, Helm --wait hooks) read.
+    expect(await api.kubectl(['-n', NS, 'wait', '--for=condition=Ready', 'kafkatopic/sub', '--timeout=10s'])).toContain('condition met');
 
     const specChange = structuredClone(afterStatus);
     specChange.spec.partitions = 8;

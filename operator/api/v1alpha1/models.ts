@@ -25,8 +25,17 @@ const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
 ajv.addVocabulary([...KUBERNETES_SCHEMA_EXTENSIONS]);
 for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
 
+// Compiled on first use: importing the API (for a type guard or a constant) should not
+// pay for compiling three large schemas.
 function compile<T>(schema: Record<string, unknown>): ValidateFunc<T> {
-  return ajv.compile<T>(schema) as ValidateFunc<T>;
+  let compiled: ValidateFunc<T> | undefined;
+  const validate = ((data: unknown) => {
+    compiled ??= ajv.compile<T>(schema) as ValidateFunc<T>;
+    const valid = compiled(data);
+    validate.errors = compiled.errors;
+    return valid;
+  }) as ValidateFunc<T>;
+  return validate;
 }
 
 export class KafkaClusterModel extends Model<KafkaCluster> implements KafkaCluster {
