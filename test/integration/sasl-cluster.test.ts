@@ -5,12 +5,14 @@
 // quorum replicates, so the quorum cannot depend on them). The quorum elects, brokers register,
 // followers replicate a topic created through one node over SCRAM, a user created with
 // kafka-configs through one broker logs in on every broker, and Java and librdkafka clients
-// produce and consume as that user.
+// produce and consume as that user. The same again with every listener SASL_SSL (SCRAM inside TLS
+// between brokers, PLAIN inside TLS to the controllers) and Java clients over SASL_SSL.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { TestCertificateAuthority } from "../security-fixtures/certificates.js";
 import { kafkaTool } from "./kafka-tool.js";
 import { LocalCluster } from "./local-cluster.js";
 
@@ -119,5 +121,75 @@ describe("a cluster whose inter-broker listener uses SCRAM and controller listen
       expect(succeeded.some((l) => l.principal === "User:carol")).toBe(true);
       expect(logs.filter((l) => l.msg === "bootstrap SCRAM credentials written to the metadata log")).toHaveLength(1);
     });
+    // The SASL_SSL cluster below starts next: not six nodes at once on this machine.
+    await cluster.close();
+    cluster = undefined;
   }, 300_000);
+
+  describe("with every listener SASL_SSL", () => {
+    let tlsCluster: LocalCluster | undefined;
+    afterAll(() => tlsCluster?.close());
+
+    it("replicates over SCRAM inside TLS and serves Java clients over SASL_SSL with SCRAM-SHA-512", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "millrace-sasl-ssl-cluster-"));
+      const ca = await TestCertificateAuthority.create(dir);
+      const server = await ca.issueServer("node");
+      const properties = (name: string, user: string, password: string) => {
+        const path = join(dir, `${name}.properties`);
+        writeFileSync(
+          path,
+          [
+            "security.protocol=SASL_SSL",
+            "sasl.mechanism=SCRAM-SHA-512",
+            `sasl.jaas.config=${SCRAM_LOGIN} required username="${user}" password="${password}";`,
+            "ssl.truststore.type=PEM",
+            `ssl.truststore.location=${ca.certificateFile}`,
+          ].join("\n") + "\n",
+        );
+        return path;
+      };
+      const admin = properties("admin", "admin", "admin-secret");
+      tlsCluster = await LocalCluster.start(
+        3,
+        [
+          "listener.security.protocol.map=PLAINTEXT:SASL_SSL,CONTROLLER:SASL_SSL",
+          "ssl.keystore.type=PEM",
+          `ssl.keystore.location=${server.keystoreFile}`,
+          "ssl.truststore.type=PEM",
+          `ssl.truststore.location=${ca.certificateFile}`,
+          "listener.name.plaintext.sasl.enabled.mechanisms=SCRAM-SHA-512",
+          "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+          `listener.name.plaintext.scram-sha-512.sasl.jaas.config=${SCRAM_LOGIN} required username="broker" password="broker-secret";`,
+          "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+          "sasl.mechanism.controller.protocol=PLAIN",
+          `listener.name.controller.plain.sasl.jaas.config=${PLAIN_LOGIN} required username="controller" password="controller-secret" user_controller="controller-secret";`,
+          "broker.heartbeat.interval.ms=200",
+        ],
+        { formatFlags: ["--add-scram", "SCRAM-SHA-512=[name=broker,password=broker-secret]", "--add-scram", "SCRAM-SHA-512=[name=admin,password=admin-secret]"] },
+      );
+      const nodes = tlsCluster.nodes;
+      const [n1, n2, n3] = [nodes[0]!, nodes[1]!, nodes[2]!];
+      const created = kafkaTool(TOPICS, ["--bootstrap-server", `127.0.0.1:${n1.port}`, "--command-config", admin, "--create", "--topic", "secured-tls", "--partitions", "3", "--replication-factor", "3"]);
+      expect(created.status, created.stderr).toBe(0);
+      await vi.waitFor(
+        () => {
+          const described = kafkaTool(TOPICS, ["--bootstrap-server", `127.0.0.1:${n2.port}`, "--command-config", admin, "--describe", "--topic", "secured-tls"]);
+          expect(described.status, described.stderr).toBe(0);
+          const isrs = described.stdout.split("\n").filter((l) => /Partition:\s*\d/.test(l)).map((l) => /Isr:\s*([\d,]+)/.exec(l)?.[1]?.split(",").length);
+          expect(isrs).toEqual([3, 3, 3]);
+        },
+        { timeout: 60_000, interval: 1000 },
+      );
+      const produced = javaTool(CONSOLE_PRODUCER, ["--bootstrap-server", `127.0.0.1:${n3.port}`, "--topic", "secured-tls", "--command-config", admin, "--producer-property", "acks=all"], "a\nb\nc\n");
+      expect(produced.status, produced.stderr).toBe(0);
+      const read = javaTool(CONSOLE_CONSUMER, ["--bootstrap-server", `127.0.0.1:${n1.port}`, "--topic", "secured-tls", "--from-beginning", "--max-messages", "3", "--timeout-ms", "30000", "--command-config", admin]);
+      expect(read.status, read.stderr).toBe(0);
+      expect(read.stdout.trim().split("\n").sort()).toEqual(["a", "b", "c"]);
+      await vi.waitFor(() => {
+        const succeeded = nodes.flatMap((n) => n.process?.logs ?? []).filter((l) => l.msg === "SASL authentication succeeded");
+        expect(succeeded.some((l) => l.principal === "User:broker" && l.listener === "PLAINTEXT")).toBe(true);
+        expect(succeeded.some((l) => l.principal === "User:controller" && l.listener === "CONTROLLER")).toBe(true);
+      });
+    }, 300_000);
+  });
 });
