@@ -68,9 +68,9 @@ describe("AlterUserScramCredentials / DescribeUserScramCredentials", () => {
     expect(describeUsers(null).results.map((r) => r.user)).toEqual(["alice", "bob"]);
     expect(describeUsers([]).results.map((r) => r.user)).toEqual(["alice", "bob"]);
     const results = describeUsers(["nobody", "bob", "bob"]).results;
-    expect(results.map((r) => [r.user, r.errorCode])).toEqual([
-      ["nobody", errorCode("RESOURCE_NOT_FOUND")],
-      ["bob", errorCode("DUPLICATE_RESOURCE")],
+    expect(results.map((r) => [r.user, r.errorCode, r.errorMessage])).toEqual([
+      ["nobody", errorCode("RESOURCE_NOT_FOUND"), "Attempt to describe a user credential that does not exist: nobody"],
+      ["bob", errorCode("DUPLICATE_RESOURCE"), "Cannot describe SCRAM credentials for the same user twice in a single request: bob"],
     ]);
   });
 

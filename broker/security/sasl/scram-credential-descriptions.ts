@@ -9,7 +9,7 @@ import type { DescribeUserScramCredentialsResult } from "../../protocol/generate
 function describeUser(image: MetadataImage, user: string): DescribeUserScramCredentialsResult {
   const credentials = image.scramCredentials.get(user);
   if (!credentials || credentials.size === 0) {
-    return { user, errorCode: errorCode("RESOURCE_NOT_FOUND"), errorMessage: `attemptToDescribeUserThatDoesNotExist: ${user}`, credentialInfos: [] };
+    return { user, errorCode: errorCode("RESOURCE_NOT_FOUND"), errorMessage: `Attempt to describe a user credential that does not exist: ${user}`, credentialInfos: [] };
   }
   const credentialInfos = [...credentials.values()].sort((a, b) => a.mechanism - b.mechanism).map((c) => ({ mechanism: c.mechanism, iterations: c.iterations }));
   return { user, errorCode: 0, errorMessage: null, credentialInfos };
