@@ -8,6 +8,7 @@ import { startBrokerUnderFuzz, type BrokerUnderFuzz } from "./broker-under-fuzz.
 import { loadCorpus } from "./corpus.js";
 import { clearClientQuotas, quotaSeedFrames, setsIpQuota } from "./quota-seeds.js";
 import { scramSeedFrames } from "./scram-seeds.js";
+import { aclSeedFrames, FUZZ_AUTHORIZER_OVERRIDES } from "./acl-seeds.js";
 import { createCorpusTopics, retargetTopicIds } from "./corpus-world.js";
 import { writeFrameDump } from "./frame-dump.js";
 import { sendFuzzTraffic, type TrafficStats } from "./fuzz-traffic.js";
@@ -68,7 +69,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
   const corpus = loadCorpus();
   if (corpus.frames.some((f) => f.bytes.includes(Buffer.from(KNOWN_TOPIC)))) throw new Error(`a corpus frame names ${KNOWN_TOPIC}`);
 
-  let broker: BrokerUnderFuzz = await startBrokerUnderFuzz();
+  let broker: BrokerUnderFuzz = await startBrokerUnderFuzz({ overrides: FUZZ_AUTHORIZER_OVERRIDES });
   const logFiles = [broker.logFile];
   const failures: string[] = [];
   let phase: Pick<FuzzResult, "traffic" | "elapsedMs" | "livenessChecks" | "maxLivenessMs" | "peakRssBytes" | "skippedPartitionHeavy">;
@@ -83,6 +84,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       ),
       ...quotaSeedFrames(),
       ...scramSeedFrames(),
+      ...aclSeedFrames(),
     ];
     progress(`corpus ${frames.length} frames; known data ${[...expected.values()].reduce((n, l) => n + l.length, 0)} records; data dir ${broker.dataDir}`);
     phase = await fuzzPhase(broker, frames, expected.size, opts, progress, failures);
@@ -93,7 +95,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       if (dataProblem === null && opts.restart !== false) {
         const code = await broker.stop();
         if (code !== 0) failures.push(`broker exited with ${code} on SIGTERM`);
-        broker = await startBrokerUnderFuzz({ dataDir: broker.dataDir });
+        broker = await startBrokerUnderFuzz({ dataDir: broker.dataDir, overrides: FUZZ_AUTHORIZER_OVERRIDES });
         logFiles.push(broker.logFile);
         dataProblem = await readBack(broker, expected);
         if (dataProblem) dataProblem = `after restart: ${dataProblem}`;

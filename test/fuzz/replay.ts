@@ -4,6 +4,7 @@
 // that depended on state built by earlier traffic may not reproduce alone; then rerun the seed.
 import { connect } from "node:net";
 import { startBrokerUnderFuzz } from "./broker-under-fuzz.js";
+import { FUZZ_AUTHORIZER_OVERRIDES } from "./acl-seeds.js";
 import { loadCorpus } from "./corpus.js";
 import { createCorpusTopics } from "./corpus-world.js";
 import { readFrameDump } from "./frame-dump.js";
@@ -28,7 +29,8 @@ async function main(): Promise<number> {
   const file = process.argv[2];
   if (!file) throw new Error("usage: npm run fuzz:replay -- FILE");
   const frames = readFrameDump(file);
-  const broker = await startBrokerUnderFuzz();
+  // As fuzz-run.ts starts it: StandardAuthorizer, User:ANONYMOUS a super user.
+  const broker = await startBrokerUnderFuzz({ overrides: FUZZ_AUTHORIZER_OVERRIDES });
   try {
     const known = await produceKnownData(broker.bootstrap);
     await createCorpusTopics(broker.bootstrap, broker.port, loadCorpus());
