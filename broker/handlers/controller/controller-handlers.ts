@@ -8,6 +8,9 @@
 // IncrementalAlterConfigs, ElectLeaders, partition reassignments, AlterClientQuotas; NOT_CONTROLLER
 // off the leader), answers DescribeClientQuotas from its image,
 // and answers DescribeCluster for controller endpoints (admin clients with bootstrap.controllers).
+// CreateAcls and DeleteAcls are forwarded changes too, DescribeAcls answers from the image, and
+// Envelope (58) carries the requests brokers forward, with the client's principal (the handlers
+// authorize the client, api-authorization.ts).
 // Everything here must make do with the metadata side of a node (roles/controller-listeners.ts).
 import { saslHandshakeHandler } from "../17-sasl-handshake.js";
 import { apiVersionsHandler } from "../18-api-versions.js";
