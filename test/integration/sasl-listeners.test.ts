@@ -146,7 +146,7 @@ describe("SASL listeners of a broker process", () => {
     const wrong = clientProperties("alice-wrong", "SCRAM-SHA-512", "alice", "not-her-password", true);
     const java = javaTool(CONFIG_COMMAND, ["--bootstrap-server", saslSsl, "--command-config", wrong, "--describe", "--entity-type", "users"]);
     expect(java.status).not.toBe(0);
-    expect(java.stdout + java.stderr).toMatch(/SaslAuthenticationException: Authentication failed: Invalid user credentials/);
+    expect(java.stdout + java.stderr).toMatch(/SaslAuthenticationException: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512/);
     const kcat = run(kcatBin, [...kcatArgs("PLAIN", "bob", "wrong", false), "-L", "-m", "5"]);
     expect(kcat.status).not.toBe(0);
     expect(kcat.stderr).toContain("Authentication failed: Invalid username or password");
@@ -172,7 +172,7 @@ describe("SASL listeners of a broker process", () => {
     expect(await listTopics({ mechanism: "plain", username: "bob", password: "bob-secret" })).toContain("sasl");
     expect(await listTopics({ mechanism: "scram-sha-512", username: "alice", password: "alice-secret" })).toContain("sasl");
     expect(await listTopics({ mechanism: "scram-sha-512", username: "alice", password: "wrong" })).toMatch(
-      /KafkaJSSASLAuthenticationError: .*Authentication failed: Invalid user credentials/,
+      /KafkaJSSASLAuthenticationError: .*Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512/,
     );
   });
 
@@ -206,6 +206,6 @@ describe("SASL listeners of a broker process", () => {
     expect(described.stdout).not.toContain("'alice'");
     const kcat = run(kcatBin, [...kcatArgs("SCRAM-SHA-512", "alice", "alice-secret", true), "-L", "-m", "5"]);
     expect(kcat.status).not.toBe(0);
-    expect(kcat.stderr).toContain("Authentication failed: Invalid user credentials");
+    expect(kcat.stderr).toContain("Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512");
   });
 });

@@ -16,13 +16,18 @@ describe("PlainServer", () => {
     expect(new PlainServer(users).evaluate(token("\u0000bob\u0000nope"))).toMatchObject({ kind: "failed", clientMessage: message, reason: "unknown user" });
   });
 
-  it("fails malformed tokens, empty fields and a foreign authorization id with Kafka's messages", () => {
-    expect(new PlainServer(users).evaluate(token("alice"))).toMatchObject({ kind: "failed", clientMessage: expect.stringContaining("with SASL mechanism PLAIN") });
-    expect(new PlainServer(users).evaluate(token("\u0000\u0000x"))).toMatchObject({ clientMessage: "Authentication failed: username not specified" });
-    expect(new PlainServer(users).evaluate(token("\u0000alice\u0000"))).toMatchObject({ clientMessage: "Authentication failed: password not specified" });
+  it("fails malformed tokens and empty fields with Kafka's generic message, a foreign authorization id with its own", () => {
+    const generic = "Authentication failed during authentication due to invalid credentials with SASL mechanism PLAIN";
+    expect(new PlainServer(users).evaluate(token("alice"))).toMatchObject({ kind: "failed", clientMessage: generic, reason: "Authentication failed: username not specified" });
+    expect(new PlainServer(users).evaluate(token("\u0000\u0000x"))).toMatchObject({ clientMessage: generic, reason: "Authentication failed: username not specified" });
+    expect(new PlainServer(users).evaluate(token("\u0000alice\u0000"))).toMatchObject({ clientMessage: generic, reason: "Authentication failed: password not specified" });
     expect(new PlainServer(users).evaluate(token("admin\u0000alice\u0000alice-secret"))).toMatchObject({
       clientMessage: "Authentication failed: Client requested an authorization id that is different from username",
     });
+  });
+
+  it("splits as Kafka does: what follows a third NUL is ignored", () => {
+    expect(new PlainServer(users).evaluate(token("\u0000alice\u0000alice-secret\u0000trailing")).kind).toBe("complete");
   });
 
   it("takes one token only", () => {

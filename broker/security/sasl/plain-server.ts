@@ -14,6 +14,25 @@ export function plainUsers(options: ReadonlyMap<string, string>): Map<string, st
   return users;
 }
 
+/**
+ * authzid, authcid, passwd as Kafka's PlainSaslServer splits them: at most three parts, each up to
+ * the next NUL (missing parts are empty, anything after a third NUL is ignored).
+ */
+function splitPlainToken(text: string): [string, string, string] {
+  const parts: [string, string, string] = ["", "", ""];
+  let start = 0;
+  for (let i = 0; i < 3; i++) {
+    const end = text.indexOf("\u0000", start);
+    if (end < 0) {
+      parts[i] = text.slice(start);
+      break;
+    }
+    parts[i] = text.slice(start, end);
+    start = end + 1;
+  }
+  return parts;
+}
+
 /** Compares passwords in time independent of where they differ (hashes have equal length). */
 function samePassword(a: string, b: string): boolean {
   const h = (s: string) => createHash("sha256").update(s, "utf8").digest();
@@ -29,12 +48,11 @@ export class PlainServer implements SaslServer {
   evaluate(token: Buffer): SaslStep {
     if (this.done) return invalidExchange(PLAIN, "PLAIN exchange already complete", null);
     this.done = true;
-    const parts = token.toString("utf8").split("\u0000");
-    if (parts.length !== 3) return invalidExchange(PLAIN, `Invalid SASL/PLAIN response: expected 3 tokens, got ${parts.length}`, null);
-    const [authzid, username, password] = parts as [string, string, string];
-    const failed = (clientMessage: string, reason = clientMessage): SaslStep => ({ kind: "failed", clientMessage, reason, username: username || null });
-    if (username === "") return failed("Authentication failed: username not specified");
-    if (password === "") return failed("Authentication failed: password not specified");
+    const [authzid, username, password] = splitPlainToken(token.toString("utf8"));
+    // Kafka's SaslExceptions (a generic message for the client) and SaslAuthenticationExceptions (their own).
+    if (username === "") return invalidExchange(PLAIN, "Authentication failed: username not specified", null);
+    if (password === "") return invalidExchange(PLAIN, "Authentication failed: password not specified", username);
+    const failed = (clientMessage: string, reason = clientMessage): SaslStep => ({ kind: "failed", clientMessage, reason, username });
     const expected = this.users.get(username);
     // An unknown user costs the same comparison as a wrong password.
     const matches = samePassword(password, expected ?? "\u0000unknown user");

@@ -1,9 +1,11 @@
 // SCRAM-SHA-256 / SCRAM-SHA-512 server (RFC 5802, RFC 7677) against the credentials of the
 // metadata image. Two rounds: client-first → server-first (nonce, salt, iterations), then
 // client-final (proof) → server-final (server signature).
-// An unknown user gets a made-up but stable salt and the usual iteration count, and fails only
-// at the proof, with the same message as a wrong password: the exchange never tells which
-// (Kafka fails unknown users at the first message; we chose not to reveal who exists).
+// A wrong proof gets Kafka's answer to it (a SaslException: the generic "invalid credentials"
+// message). An unknown user gets a made-up but stable salt and the usual iteration count, and
+// fails only at the proof with that same message: the exchange never tells which (Kafka fails
+// unknown users at the first message with "Invalid user credentials"; we chose not to reveal who
+// exists).
 // Kafka's delegation-token extension (tokenauth) is refused: we have no delegation tokens.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { ScramCredential } from "../../metadata/metadata-image.js";
@@ -19,7 +21,6 @@ import {
 } from "./scram-messages.js";
 import { invalidExchange, type SaslServer, type SaslStep } from "./sasl-server.js";
 
-const INVALID_CREDENTIALS = "Authentication failed: Invalid user credentials";
 
 /** Salts for unknown users derive from this per-process secret, so they are stable but unguessable. */
 const UNKNOWN_USER_SECRET = randomBytes(32);
@@ -68,11 +69,10 @@ export class ScramServer implements SaslServer {
   private first(token: Buffer): SaslStep {
     const clientFirst = parseClientFirst(token);
     const { username } = clientFirst;
-    const failed = (reason: string): SaslStep => ({ kind: "failed", clientMessage: INVALID_CREDENTIALS, reason, username });
     if (username === "") return invalidExchange(this.mechanism, "empty user name", null);
     for (const key of clientFirst.extensions.keys()) {
-      if (key === "tokenauth") return failed("delegation tokens (tokenauth) are not supported");
-      return invalidExchange(this.mechanism, `Unsupported SCRAM extension ${key}`, username);
+      const reason = key === "tokenauth" ? "delegation tokens (tokenauth) are not supported" : `Unsupported SCRAM extension ${key}`;
+      return invalidExchange(this.mechanism, reason, username);
     }
     if (clientFirst.authzid !== null && clientFirst.authzid !== username) {
       return {
@@ -107,9 +107,7 @@ export class ScramServer implements SaslServer {
     const proofFits = clientFinal.proof.length === clientSignature.length;
     const computedStoredKey = digest(hash, xor(proofFits ? clientFinal.proof : clientSignature, clientSignature));
     const proofMatches = proofFits && timingSafeEqual(computedStoredKey, storedKey);
-    if (!state.credential || !proofMatches) {
-      return { kind: "failed", clientMessage: INVALID_CREDENTIALS, reason: state.credential ? "wrong proof" : "unknown user", username };
-    }
+    if (!state.credential || !proofMatches) return invalidExchange(this.mechanism, state.credential ? "wrong proof" : "unknown user", username);
     const serverSignature = hmac(hash, state.credential.serverKey, authMessage);
     return { kind: "complete", token: Buffer.from(formatServerFinal(serverSignature), "utf8"), username };
   }
