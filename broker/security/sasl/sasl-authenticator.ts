@@ -12,7 +12,7 @@
 import type { KafkaErrorName } from "../../protocol/errors.js";
 import { principalToString, userPrincipal } from "../principal.js";
 import type { SecuritySession } from "../session.js";
-import type { SaslServer } from "./sasl-server.js";
+import { genericFailureMessage, type SaslServer } from "./sasl-server.js";
 
 export const API_VERSIONS_KEY = 18;
 export const SASL_HANDSHAKE_KEY = 17;
@@ -118,7 +118,8 @@ export class SaslAuthenticator {
     this.server = null;
     if (step.kind === "failed") {
       this.phase = "failed";
-      return this.result("SASL_AUTHENTICATION_FAILED", step.clientMessage, true, { kind: "failed", username: step.username, mechanism: server.mechanism, reason: step.reason });
+      const message = step.generic && reauthentication ? genericFailureMessage(server.mechanism, true) : step.clientMessage;
+      return this.result("SASL_AUTHENTICATION_FAILED", message, true, { kind: "failed", username: step.username, mechanism: server.mechanism, reason: step.reason });
     }
     const principal = userPrincipal(step.username);
     if (reauthentication && principalToString(principal) !== principalToString(this.session.principal)) {

@@ -9,18 +9,30 @@ export type SaslStep =
   | { readonly kind: "challenge"; readonly token: Buffer }
   /** Authenticated as `username`; `token` is the last server message (empty for PLAIN). */
   | { readonly kind: "complete"; readonly token: Buffer; readonly username: string }
-  | { readonly kind: "failed"; readonly clientMessage: string; readonly reason: string; readonly username: string | null };
+  | {
+      readonly kind: "failed";
+      readonly clientMessage: string;
+      readonly reason: string;
+      readonly username: string | null;
+      /** Kafka's generic message (a SaslException), worded by the authenticator during re-authentication. */
+      readonly generic?: boolean;
+    };
 
 export interface SaslServer {
   readonly mechanism: SaslMechanism;
   evaluate(token: Buffer): SaslStep;
 }
 
+/** Kafka's generic failure message, which names only the phase and the mechanism. */
+export function genericFailureMessage(mechanism: string, reauthentication: boolean): string {
+  const during = reauthentication ? "re-authentication" : "authentication";
+  return `Authentication failed during ${during} due to invalid credentials with SASL mechanism ${mechanism}`;
+}
+
 /**
- * Kafka's answer to a malformed exchange (a SaslException that is not an authentication
- * failure): the generic message naming the mechanism.
+ * Kafka's answer to a failure its mechanisms raise as a plain SaslException (malformed messages,
+ * wrong SCRAM proofs): the generic message; `reason` is for our log only.
  */
-export function invalidExchange(mechanism: SaslMechanism, reason: string, username: string | null, reauthenticating = false): SaslStep {
-  const during = reauthenticating ? "re-authentication" : "authentication";
-  return { kind: "failed", clientMessage: `Authentication failed during ${during} due to invalid credentials with SASL mechanism ${mechanism}`, reason, username };
+export function invalidExchange(mechanism: SaslMechanism, reason: string, username: string | null): SaslStep {
+  return { kind: "failed", clientMessage: genericFailureMessage(mechanism, false), reason, username, generic: true };
 }
