@@ -1,7 +1,8 @@
 // ConsumerGroupDescribe: v0 (KIP-848). Group and assignment epochs, the assignor, and each member
 // with its current and target assignments (topic ids and names). A missing group, or a classic
 // group, is GROUP_ID_NOT_FOUND with Kafka's message. A group the principal may not DESCRIBE is
-// GROUP_AUTHORIZATION_FAILED. Authorized operations are filled when asked.
+// GROUP_AUTHORIZATION_FAILED; one whose members are assigned topics it may not DESCRIBE is
+// TOPIC_AUTHORIZATION_FAILED, as in Kafka. Authorized operations are filled when asked.
 import { errorCode, KAFKA_ERRORS } from "../protocol/errors.js";
 import {
   consumerGroupDescribeRequestMeta,
@@ -12,6 +13,7 @@ import {
   type ConsumerGroupDescribeResponse,
 } from "../protocol/generated/consumer-group-describe-response.gen.js";
 import { defineHandler } from "./handler.js";
+import type { DescribedConsumerGroup } from "../coordinator/group/group-admin.js";
 import { AclOperation, authorizedNames, authorizedOperations, ResourceType } from "../security/authorizer/request-authorization.js";
 
 const OPERATIONS_NOT_REQUESTED = -2147483648;
@@ -26,22 +28,28 @@ export const consumerGroupDescribeHandler = defineHandler({
     const operations = (groupId: string) =>
       request.includeAuthorizedOperations ? authorizedOperations(ctx, ResourceType.GROUP, groupId) : OPERATIONS_NOT_REQUESTED;
     const describable = authorizedNames(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, request.groupIds);
-    const denied = request.groupIds
-      .filter((g) => !describable.has(g))
-      .map((groupId) => ({
-        errorCode: errorCode("GROUP_AUTHORIZATION_FAILED"),
-        errorMessage: KAFKA_ERRORS.GROUP_AUTHORIZATION_FAILED.message,
-        groupId,
-        groupState: "",
-        groupEpoch: 0,
-        assignmentEpoch: 0,
-        assignorName: "",
-        members: [],
-        authorizedOperations: OPERATIONS_NOT_REQUESTED,
-      }));
+    const refused = (groupId: string, error: "GROUP_AUTHORIZATION_FAILED" | "TOPIC_AUTHORIZATION_FAILED", message: string) => ({
+      errorCode: errorCode(error),
+      errorMessage: message,
+      groupId,
+      groupState: "",
+      groupEpoch: 0,
+      assignmentEpoch: 0,
+      assignorName: "",
+      members: [],
+      authorizedOperations: OPERATIONS_NOT_REQUESTED,
+    });
+    const denied = request.groupIds.filter((g) => !describable.has(g)).map((g) => refused(g, "GROUP_AUTHORIZATION_FAILED", KAFKA_ERRORS.GROUP_AUTHORIZATION_FAILED.message));
+    // As Kafka: a group whose members are assigned topics the client may not describe is not shown.
+    const hidesTopics = (g: DescribedConsumerGroup) => {
+      const topics = g.members.flatMap((m) => [...m.assignment, ...m.targetAssignment].map((t) => t.topicName));
+      return authorizedNames(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topics).size < new Set(topics).size;
+    };
     const response: ConsumerGroupDescribeResponse = {
       throttleTimeMs: 0,
-      groups: ctx.broker.groups.consumerGroupDescribe(request.groupIds.filter((g) => describable.has(g))).map((g) => ({
+      groups: ctx.broker.groups.consumerGroupDescribe(request.groupIds.filter((g) => describable.has(g))).map((g) => hidesTopics(g)
+        ? refused(g.groupId, "TOPIC_AUTHORIZATION_FAILED", "The described group uses topics that the client is not authorized to describe.")
+        : {
         errorCode: errorCode(g.error),
         errorMessage: g.errorMessage,
         groupId: g.groupId,
@@ -62,7 +70,7 @@ export const consumerGroupDescribeHandler = defineHandler({
           targetAssignment: { topicPartitions: m.targetAssignment },
         })),
         authorizedOperations: operations(g.groupId),
-      })).concat(denied),
+      }).concat(denied),
     };
     return response;
   },

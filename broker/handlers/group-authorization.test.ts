@@ -22,6 +22,14 @@ import { findCoordinatorHandler } from "./10-find-coordinator.js";
 import { heartbeatHandler } from "./12-heartbeat.js";
 import { describeGroupsHandler } from "./15-describe-groups.js";
 import { listGroupsHandler } from "./16-list-groups.js";
+import { consumerGroupDescribeHandler } from "./69-consumer-group-describe.js";
+import { writeConsumerGroupDescribeRequest } from "../protocol/generated/consumer-group-describe-request.gen.js";
+import { readConsumerGroupDescribeResponse } from "../protocol/generated/consumer-group-describe-response.gen.js";
+import type { AclBinding } from "../metadata/metadata-image.js";
+import type { Uuid } from "../protocol/primitives.js";
+import { AclOperation, PatternType, PermissionType, ResourceType } from "../security/authorizer/acl-codes.js";
+import { StandardAuthorizer } from "../security/authorizer/standard-authorizer.js";
+import type { RequestContext } from "./handler.js";
 
 const SECURED = { config: { "authorizer.class.name": STANDARD_AUTHORIZER_CLASS, "super.users": "User:admin" } };
 
@@ -65,5 +73,30 @@ describe("group APIs with an authorizer", () => {
     expect(listed.groups).toEqual([]);
     const listedByAdmin = await exchange(listGroupsHandler, admin(16, 5), writeListGroupsRequest, readListGroupsResponse, { statesFilter: [], typesFilter: [] });
     expect(listedByAdmin.groups.map((g) => g.groupId)).toEqual(["g"]);
+  });
+
+  it("ConsumerGroupDescribe hides a group whose members are assigned topics the client may not describe", async () => {
+    const t = await startTestCoordinator();
+    await t.coordinator.consumerGroupHeartbeat({
+      groupId: "g", memberId: "m1", memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 1000,
+      subscribedTopicNames: ["payments"], subscribedTopicRegex: null, serverAssignor: "range", topicPartitions: [], clientId: "c", clientHost: "/h",
+    });
+    const binding = (id: string, resourceType: number, resourceName: string): AclBinding => ({
+      id: id as Uuid, resourceType, resourceName, patternType: PatternType.LITERAL, principal: "User:carol", host: "*", operation: AclOperation.DESCRIBE, permissionType: PermissionType.ALLOW,
+    });
+    const image = { acls: new Map<Uuid, AclBinding>(), aclsVersion: 1 };
+    const asCarol = (): RequestContext => {
+      const ctx = groupHandlerContext(t, 69, 0, SECURED);
+      ctx.connection.session.principal = userPrincipal("carol");
+      return { ...ctx, broker: { ...ctx.broker, authorizer: new StandardAuthorizer(image, { enabled: true, superUsers: new Set(), allowEveryoneIfNoAclFound: false }) } };
+    };
+    const describeG = () => exchange(consumerGroupDescribeHandler, asCarol(), writeConsumerGroupDescribeRequest, readConsumerGroupDescribeResponse, { groupIds: ["g"], includeAuthorizedOperations: false });
+    expect((await describeG()).groups[0]!.errorCode).toBe(errorCode("GROUP_AUTHORIZATION_FAILED"));
+    image.acls.set("a1" as Uuid, binding("a1", ResourceType.GROUP, "g"));
+    image.aclsVersion++;
+    expect((await describeG()).groups[0]).toMatchObject({ errorCode: errorCode("TOPIC_AUTHORIZATION_FAILED"), members: [] });
+    image.acls.set("a2" as Uuid, binding("a2", ResourceType.TOPIC, "payments"));
+    image.aclsVersion++;
+    expect((await describeG()).groups[0]).toMatchObject({ errorCode: 0, groupId: "g", members: [expect.objectContaining({ memberId: "m1" })] });
   });
 });

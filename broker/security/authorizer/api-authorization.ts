@@ -73,7 +73,7 @@ export const API_AUTHORIZATION: ReadonlyMap<number, ApiAuthorization> = new Map<
   [63, cluster(AclOperation.CLUSTER_ACTION)],
   [67, cluster(AclOperation.CLUSTER_ACTION)],
   [68, resources("ConsumerGroupHeartbeat: READ on the group (GROUP_AUTHORIZATION_FAILED); DESCRIBE on each subscribed topic (TOPIC_AUTHORIZATION_FAILED)")],
-  [69, resources("ConsumerGroupDescribe: DESCRIBE on each group (GROUP_AUTHORIZATION_FAILED per group); authorized operations filled when asked")],
+  [69, resources("ConsumerGroupDescribe: DESCRIBE on each group (GROUP_AUTHORIZATION_FAILED per group) and on the topics its members are assigned (TOPIC_AUTHORIZATION_FAILED); authorized operations filled when asked")],
   [80, cluster(AclOperation.ALTER)],
   [81, cluster(AclOperation.ALTER)],
   [82, cluster(AclOperation.CLUSTER_ACTION)],
