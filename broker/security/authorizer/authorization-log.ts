@@ -20,14 +20,8 @@ export function resourceLabel(resourceType: number, resourceName: string): strin
   return `${RESOURCE_TYPE_LABELS[resourceType] ?? `Unknown(${resourceType})`}:LITERAL:${resourceName}`;
 }
 
-export function logAuthorization(
-  log: Logger,
-  api: string,
-  action: AuthorizationAction,
-  decision: AuthorizationDecision,
-  opts: { logIfAllowed: boolean; logIfDenied: boolean },
-): void {
-  if (decision.allowed ? !opts.logIfAllowed : !opts.logIfDenied) return;
+/** Logs one decision: denials at info, allowed actions at debug (callers decide whether to log at all). */
+export function logAuthorization(log: Logger, api: string, action: AuthorizationAction, decision: AuthorizationDecision): void {
   const fields = {
     authorizer: decision.allowed ? "allowed" : "denied",
     principal: principalToString(action.principal),

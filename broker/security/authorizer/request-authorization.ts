@@ -19,9 +19,13 @@ export function authorize(ctx: RequestContext, operation: number, resourceType: 
   if (!authorizer.enabled) return true;
   const action = { principal: ctx.connection.session.principal, host: aclHost(ctx.connection.remoteAddress), operation, resourceType, resourceName };
   const decision = authorizer.authorize(action);
-  // Kafka's "for request = Produce"; handler tests may run without a registry.
-  const api = ctx.broker.handlers?.get(ctx.apiKey)?.meta.name.replace(/Request$/, "") ?? `api-${ctx.apiKey}`;
-  logAuthorization(ctx.log, api, action, decision, { logIfDenied: opts.logIfDenied ?? true, logIfAllowed: opts.logIfAllowed ?? true });
+  // Allowed actions are logged at debug: on the produce and fetch path, build nothing unless it is on.
+  const logged = decision.allowed ? (opts.logIfAllowed ?? true) && ctx.log.isLevelEnabled("debug") : (opts.logIfDenied ?? true);
+  if (logged) {
+    // Kafka's "for request = Produce"; handler tests may run without a registry.
+    const api = ctx.broker.handlers?.get(ctx.apiKey)?.meta.name.replace(/Request$/, "") ?? `api-${ctx.apiKey}`;
+    logAuthorization(ctx.log, api, action, decision);
+  }
   return decision.allowed;
 }
 
