@@ -493,7 +493,7 @@ export const BROKER_CONFIG_DEFS: readonly ConfigKeyDef[] = [
   key("sasl.mechanism.controller.protocol", "string", "GSSAPI", "medium", "read-only",
     "SASL mechanism used to reach controllers."),
   key("sasl.jaas.config", "password", null, "medium", "per-broker",
-    "JAAS login configuration, usually set per listener and mechanism.", LATER),
+    "JAAS login configuration, usually set per listener and mechanism."),
   key("connections.max.reauth.ms", "long", "0", "medium", "read-only",
     "Longest a SASL session lives before the client must re-authenticate; 0 disables."),
   key("ssl.keystore.type", "string", "JKS", "medium", "per-broker",
