@@ -4,16 +4,12 @@
 // for humans; observedGeneration says which spec the condition speaks of.
 import { formatTime } from "./kube-time.js";
 
-export type ConditionStatus = "True" | "False" | "Unknown";
+import type { Condition } from "../api/v1alpha1/conditions.js";
 
-export interface Condition {
-  type: string;
-  status: ConditionStatus;
-  reason: string;
-  message: string;
-  lastTransitionTime: string;
-  observedGeneration?: number;
-}
+// One shape for conditions: the API's (it carries the schema's validation), as controllers
+// built on controller-runtime share metav1.Condition.
+export type { Condition };
+export type ConditionStatus = Condition["status"];
 
 export interface ConditionUpdate {
   type: string;
