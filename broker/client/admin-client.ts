@@ -3,7 +3,7 @@
 // transient errors with bounded backoff within its timeout, and turns Kafka's error codes into a
 // typed result or a thrown KafkaAdminError naming the resource.
 import type { Logger } from "pino";
-import type { Uuid } from "../protocol/primitives.js";
+import { ZERO_UUID, type Uuid } from "../protocol/primitives.js";
 import type { ClientSecurity } from "../security/client-security.js";
 import { aclBindingFromCodes, aclCodes, type AclBinding, type AclBindingFilter } from "./acl-binding.js";
 import * as Calls from "./admin-calls.js";
@@ -106,15 +106,16 @@ export class AdminClient {
   }
 
   async listTopics(options: { includeInternal?: boolean } = {}): Promise<string[]> {
-    const response = await this.call("listTopics", Calls.METADATA, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
-    return response.topics.filter((t) => options.includeInternal || !t.isInternal).map((t) => t.name ?? "").sort();
+    return this.call("listTopics", Calls.METADATA, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }, (response) => {
+      return response.topics.filter((t) => options.includeInternal || !t.isInternal).map((t) => t.name ?? "").sort();
+    });
   }
 
   /** Partitions, replicas and topic id of each topic; UNKNOWN_TOPIC_OR_PARTITION if one does not exist. */
   async describeTopics(names: readonly string[]): Promise<TopicDescription[]> {
     return this.retried("describeTopics", async (remainingMs) => {
       const response = await this.send(Calls.METADATA, {
-        topics: names.map((name) => ({ topicId: "AAAAAAAAAAAAAAAAAAAAAA" as Uuid, name })),
+        topics: names.map((name) => ({ topicId: ZERO_UUID, name })),
         allowAutoTopicCreation: false,
         includeClusterAuthorizedOperations: false,
         includeTopicAuthorizedOperations: false,
@@ -134,7 +135,7 @@ export class AdminClient {
   }
 
   async createTopics(topics: readonly NewTopic[], options: { validateOnly?: boolean } = {}): Promise<CreatedTopic[]> {
-    const response = await this.call("createTopics", Calls.CREATE_TOPICS, {
+    return this.call("createTopics", Calls.CREATE_TOPICS, {
       topics: topics.map((t) => ({
         name: t.name,
         numPartitions: t.partitions ?? -1,
@@ -144,54 +145,58 @@ export class AdminClient {
       })),
       timeoutMs: this.timeoutMs,
       validateOnly: options.validateOnly ?? false,
-    });
-    return response.topics.map((t) => {
-      throwIfError(t.errorCode, t.errorMessage, `topic ${t.name}`);
-      return { name: t.name, topicId: t.topicId, partitions: t.numPartitions, replicationFactor: t.replicationFactor };
+    }, (response) => {
+      return response.topics.map((t) => {
+        throwIfError(t.errorCode, t.errorMessage, `topic ${t.name}`);
+        return { name: t.name, topicId: t.topicId, partitions: t.numPartitions, replicationFactor: t.replicationFactor };
+      });
     });
   }
 
   async deleteTopics(names: readonly string[]): Promise<void> {
-    const response = await this.call("deleteTopics", Calls.DELETE_TOPICS, {
-      topics: names.map((name) => ({ name, topicId: "AAAAAAAAAAAAAAAAAAAAAA" as Uuid })),
+    return this.call("deleteTopics", Calls.DELETE_TOPICS, {
+      topics: names.map((name) => ({ name, topicId: ZERO_UUID })),
       topicNames: [],
       timeoutMs: this.timeoutMs,
+    }, (response) => {
+      for (const r of response.responses) throwIfError(r.errorCode, r.errorMessage, `topic ${r.name}`);
     });
-    for (const r of response.responses) throwIfError(r.errorCode, r.errorMessage, `topic ${r.name}`);
   }
 
   /** Grows each topic to `totalCount` partitions (INVALID_PARTITIONS when that is not more). */
   async createPartitions(increases: readonly { topic: string; totalCount: number }[], options: { validateOnly?: boolean } = {}): Promise<void> {
-    const response = await this.call("createPartitions", Calls.CREATE_PARTITIONS, {
+    return this.call("createPartitions", Calls.CREATE_PARTITIONS, {
       topics: increases.map((i) => ({ name: i.topic, count: i.totalCount, assignments: null })),
       timeoutMs: this.timeoutMs,
       validateOnly: options.validateOnly ?? false,
+    }, (response) => {
+      for (const r of response.results) throwIfError(r.errorCode, r.errorMessage, `topic ${r.name}`);
     });
-    for (const r of response.results) throwIfError(r.errorCode, r.errorMessage, `topic ${r.name}`);
   }
 
   /** Every config of the topic, with its source; `isTopicOverride` marks those set on the topic. */
   async describeTopicConfigs(topic: string): Promise<TopicConfigEntry[]> {
-    const response = await this.call("describeTopicConfigs", Calls.DESCRIBE_CONFIGS, {
+    return this.call("describeTopicConfigs", Calls.DESCRIBE_CONFIGS, {
       resources: [{ resourceType: TOPIC_RESOURCE, resourceName: topic, configurationKeys: null }],
       includeSynonyms: false,
       includeDocumentation: false,
+    }, (response) => {
+      const result = response.results[0];
+      if (!result) throw new Error(`DescribeConfigs for topic ${topic}: empty response`);
+      throwIfError(result.errorCode, result.errorMessage, `topic ${topic}`);
+      return result.configs.map((c) => ({
+        name: c.name,
+        value: c.value,
+        source: configSourceName(c.configSource),
+        isTopicOverride: configSourceName(c.configSource) === "DYNAMIC_TOPIC_CONFIG",
+        readOnly: c.readOnly,
+        sensitive: c.isSensitive,
+      }));
     });
-    const result = response.results[0];
-    if (!result) throw new Error(`DescribeConfigs for topic ${topic}: empty response`);
-    throwIfError(result.errorCode, result.errorMessage, `topic ${topic}`);
-    return result.configs.map((c) => ({
-      name: c.name,
-      value: c.value,
-      source: configSourceName(c.configSource),
-      isTopicOverride: configSourceName(c.configSource) === "DYNAMIC_TOPIC_CONFIG",
-      readOnly: c.readOnly,
-      sensitive: c.isSensitive,
-    }));
   }
 
   async incrementalAlterTopicConfigs(topic: string, changes: readonly ConfigChange[], options: { validateOnly?: boolean } = {}): Promise<void> {
-    const response = await this.call("incrementalAlterTopicConfigs", Calls.INCREMENTAL_ALTER_CONFIGS, {
+    return this.call("incrementalAlterTopicConfigs", Calls.INCREMENTAL_ALTER_CONFIGS, {
       resources: [
         {
           resourceType: TOPIC_RESOURCE,
@@ -201,8 +206,9 @@ export class AdminClient {
         },
       ],
       validateOnly: options.validateOnly ?? false,
+    }, (response) => {
+      for (const r of response.responses) throwIfError(r.errorCode, r.errorMessage, `topic ${topic}`);
     });
-    for (const r of response.responses) throwIfError(r.errorCode, r.errorMessage, `topic ${topic}`);
   }
 
   /** Upserts (salted client-side, the password never leaves this process) and deletes SCRAM credentials. */
@@ -215,22 +221,24 @@ export class AdminClient {
         const salt = newScramSalt();
         return { name: c.user, mechanism: scramMechanismCode(c.mechanism), iterations, salt, saltedPassword: saltedScramPassword(c.mechanism, c.password, salt, iterations) };
       });
-    const response = await this.call("alterUserScramCredentials", Calls.ALTER_SCRAM, { deletions, upsertions });
-    for (const r of response.results) throwIfError(r.errorCode, r.errorMessage, `user ${r.user}`);
+    return this.call("alterUserScramCredentials", Calls.ALTER_SCRAM, { deletions, upsertions }, (response) => {
+      for (const r of response.results) throwIfError(r.errorCode, r.errorMessage, `user ${r.user}`);
+    });
   }
 
   /** The SCRAM mechanisms each user has (all users when `users` is omitted); RESOURCE_NOT_FOUND for a named user without any. */
   async describeUserScramCredentials(users?: readonly string[]): Promise<UserScramCredentials[]> {
-    const response = await this.call("describeUserScramCredentials", Calls.DESCRIBE_SCRAM, { users: users ? users.map((name) => ({ name })) : null });
-    throwIfError(response.errorCode, response.errorMessage, "DescribeUserScramCredentials");
-    return response.results.map((r) => {
-      throwIfError(r.errorCode, r.errorMessage, `user ${r.user}`);
-      return { user: r.user, credentials: r.credentialInfos.map((i) => ({ mechanism: scramMechanismName(i.mechanism), iterations: i.iterations })) };
+    return this.call("describeUserScramCredentials", Calls.DESCRIBE_SCRAM, { users: users ? users.map((name) => ({ name })) : null }, (response) => {
+      throwIfError(response.errorCode, response.errorMessage, "DescribeUserScramCredentials");
+      return response.results.map((r) => {
+        throwIfError(r.errorCode, r.errorMessage, `user ${r.user}`);
+        return { user: r.user, credentials: r.credentialInfos.map((i) => ({ mechanism: scramMechanismName(i.mechanism), iterations: i.iterations })) };
+      });
     });
   }
 
   async createAcls(bindings: readonly AclBinding[]): Promise<void> {
-    const response = await this.call("createAcls", Calls.CREATE_ACLS, {
+    return this.call("createAcls", Calls.CREATE_ACLS, {
       creations: bindings.map((b) => {
         const codes = aclCodes(b);
         return {
@@ -243,13 +251,14 @@ export class AdminClient {
           permissionType: codes.permissionType,
         };
       }),
+    }, (response) => {
+      response.results.forEach((r, i) => throwIfError(r.errorCode, r.errorMessage, `ACL ${JSON.stringify(bindings[i])}`));
     });
-    response.results.forEach((r, i) => throwIfError(r.errorCode, r.errorMessage, `ACL ${JSON.stringify(bindings[i])}`));
   }
 
   async describeAcls(filter: AclBindingFilter): Promise<AclBinding[]> {
     const codes = aclCodes(filter);
-    const response = await this.call("describeAcls", Calls.DESCRIBE_ACLS, {
+    return this.call("describeAcls", Calls.DESCRIBE_ACLS, {
       resourceTypeFilter: codes.resourceType,
       resourceNameFilter: filter.resourceName,
       patternTypeFilter: codes.patternType,
@@ -257,16 +266,17 @@ export class AdminClient {
       hostFilter: filter.host,
       operation: codes.operation,
       permissionType: codes.permissionType,
+    }, (response) => {
+      throwIfError(response.errorCode, response.errorMessage, "DescribeAcls");
+      return response.resources.flatMap((res) =>
+        res.acls.map((a) => aclBindingFromCodes({ resourceType: res.resourceType, resourceName: res.resourceName, patternType: res.patternType, ...a })),
+      );
     });
-    throwIfError(response.errorCode, response.errorMessage, "DescribeAcls");
-    return response.resources.flatMap((res) =>
-      res.acls.map((a) => aclBindingFromCodes({ resourceType: res.resourceType, resourceName: res.resourceName, patternType: res.patternType, ...a })),
-    );
   }
 
   /** Deletes the ACLs matching each filter and returns those deleted. */
   async deleteAcls(filters: readonly AclBindingFilter[]): Promise<AclBinding[]> {
-    const response = await this.call("deleteAcls", Calls.DELETE_ACLS, {
+    return this.call("deleteAcls", Calls.DELETE_ACLS, {
       filters: filters.map((f) => {
         const codes = aclCodes(f);
         return {
@@ -279,45 +289,53 @@ export class AdminClient {
           permissionType: codes.permissionType,
         };
       }),
-    });
-    return response.filterResults.flatMap((r) => {
-      throwIfError(r.errorCode, r.errorMessage, "DeleteAcls");
-      return r.matchingAcls.map((m) => {
-        throwIfError(m.errorCode, m.errorMessage, "DeleteAcls");
-        return aclBindingFromCodes(m);
+    }, (response) => {
+      return response.filterResults.flatMap((r) => {
+        throwIfError(r.errorCode, r.errorMessage, "DeleteAcls");
+        return r.matchingAcls.map((m) => {
+          throwIfError(m.errorCode, m.errorMessage, "DeleteAcls");
+          return aclBindingFromCodes(m);
+        });
       });
     });
   }
 
   async alterClientQuotas(changes: readonly QuotaChange[], options: { validateOnly?: boolean } = {}): Promise<void> {
-    const response = await this.call("alterClientQuotas", Calls.ALTER_CLIENT_QUOTAS, {
+    return this.call("alterClientQuotas", Calls.ALTER_CLIENT_QUOTAS, {
       entries: changes.map((c) => ({
         entity: Object.entries(c.entity).map(([entityType, entityName]) => ({ entityType, entityName })),
         ops: Object.entries(c.quotas).map(([key, value]) => ({ key, value: value ?? 0, remove: value === null })),
       })),
       validateOnly: options.validateOnly ?? false,
+    }, (response) => {
+      for (const e of response.entries) {
+        throwIfError(e.errorCode, e.errorMessage, `quota entity ${JSON.stringify(Object.fromEntries(e.entity.map((x) => [x.entityType, x.entityName])))}`);
+      }
     });
-    for (const e of response.entries) {
-      throwIfError(e.errorCode, e.errorMessage, `quota entity ${JSON.stringify(Object.fromEntries(e.entity.map((x) => [x.entityType, x.entityName])))}`);
-    }
   }
 
   /** Quotas of the entities matching every filter component; `strict`: entities with no other component. */
   async describeClientQuotas(filter: readonly QuotaEntityFilter[], options: { strict?: boolean } = {}): Promise<{ entity: QuotaEntity; quotas: Record<string, number> }[]> {
-    const response = await this.call("describeClientQuotas", Calls.DESCRIBE_CLIENT_QUOTAS, {
+    return this.call("describeClientQuotas", Calls.DESCRIBE_CLIENT_QUOTAS, {
       // matchType: EXACT 0, DEFAULT 1, ANY 2.
       components: filter.map((f) => ({ entityType: f.entityType, matchType: f.name === undefined ? 2 : f.name === null ? 1 : 0, match: f.name ?? null })),
       strict: options.strict ?? false,
+    }, (response) => {
+      throwIfError(response.errorCode, response.errorMessage, "DescribeClientQuotas");
+      return (response.entries ?? []).map((e) => ({
+        entity: Object.fromEntries(e.entity.map((x) => [x.entityType, x.entityName])),
+        quotas: Object.fromEntries(e.values.map((v) => [v.key, v.value])),
+      }));
     });
-    throwIfError(response.errorCode, response.errorMessage, "DescribeClientQuotas");
-    return (response.entries ?? []).map((e) => ({
-      entity: Object.fromEntries(e.entity.map((x) => [x.entityType, x.entityName])),
-      quotas: Object.fromEntries(e.values.map((v) => [v.key, v.value])),
-    }));
   }
 
-  private call<Req, Res>(what: string, api: ApiCall<Req, Res>, request: Req): Promise<Res> {
-    return this.retried(what, (remainingMs) => this.send(api, request, remainingMs));
+  /**
+   * Sends `request` and reads the answer with `interpret`, which throws KafkaAdminError for the
+   * errors it carries; both are inside the retries so that a retriable per-resource error
+   * (NOT_CONTROLLER on one topic) is retried like a lost connection.
+   */
+  private call<Req, Res, T>(what: string, api: ApiCall<Req, Res>, request: Req, interpret: (response: Res) => T): Promise<T> {
+    return this.retried(what, async (remainingMs) => interpret(await this.send(api, request, remainingMs)));
   }
 
   private retried<T>(what: string, attempt: (remainingMs: number) => Promise<T>): Promise<T> {
