@@ -22,7 +22,7 @@ import { startConnectionHarness, type ConnectionHarness } from "../network/conne
 import { Listener } from "../network/listener.js";
 import { STANDARD_AUTHORIZER_CLASS } from "../security/authorizer/authorizer-settings.js";
 import { AdminClient } from "./admin-client.js";
-import { ClusterUnreachableError } from "./cluster-connections.js";
+import { ClusterUnreachableError, type ClusterConnections } from "./cluster-connections.js";
 import { KafkaAdminError } from "./kafka-admin-error.js";
 import { KafkaConnection } from "./kafka-connection.js";
 import { METADATA } from "./admin-calls.js";
@@ -195,6 +195,36 @@ describe("connections", () => {
       await expect(lonely.listTopics()).rejects.toBeInstanceOf(ClusterUnreachableError);
     } finally {
       lonely.close();
+    }
+  });
+
+  it("fails at once with authenticationFailed when the broker refuses the SASL credentials", async () => {
+    const intruder = new AdminClient({
+      bootstrapServers: [`127.0.0.1:${saslPort}`],
+      timeoutMs: 5000,
+      security: { securityProtocol: "SASL_PLAINTEXT", sasl: { mechanism: "SCRAM-SHA-256", username: "mallory", password: "guess" } },
+    });
+    const started = Date.now();
+    try {
+      const err = await intruder.listTopics().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ClusterUnreachableError);
+      expect((err as ClusterUnreachableError).authenticationFailed).toBe(true);
+      // Not retried until the 5 s timeout: wrong credentials stay wrong.
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      intruder.close();
+    }
+  });
+
+  it("learns the cluster's brokers and controller from Metadata", async () => {
+    const client = new AdminClient({ bootstrapServers: [`127.0.0.1:${h.port}`], timeoutMs: 2000 });
+    try {
+      await client.listTopics();
+      const cluster = (client as unknown as { cluster: ClusterConnections }).cluster;
+      expect([...cluster.knownBrokers.keys()]).toEqual([1]);
+      expect(cluster.knownControllerId).toBe(1);
+    } finally {
+      client.close();
     }
   });
 

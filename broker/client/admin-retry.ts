@@ -24,7 +24,8 @@ const MAX_BACKOFF_MS = 1000;
 
 export function isRetriedError(err: unknown): boolean {
   if (err instanceof KafkaAdminError) return RETRIED_ERRORS.has(err.errorName);
-  return err instanceof ConnectionError || err instanceof ClusterUnreachableError;
+  if (err instanceof ClusterUnreachableError) return !err.authenticationFailed;
+  return err instanceof ConnectionError;
 }
 
 /** Runs `attempt` (given the time left) until it succeeds, fails for good, or `timeoutMs` pass. */

@@ -3,6 +3,7 @@
 // it closed. Every connection uses the same ClientSecurity (TLS and/or SASL).
 import type { Logger } from "pino";
 import type { ClientSecurity } from "../security/client-security.js";
+import { SaslAuthenticationError } from "../security/sasl/sasl-client.js";
 import * as MetadataReq from "../protocol/generated/metadata-request.gen.js";
 import * as MetadataRes from "../protocol/generated/metadata-response.gen.js";
 import { apiCall, KafkaConnection } from "./kafka-connection.js";
@@ -27,8 +28,11 @@ export interface ClusterConnectionsOptions {
 /** No broker could be reached or authenticated to; `causes` holds each address's failure. */
 export class ClusterUnreachableError extends Error {
   override name = "ClusterUnreachableError";
+  /** A broker refused our SASL credentials: waiting will not help, unlike a broker that is down. */
+  readonly authenticationFailed: boolean;
   constructor(readonly causes: readonly { address: string; error: Error }[]) {
     super(`no broker reachable: ${causes.map((c) => `${c.address} (${c.error.message})`).join("; ")}`);
+    this.authenticationFailed = causes.some((c) => c.error instanceof SaslAuthenticationError);
   }
 }
 
@@ -45,6 +49,8 @@ export function parseBrokerAddress(address: string): BrokerAddress {
 export class ClusterConnections {
   private readonly bootstrap: readonly BrokerAddress[];
   private readonly connections = new Map<string, KafkaConnection>();
+  // Callers asking at the same time share one connection attempt instead of opening one each.
+  private connecting: Promise<KafkaConnection> | undefined;
   private brokers = new Map<number, BrokerAddress>();
   private controllerId = -1;
   private readonly clientId: string;
@@ -73,6 +79,13 @@ export class ClusterConnections {
    */
   async anyBroker(): Promise<KafkaConnection> {
     for (const conn of this.connections.values()) if (!conn.closed) return conn;
+    this.connecting ??= this.connectToFirstAnswering().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connectToFirstAnswering(): Promise<KafkaConnection> {
     const causes: { address: string; error: Error }[] = [];
     for (const address of this.candidates()) {
       try {
@@ -100,7 +113,9 @@ export class ClusterConnections {
 
   private candidates(): BrokerAddress[] {
     const seen = new Set<string>();
-    const all = [...this.brokers.values(), ...this.bootstrap];
+    // Bootstrap addresses first: they are what the user gave (a Service in Kubernetes); the
+    // learned brokers are the fallback when those are all down.
+    const all = [...this.bootstrap, ...this.brokers.values()];
     return all.filter((a) => {
       const key = `${a.host}:${a.port}`;
       if (seen.has(key)) return false;
