@@ -25,6 +25,7 @@ export const CLUSTER_TESTS = [
   "test/integration/client-quotas-cluster.test.ts",
   "test/integration/acl-authorization.test.ts",
   "test/integration/acl-cluster.test.ts",
+  "test/integration/admin-client.test.ts",
 ];
 
 export default defineConfig({
