@@ -345,7 +345,7 @@ export class AdminClient {
   private async send<Req, Res>(api: ApiCall<Req, Res>, request: Req, timeoutMs: number): Promise<Res> {
     // Learn the brokers once, so that losing the bootstrap addresses later still leaves somewhere to go.
     if (this.cluster.knownBrokers.size === 0) await this.cluster.refreshMetadata(timeoutMs);
-    const conn = await this.cluster.anyBroker();
+    const conn = await this.cluster.anyBroker(timeoutMs);
     return conn.send(api, request, timeoutMs);
   }
 }

@@ -77,19 +77,25 @@ export class ClusterConnections {
    * controller may go to any broker, which forwards them), otherwise the first address that
    * accepts, trying the learned brokers and then the bootstrap list.
    */
-  async anyBroker(): Promise<KafkaConnection> {
+  async anyBroker(timeoutMs = this.connectTimeoutMs): Promise<KafkaConnection> {
     for (const conn of this.connections.values()) if (!conn.closed) return conn;
-    this.connecting ??= this.connectToFirstAnswering().finally(() => {
+    this.connecting ??= this.connectToFirstAnswering(Date.now() + timeoutMs).finally(() => {
       this.connecting = undefined;
     });
     return this.connecting;
   }
 
-  private async connectToFirstAnswering(): Promise<KafkaConnection> {
+  /** Tries the candidates in turn, never past `deadline` (an admin call's own bound). */
+  private async connectToFirstAnswering(deadline: number): Promise<KafkaConnection> {
     const causes: { address: string; error: Error }[] = [];
     for (const address of this.candidates()) {
+      const remainingMs = deadline - Date.now();
+      if (remainingMs <= 0) {
+        causes.push({ address: `${address.host}:${address.port}`, error: new Error("not tried: the call's timeout ran out") });
+        break;
+      }
       try {
-        return await this.connectTo(address);
+        return await this.connectTo(address, Math.min(this.connectTimeoutMs, remainingMs));
       } catch (err) {
         causes.push({ address: `${address.host}:${address.port}`, error: err as Error });
       }
@@ -99,7 +105,7 @@ export class ClusterConnections {
 
   /** Asks any broker for the cluster's brokers and controller, and remembers them. */
   async refreshMetadata(timeoutMs: number): Promise<MetadataRes.MetadataResponse> {
-    const conn = await this.anyBroker();
+    const conn = await this.anyBroker(timeoutMs);
     const response = await conn.send(METADATA, { ...MetadataReq.defaultMetadataRequest(), topics: [], allowAutoTopicCreation: false }, timeoutMs);
     this.brokers = new Map(response.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
     this.controllerId = response.controllerId;
@@ -124,14 +130,15 @@ export class ClusterConnections {
     });
   }
 
-  private async connectTo(address: BrokerAddress): Promise<KafkaConnection> {
+  private async connectTo(address: BrokerAddress, timeoutMs: number): Promise<KafkaConnection> {
     const key = `${address.host}:${address.port}`;
     const conn = await KafkaConnection.connect(address.host, address.port, {
       clientId: this.clientId,
-      timeoutMs: this.connectTimeoutMs,
+      timeoutMs,
       security: this.options.security,
     });
     this.connections.set(key, conn);
+    this.options.log?.debug({ broker: key, clientId: this.clientId }, "admin connection open");
     conn.onClose((err) => {
       if (this.connections.get(key) === conn) this.connections.delete(key);
       this.options.log?.debug({ broker: key, err: err.message }, "admin connection closed");
