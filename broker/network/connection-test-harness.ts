@@ -3,7 +3,7 @@
 // Not a test itself: tests import it.
 import { connect, type Socket } from "node:net";
 import { Writable } from "node:stream";
-import { pino } from "pino";
+import { pino, type Level, type Logger } from "pino";
 import type { ApiHandler } from "../handlers/handler.js";
 import { startTestBroker, type TestBroker } from "../handlers/test-fixtures.js";
 import { Listener } from "./listener.js";
@@ -23,15 +23,19 @@ export interface ConnectionHarness {
   close(): Promise<void>;
 }
 
-export async function startConnectionHarness(handlers: readonly ApiHandler<any, any>[], config: Record<string, string> = {}): Promise<ConnectionHarness> {
-  const logs: LogLine[] = [];
+/** A pino logger whose JSON lines are parsed into `lines` (pushed into `into` when given), for tests that assert on logs. */
+export function capturingLogger(level: Level = "debug", into: LogLine[] = []): { log: Logger; lines: LogLine[] } {
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split("\n")) if (line) logs.push(JSON.parse(line) as LogLine);
+      for (const line of chunk.toString().split("\n")) if (line) into.push(JSON.parse(line) as LogLine);
       done();
     },
   });
-  const log = pino({ level: "debug" }, sink);
+  return { log: pino({ level }, sink), lines: into };
+}
+
+export async function startConnectionHarness(handlers: readonly ApiHandler<any, any>[], config: Record<string, string> = {}): Promise<ConnectionHarness> {
+  const { log, lines: logs } = capturingLogger();
   const broker = await startTestBroker({ handlers, log, config });
   const listener = new Listener({ name: "PLAINTEXT", host: "127.0.0.1", port: 0, securityProtocol: "PLAINTEXT" }, broker.services, log);
   const port = await listener.listen();

@@ -2,8 +2,6 @@
 // node-to-node client (which re-authenticates on the same connection before its session ends)
 // and a raw client that does not (closed on its first request after the session expired).
 import { connect } from "node:net";
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { apiCall, KafkaConnection } from "../../client/kafka-connection.js";
 import { metadataHandler } from "../../handlers/03-metadata.js";
@@ -11,6 +9,7 @@ import { saslHandshakeHandler } from "../../handlers/17-sasl-handshake.js";
 import { apiVersionsHandler } from "../../handlers/18-api-versions.js";
 import { saslAuthenticateHandler } from "../../handlers/36-sasl-authenticate.js";
 import { startTestBroker, type TestBroker } from "../../handlers/test-fixtures.js";
+import { capturingLogger, type LogLine } from "../../network/connection-test-harness.js";
 import { Listener } from "../../network/listener.js";
 import { apiVersionsRequestMeta, writeApiVersionsRequest } from "../../protocol/generated/api-versions-request.gen.js";
 import { readApiVersionsResponse } from "../../protocol/generated/api-versions-response.gen.js";
@@ -23,24 +22,13 @@ const REAUTH_MS = 600;
 const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required user_alice="alice-secret";';
 const API_VERSIONS = apiCall(apiVersionsRequestMeta, 3, writeApiVersionsRequest, readApiVersionsResponse);
 
-interface LogLine {
-  msg: string;
-  [k: string]: unknown;
-}
-
 let broker: TestBroker;
 let listener: Listener;
 let port: number;
 const logs: LogLine[] = [];
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split("\n")) if (line) logs.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
-  const log = pino({ level: "info" }, sink);
+  const { log } = capturingLogger("info", logs);
   broker = await startTestBroker({
     handlers: [apiVersionsHandler, saslHandshakeHandler, saslAuthenticateHandler, metadataHandler],
     log,

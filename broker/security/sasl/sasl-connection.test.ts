@@ -1,8 +1,6 @@
 // SASL over real sockets: a Listener on SASL_PLAINTEXT in front of a test broker, and our own
 // node-to-node client (KafkaConnection with ClientSecurity) or hand-made frames on the other side.
 import { connect } from "node:net";
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiCall, KafkaConnection } from "../../client/kafka-connection.js";
 import { apiVersionsHandler } from "../../handlers/18-api-versions.js";
@@ -10,6 +8,7 @@ import { saslHandshakeHandler } from "../../handlers/17-sasl-handshake.js";
 import { saslAuthenticateHandler } from "../../handlers/36-sasl-authenticate.js";
 import { metadataHandler } from "../../handlers/03-metadata.js";
 import { startTestBroker, type TestBroker } from "../../handlers/test-fixtures.js";
+import { capturingLogger, type LogLine } from "../../network/connection-test-harness.js";
 import { Listener } from "../../network/listener.js";
 import { metadataRequestMeta, writeMetadataRequest } from "../../protocol/generated/metadata-request.gen.js";
 import { readMetadataResponse } from "../../protocol/generated/metadata-response.gen.js";
@@ -23,24 +22,13 @@ import { credentialFromPassword } from "./scram-crypto.js";
 const JAAS =
   'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-secret" user_admin="admin-secret" user_alice="alice-secret";';
 
-interface LogLine {
-  msg: string;
-  [k: string]: unknown;
-}
-
 let broker: TestBroker;
 let listener: Listener;
 let port: number;
 const logs: LogLine[] = [];
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split("\n")) if (line) logs.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
-  const log = pino({ level: "debug" }, sink);
+  const { log } = capturingLogger("debug", logs);
   broker = await startTestBroker({
     handlers: [apiVersionsHandler, saslHandshakeHandler, saslAuthenticateHandler, metadataHandler],
     log,

@@ -7,15 +7,14 @@ import { mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
-import { pino, type Logger } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TestCertificateAuthority, type IssuedCertificate } from "../../../test/security-fixtures/certificates.js";
 import { apiCall, KafkaConnection } from "../../client/kafka-connection.js";
 import { apiVersionsHandler } from "../../handlers/18-api-versions.js";
 import { incrementalAlterConfigsHandler } from "../../handlers/44-incremental-alter-configs.js";
 import { startTestBroker, type TestBroker } from "../../handlers/test-fixtures.js";
+import { capturingLogger, type LogLine } from "../../network/connection-test-harness.js";
 import { Listener } from "../../network/listener.js";
 import { apiVersionsRequestMeta, writeApiVersionsRequest } from "../../protocol/generated/api-versions-request.gen.js";
 import { readApiVersionsResponse } from "../../protocol/generated/api-versions-response.gen.js";
@@ -28,23 +27,6 @@ const API_VERSIONS = apiCall(apiVersionsRequestMeta, 3, writeApiVersionsRequest,
 const INCREMENTAL_ALTER_CONFIGS = apiCall(incrementalAlterConfigsRequestMeta, 1, writeIncrementalAlterConfigsRequest, readIncrementalAlterConfigsResponse);
 const BROKER_RESOURCE = 4;
 const SET = 0;
-
-interface LogLine {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-function capturingLogger(): { log: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split("\n")) if (line) lines.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
-  return { log: pino({ level: "debug" }, sink), lines };
-}
 
 /** A TLS handshake from a raw client; resolves with the socket once the server accepted it (or rejects). */
 function handshake(port: number, opts: ConnectionOptions): Promise<TLSSocket> {
