@@ -13,10 +13,10 @@ import {
 } from '@kubernetes/client-node';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApiServer, type ApiServer } from './api-server.js';
+import { until } from './runtime-helpers.js';
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
 const GROUP = 'kafka.millrace.dev';
@@ -27,22 +27,6 @@ type Obj = { apiVersion: string; kind: string; metadata: { name: string; [k: str
 
 const example = (file: string): Obj => parse(readFileSync(join(repoRoot, 'examples', file), 'utf8')) as Obj;
 const crdFiles = readdirSync(join(repoRoot, 'crds')).filter((f) => f.endsWith('.yaml'));
-
-// Polls fn until it returns a value other than undefined (bounded).
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      lastError = e;
-    }
-    await sleep(200);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-}
 
 // A deep copy of `base` with `edit` applied and a new name.
 function variant(base: Obj, name: string, edit: (o: Obj) => void): Obj {
