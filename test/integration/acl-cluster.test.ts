@@ -13,13 +13,12 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { kafkaTool } from "./kafka-tool.js";
 import { LocalCluster } from "./local-cluster.js";
+import { SASL_FORMAT_FLAGS, SASL_NODE_OVERRIDES, SCRAM_LOGIN } from "./sasl-cluster-settings.js";
 
 const INSTALL = resolve(import.meta.dirname, "../tools/install.sh");
 const TOPICS = "org.apache.kafka.tools.TopicCommand";
 const CONFIG_COMMAND = "org.apache.kafka.tools.ConfigCommand";
 const ACL_COMMAND = "org.apache.kafka.tools.AclCommand";
-const SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule";
-const PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
 describe("ACLs in a 3-broker cluster", () => {
   let cluster: LocalCluster | undefined;
@@ -47,17 +46,12 @@ describe("ACLs in a 3-broker cluster", () => {
       3,
       [
         "listener.security.protocol.map=PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
-        "listener.name.plaintext.sasl.enabled.mechanisms=SCRAM-SHA-512",
-        "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
-        `listener.name.plaintext.scram-sha-512.sasl.jaas.config=${SCRAM_LOGIN} required username="broker" password="broker-secret";`,
-        "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
-        "sasl.mechanism.controller.protocol=PLAIN",
-        `listener.name.controller.plain.sasl.jaas.config=${PLAIN_LOGIN} required username="controller" password="controller-secret" user_controller="controller-secret";`,
+        ...SASL_NODE_OVERRIDES,
         "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
         "super.users=User:broker;User:controller;User:admin",
         "broker.heartbeat.interval.ms=200",
       ],
-      { formatFlags: ["--add-scram", "SCRAM-SHA-512=[name=broker,password=broker-secret]", "--add-scram", "SCRAM-SHA-512=[name=admin,password=admin-secret]"] },
+      { formatFlags: [...SASL_FORMAT_FLAGS] },
     );
     const nodes = cluster.nodes.filter((n): n is NonNullable<typeof n> => n !== undefined);
     expect(nodes).toHaveLength(3);

@@ -15,16 +15,14 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { TestCertificateAuthority } from "../security-fixtures/certificates.js";
 import { kafkaTool } from "./kafka-tool.js";
 import { LocalCluster } from "./local-cluster.js";
+import { createTopicWithFullIsr, SASL_FORMAT_FLAGS, SASL_NODE_OVERRIDES, SCRAM_LOGIN } from "./sasl-cluster-settings.js";
 
 const INSTALL = resolve(import.meta.dirname, "../tools/install.sh");
-const TOPICS = "org.apache.kafka.tools.TopicCommand";
 const CONFIG_COMMAND = "org.apache.kafka.tools.ConfigCommand";
 const CONSOLE_PRODUCER = "org.apache.kafka.tools.ConsoleProducer";
 const CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
 const RUN_CLASS = resolve(import.meta.dirname, "../kafka/run-class.sh");
 
-const SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule";
-const PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
 function javaTool(cls: string, args: string[], input = ""): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync("bash", [RUN_CLASS, cls, ...args], { encoding: "utf8", input, timeout: 120_000 });
@@ -51,32 +49,17 @@ describe("a cluster whose inter-broker listener uses SCRAM and controller listen
       3,
       [
         "listener.security.protocol.map=PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
-        "listener.name.plaintext.sasl.enabled.mechanisms=SCRAM-SHA-512",
-        "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
-        `listener.name.plaintext.scram-sha-512.sasl.jaas.config=${SCRAM_LOGIN} required username="broker" password="broker-secret";`,
-        "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
-        "sasl.mechanism.controller.protocol=PLAIN",
-        `listener.name.controller.plain.sasl.jaas.config=${PLAIN_LOGIN} required username="controller" password="controller-secret" user_controller="controller-secret";`,
+        ...SASL_NODE_OVERRIDES,
         "broker.heartbeat.interval.ms=200",
       ],
-      { formatFlags: ["--add-scram", "SCRAM-SHA-512=[name=broker,password=broker-secret]", "--add-scram", "SCRAM-SHA-512=[name=admin,password=admin-secret]"] },
+      { formatFlags: [...SASL_FORMAT_FLAGS] },
     );
     const [n1, n2, n3] = cluster.nodes as [NonNullable<(typeof cluster.nodes)[0]>, NonNullable<(typeof cluster.nodes)[0]>, NonNullable<(typeof cluster.nodes)[0]>];
     const nodes = [n1, n2, n3];
 
     // A topic created through node 1 (forwarded to the active controller over PLAIN) is replicated
     // to all three: followers fetch over the SCRAM inter-broker listener with the bootstrap credential.
-    const created = kafkaTool(TOPICS, ["--bootstrap-server", `127.0.0.1:${n1.port}`, "--command-config", admin, "--create", "--topic", "secured", "--partitions", "3", "--replication-factor", "3"]);
-    expect(created.status, created.stderr).toBe(0);
-    await vi.waitFor(
-      () => {
-        const described = kafkaTool(TOPICS, ["--bootstrap-server", `127.0.0.1:${n2.port}`, "--command-config", admin, "--describe", "--topic", "secured"]);
-        expect(described.status, described.stderr).toBe(0);
-        const isrs = described.stdout.split("\n").filter((l) => /Partition:\s*\d/.test(l)).map((l) => /Isr:\s*([\d,]+)/.exec(l)?.[1]?.split(",").length);
-        expect(isrs).toEqual([3, 3, 3]);
-      },
-      { timeout: 60_000, interval: 1000 },
-    );
+    await createTopicWithFullIsr("secured", n1.port, n2.port, admin);
 
     // A user added through node 2 (forwarded to the active controller) logs in on every broker.
     const added = kafkaTool(CONFIG_COMMAND, [
@@ -157,29 +140,14 @@ describe("a cluster whose inter-broker listener uses SCRAM and controller listen
           `ssl.keystore.location=${server.keystoreFile}`,
           "ssl.truststore.type=PEM",
           `ssl.truststore.location=${ca.certificateFile}`,
-          "listener.name.plaintext.sasl.enabled.mechanisms=SCRAM-SHA-512",
-          "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
-          `listener.name.plaintext.scram-sha-512.sasl.jaas.config=${SCRAM_LOGIN} required username="broker" password="broker-secret";`,
-          "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
-          "sasl.mechanism.controller.protocol=PLAIN",
-          `listener.name.controller.plain.sasl.jaas.config=${PLAIN_LOGIN} required username="controller" password="controller-secret" user_controller="controller-secret";`,
+          ...SASL_NODE_OVERRIDES,
           "broker.heartbeat.interval.ms=200",
         ],
-        { formatFlags: ["--add-scram", "SCRAM-SHA-512=[name=broker,password=broker-secret]", "--add-scram", "SCRAM-SHA-512=[name=admin,password=admin-secret]"] },
+        { formatFlags: [...SASL_FORMAT_FLAGS] },
       );
       const nodes = tlsCluster.nodes;
       const [n1, n2, n3] = [nodes[0]!, nodes[1]!, nodes[2]!];
-      const created = kafkaTool(TOPICS, ["--bootstrap-server", `127.0.0.1:${n1.port}`, "--command-config", admin, "--create", "--topic", "secured-tls", "--partitions", "3", "--replication-factor", "3"]);
-      expect(created.status, created.stderr).toBe(0);
-      await vi.waitFor(
-        () => {
-          const described = kafkaTool(TOPICS, ["--bootstrap-server", `127.0.0.1:${n2.port}`, "--command-config", admin, "--describe", "--topic", "secured-tls"]);
-          expect(described.status, described.stderr).toBe(0);
-          const isrs = described.stdout.split("\n").filter((l) => /Partition:\s*\d/.test(l)).map((l) => /Isr:\s*([\d,]+)/.exec(l)?.[1]?.split(",").length);
-          expect(isrs).toEqual([3, 3, 3]);
-        },
-        { timeout: 60_000, interval: 1000 },
-      );
+      await createTopicWithFullIsr("secured-tls", n1.port, n2.port, admin);
       const produced = javaTool(CONSOLE_PRODUCER, ["--bootstrap-server", `127.0.0.1:${n3.port}`, "--topic", "secured-tls", "--command-config", admin, "--producer-property", "acks=all"], "a\nb\nc\n");
       expect(produced.status, produced.stderr).toBe(0);
       const read = javaTool(CONSOLE_CONSUMER, ["--bootstrap-server", `127.0.0.1:${n1.port}`, "--topic", "secured-tls", "--from-beginning", "--max-messages", "3", "--timeout-ms", "30000", "--command-config", admin]);
