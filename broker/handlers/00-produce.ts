@@ -15,7 +15,7 @@ import {
 } from "../protocol/generated/produce-response.gen.js";
 import { isInternalTopic } from "../metadata/topic-names.js";
 import { defineHandler, NO_RESPONSE, type RequestContext } from "./handler.js";
-import { AclOperation, authorizedNames, ResourceType } from "../security/authorizer/request-authorization.js";
+import { AclOperation, authorizedNameTest, ResourceType } from "../security/authorizer/request-authorization.js";
 
 function partitionError(index: number, error: KafkaErrorName, message: string | null = null): PartitionProduceResponse {
   return {
@@ -131,9 +131,9 @@ export const produceHandler = defineHandler({
       );
     } else {
       // WRITE on each topic, checked before the topic is looked up (an unknown topic is not revealed).
-      const writable = authorizedNames(ctx, AclOperation.WRITE, ResourceType.TOPIC, request.topicData.map((t) => t.name));
+      const writable = authorizedNameTest(ctx, AclOperation.WRITE, ResourceType.TOPIC, request.topicData.map((t) => t.name));
       responses = await respond((topic, p) =>
-        writable.has(topic) ? producePartition(topic, p, acks, request.timeoutMs, ctx) : Promise.resolve(partitionError(p.index, "TOPIC_AUTHORIZATION_FAILED")),
+        writable(topic) ? producePartition(topic, p, acks, request.timeoutMs, ctx) : Promise.resolve(partitionError(p.index, "TOPIC_AUTHORIZATION_FAILED")),
       );
     }
     if (acks === 0) {

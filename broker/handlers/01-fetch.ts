@@ -29,7 +29,7 @@ import { defineHandler, type RequestContext } from "./handler.js";
 import { replicaFetch, replicaIdOf } from "./fetch/replica-fetch.js";
 import { waitForLogs } from "./fetch/wait-for-logs.js";
 import { fetchQuotaFor } from "../security/quotas/fetch-quota.js";
-import { AclOperation, authorizeCluster, authorizedNames, ResourceType } from "../security/authorizer/request-authorization.js";
+import { AclOperation, authorizeCluster, authorizedNameTest, ResourceType } from "../security/authorizer/request-authorization.js";
 
 const READ_COMMITTED = 1;
 const TOPIC_IDS_VERSION = 13;
@@ -158,9 +158,9 @@ export const fetchHandler = defineHandler({
       return { throttleTimeMs: 0, errorCode: errorCode(planned), sessionId: 0, responses: [], nodeEndpoints: [] };
     }
     // READ on each topic; denied partitions are answered TOPIC_AUTHORIZATION_FAILED and not read.
-    const readable = authorizedNames(ctx, AclOperation.READ, ResourceType.TOPIC, planned.partitions.map((p) => p.topic));
-    const denied = planned.partitions.filter((p) => !readable.has(p.topic));
-    if (denied.length > 0) planned.partitions = planned.partitions.filter((p) => readable.has(p.topic));
+    const readable = authorizedNameTest(ctx, AclOperation.READ, ResourceType.TOPIC, planned.partitions.map((p) => p.topic));
+    const denied = planned.partitions.filter((p) => !readable(p.topic));
+    if (denied.length > 0) planned.partitions = planned.partitions.filter((p) => readable(p.topic));
     const readOptions = {
       readCommitted: request.isolationLevel === READ_COMMITTED,
       followerReads: ctx.apiVersion >= FOLLOWER_READS_VERSION,
