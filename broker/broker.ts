@@ -12,6 +12,8 @@ import { MetadataStore } from "./metadata/metadata-store.js";
 import { quorumOptionsFrom } from "./metadata/quorum-options.js";
 import type { ClusterController } from "./metadata/controller/cluster-controller.js";
 import type { Listener } from "./network/listener.js";
+import { HealthEndpoint } from "./network/health-endpoint.js";
+import { NodeProgress, nodeReadiness } from "./roles/node-readiness.js";
 import { BrokerRole } from "./roles/broker-role.js";
 import { startControllerListeners } from "./roles/controller-listeners.js";
 import { startClusterController } from "./roles/controller-role.js";
@@ -25,8 +27,15 @@ export class Broker {
     private readonly controller: ClusterController | null,
     private readonly controllerListeners: Listener[],
     private readonly brokerRole: BrokerRole | null,
+    private readonly health: HealthEndpoint | null,
+    private readonly progress: NodeProgress,
     private readonly log: Logger,
   ) {}
+
+  /** The health endpoint's port (millrace.health.port; null when it is off). */
+  get healthPort(): number | null {
+    return this.health?.port ?? null;
+  }
 
   /** Ports actually bound, by listener name. */
   get ports(): ReadonlyMap<string, number> {
@@ -39,31 +48,49 @@ export class Broker {
   }
 
   static async start(config: BrokerConfig, log: Logger): Promise<Broker> {
-    const started = Date.now();
     checkSaslListenerSettings(config);
+    // The health endpoint comes up first, so probes see start-up's progress (503 and why) rather than refused connections.
+    const progress = new NodeProgress();
+    const health = config.healthPort > 0
+      ? await HealthEndpoint.start(config.healthPort, { alive: () => !progress.stopping, readiness: () => nodeReadiness(config.nodeId, config.processRoles, progress) }, log.child({ component: "health" }))
+      : null;
+    try {
+      return await Broker.startRoles(config, progress, health, log);
+    } catch (err) {
+      await health?.close();
+      throw err;
+    }
+  }
+
+  private static async startRoles(config: BrokerConfig, progress: NodeProgress, health: HealthEndpoint | null, log: Logger): Promise<Broker> {
+    const started = Date.now();
     for (const dir of config.logDirs) mkdirSync(dir, { recursive: true });
     const dirs = [...new Set([...config.logDirs, config.metadataLogDir])];
     const clusterId = ensureMetaProperties(dirs, config.nodeId, { autoFormat: config.singleNodeQuorum });
     const metadata = await MetadataStore.open(quorumOptionsFrom(config, clusterId, log.child({ component: "metadata" })));
+    progress.metadata = metadata;
     const boundPorts = new Map<string, number>();
     // Controller listeners come up first: the quorum elects its leader and replicates over them.
     const controller = config.processRoles.includes("controller") ? startClusterController(config, clusterId, metadata, log) : null;
     const controllerListeners = await startControllerListeners(config, { clusterId, metadata, controller, boundPorts, log });
     await metadata.ready();
+    progress.metadataReplayed = true;
     await startBootstrapCredentialImport(metadata, config.metadataLogDir, log.child({ component: "sasl" }));
     const brokerRole = config.processRoles.includes("broker")
-      ? await BrokerRole.start({ config, clusterId, metadata, controller, boundPorts, log })
+      ? await BrokerRole.start({ config, clusterId, metadata, controller, boundPorts, log, onListenersUp: () => (progress.brokerListenersUp = true) })
       : null;
     const startupMs = Date.now() - started;
     if (brokerRole) log.info({ nodeId: config.nodeId, clusterId, brokerEpoch: brokerRole.brokerEpoch, startupMs }, "broker started");
     else log.info({ nodeId: config.nodeId, clusterId, startupMs }, "controller started");
-    return new Broker(boundPorts, metadata, controller, controllerListeners, brokerRole, log);
+    return new Broker(boundPorts, metadata, controller, controllerListeners, brokerRole, health, progress, log);
   }
 
   /** Clean shutdown: controlled shutdown, quorum hand-over, then listeners, groups, logs and metadata closed. */
   async stop(): Promise<void> {
     const what = this.brokerRole ? "broker" : "controller";
     this.log.info(`${what} stopping`);
+    // Probes say so at once: an orchestrator stops sending clients here while the hand-over runs.
+    this.progress.stopping = true;
     // First, while the listeners still serve: controlled shutdown with the controller, then a
     // quorum leader hands over so a successor is elected at once.
     await this.brokerRole?.shutDownWithController();
@@ -71,6 +98,7 @@ export class Broker {
     await this.metadata.quorum.handOver();
     await Promise.all([...this.controllerListeners.map((l) => l.close()), this.brokerRole?.close()]);
     await this.metadata.close();
+    await this.health?.close();
     this.log.info(`${what} stopped`);
   }
 }

@@ -56,6 +56,8 @@ export interface BrokerConfig {
   /** True when no quorum is configured and this node is its own single-voter quorum. */
   readonly singleNodeQuorum: boolean;
   readonly brokerRack: string | null;
+  /** millrace.health.port: the HTTP /healthz and /readyz port; 0 = no health endpoint. */
+  readonly healthPort: number;
   /** KIP-392: Kafka's RackAwareReplicaSelector lets rack-aware consumers read from followers; null: leaders only. */
   readonly replicaSelectorClass: string | null;
   readonly controllerQuorumElectionTimeoutMs: number;
@@ -500,6 +502,7 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
     controllerQuorumBootstrapServers: bootstrap,
     singleNodeQuorum,
     brokerRack: a.str("broker.rack"),
+    healthPort: a.int("millrace.health.port"),
     replicaSelectorClass: a.str("replica.selector.class"),
     controllerQuorumElectionTimeoutMs: a.int("controller.quorum.election.timeout.ms"),
     controllerQuorumFetchTimeoutMs: a.int("controller.quorum.fetch.timeout.ms"),

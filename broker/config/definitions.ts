@@ -529,6 +529,11 @@ export const BROKER_CONFIG_DEFS: readonly ConfigKeyDef[] = [
     "Hostname verification for outgoing TLS connections; empty disables it."),
   key("ssl.principal.mapping.rules", "string", "DEFAULT", "low", "read-only",
     "Rules mapping a client certificate's distinguished name to a principal name (RULE:pattern/replacement/[LU], DEFAULT)."),
+
+  // ── Millrace's own keys (no Kafka equivalent) ─────────────────────────────────────────────
+  key("millrace.health.port", "int", "0", "low", "read-only",
+    "Port of the plain-HTTP health endpoint (GET /healthz, GET /readyz) for orchestrators' probes; 0 turns it off.",
+    { validator: between(0, 65535) }),
 ];
 
 const BY_NAME: ReadonlyMap<string, ConfigKeyDef> = new Map(BROKER_CONFIG_DEFS.map((d) => [d.name, d]));

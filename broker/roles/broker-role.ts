@@ -50,6 +50,8 @@ export interface BrokerRoleBase {
   controller: ClusterController | null;
   boundPorts: Map<string, number>;
   log: Logger;
+  /** Called once every broker listener is bound (the health endpoint's readiness). */
+  onListenersUp?: () => void;
 }
 
 export class BrokerRole {
@@ -176,6 +178,7 @@ export class BrokerRole {
     if (config.singleNodeQuorum) await initialLoads;
     const listeners = config.listeners.filter((spec) => !config.controllerListenerNames.includes(spec.name)).map((spec) => new Listener(spec, services, log));
     for (const listener of listeners) boundPorts.set(listener.spec.name, await listener.listen());
+    base.onListenersUp?.();
     // Like Kafka, a broker counts as started once the controller has unfenced it.
     await lifecycle.start(UNFENCE_TIMEOUT_MS);
     return new BrokerRole(services, listeners, logs, lifecycle, channel, replicas, groups, forwarder);
