@@ -11,14 +11,23 @@
 //   MILLRACE_LEADER_ELECT       "false" runs the controllers without election (one replica)
 //   MILLRACE_HEALTH_PORT        /healthz, /readyz, /metrics (default 8081)
 //   MILLRACE_LOG_LEVEL          pino level (default info)
+//   MILLRACE_CLUSTER_ACCESS_FILE development aid: JSON map "namespace/name" → {bootstrap, security}
+//                               for KafkaClusters whose brokers run outside Kubernetes (default:
+//                               mTLS to each cluster's bootstrap Service, operator/controllers/cluster-admin.ts)
 import { KubeConfig } from "@kubernetes/client-node";
 import { hostname } from "node:os";
 import { pathToFileURL } from "node:url";
 import { pino } from "pino";
-import { Manager, type ControllerFactory } from "./runtime/manager.js";
+import { clusterAdminProviderFromEnv, type ClusterAdminProvider } from "./controllers/cluster-admin.js";
+import { kafkaTopicController } from "./controllers/kafkatopic/kafkatopic-controller.js";
+import type { Controller } from "./runtime/controller.js";
+import { Manager } from "./runtime/manager.js";
 
-/** Reconcilers register here (KafkaCluster, KafkaTopic, KafkaUser: next). */
-export const controllers: ControllerFactory[] = [];
+/** A controller built from the manager's shared parts and the one admin-client provider of the process. */
+export type OperatorControllerFactory = (m: Manager, clusterAdmin: ClusterAdminProvider) => Controller;
+
+/** Reconcilers register here. */
+export const controllers: OperatorControllerFactory[] = [kafkaTopicController];
 
 export interface OperatorEnv {
   POD_NAME?: string;
@@ -26,6 +35,7 @@ export interface OperatorEnv {
   MILLRACE_WATCH_NAMESPACES?: string;
   MILLRACE_LEADER_ELECT?: string;
   MILLRACE_HEALTH_PORT?: string;
+  MILLRACE_CLUSTER_ACCESS_FILE?: string;
 }
 
 export interface OperatorSettings {
@@ -65,7 +75,8 @@ export async function runOperator(env: OperatorEnv = process.env): Promise<Manag
     leaderElection: settings.leaderElect ? { namespace: settings.leaseNamespace, name: "millrace-operator" } : undefined,
     health: { port: settings.healthPort },
   });
-  for (const factory of controllers) manager.register(factory);
+  const clusterAdmin = clusterAdminProviderFromEnv(env, manager.cache, log);
+  for (const factory of controllers) manager.register((m) => factory(m, clusterAdmin));
   log.info({ ...settings, cluster: kubeConfig.getCurrentCluster()?.server }, "operator starting");
 
   let stopping = false;
@@ -73,7 +84,7 @@ export async function runOperator(env: OperatorEnv = process.env): Promise<Manag
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
-    manager.stop().then(
+    manager.stop().then(() => clusterAdmin.close()).then(
       () => process.exit(0),
       (e: unknown) => {
         log.error({ err: e }, "unclean shutdown");

@@ -32,6 +32,9 @@ describe('operator process (dist/operator/main.js)', () => {
     if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: run \`npm run build\` first`);
     api = await startApiServer({ tools: inject('kubeTools') });
     await kubeConfigFor(api.kubeconfigPath).makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: 'millrace' } } });
+    // The registered controllers watch the operator's kinds: their caches sync only once the CRDs exist.
+    await api.kubectl(['apply', '-f', `${repoRoot}crds`]);
+    await api.kubectl(['wait', '--for', 'condition=Established', '--timeout=60s', 'crd', '--all']);
   });
 
   afterAll(async () => {
