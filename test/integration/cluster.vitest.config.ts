@@ -26,6 +26,7 @@ export const CLUSTER_TESTS = [
   "test/integration/acl-authorization.test.ts",
   "test/integration/acl-cluster.test.ts",
   "test/integration/admin-client.test.ts",
+  "test/integration/operator-certificates.test.ts",
   "test/integration/health-endpoint.test.ts",
 ];
 
