@@ -141,32 +141,63 @@ describe("desiredClusterSecrets", () => {
     expect(info.notAfter.getTime()).toBe(certificateInfo(ca.certPem).notAfter.getTime());
   });
 
-  it("CA renewal: a new CA, both CAs in every trust bundle until the old one expires, leaves reissued under the new one", async () => {
+  it("CA renewal: a new CA in every trust bundle at once, leaves handed over halfway through the window, the old CA dropped once expired", async () => {
     const store = new SecretStore();
     store.store(await desiredClusterSecrets(input(store)));
     const oldCa = store.text("demo-cluster-ca", "tls.crt");
+    const oldNodeCert = store.text("demo-a-0-certs", "tls.crt");
+    // Day 340: within 30 days of the CA's expiry (day 365).
     const renewal = await desiredClusterSecrets(input(store, { now: later(340) }));
     const r = reasons(renewal);
     expect(r["demo-cluster-ca"]).toBe("renewed");
     expect(r["demo-clients-ca"]).toBe("renewed");
+    expect(renewal.find((s) => s.name === "demo-a-0-certs")!.detail).toBe("the CA's trust bundle changed");
     store.store(renewal);
     const newCa = store.text("demo-cluster-ca", "tls.crt");
     expect(certificateInfo(newCa).subject).toBe("CN=demo-cluster-ca v1,O=millrace.dev");
-    expect(splitCertificateBundle(store.text("demo-cluster-ca-cert", "ca.crt"))).toEqual([newCa, oldCa]);
-    expect(splitCertificateBundle(store.text("demo-a-0-certs", "ca.crt"))).toEqual([newCa, oldCa]);
-    expect(splitCertificateBundle(store.text("demo-operator-certs", "ca.crt"))).toEqual([newCa, oldCa]);
+    expect(certificateInfo(newCa).notAfter.getTime()).toBe(later(340 + 365).getTime());
+    for (const name of ["demo-cluster-ca-cert", "demo-a-0-certs", "demo-operator-certs"]) {
+      expect(splitCertificateBundle(store.text(name, "ca.crt")), name).toEqual([newCa, oldCa]);
+    }
+    expect(splitCertificateBundle(store.text("demo-cluster-ca", "previous-ca.crt"))).toEqual([oldCa]);
+    // Phase 1: the nodes keep their old-CA certificates, so clients that trust only the old CA still connect.
+    expect(store.text("demo-a-0-certs", "tls.crt")).toBe(oldNodeCert);
+    expect(new Set((await desiredClusterSecrets(input(store, { now: later(349) }))).map((s) => s.reason))).toEqual(new Set(["unchanged"]));
+    // Phase 2 (day 350, half the window left): certificates reissued under the new CA, both CAs still trusted.
+    const handover = await desiredClusterSecrets(input(store, { now: later(351) }));
+    expect(handover.find((s) => s.name === "demo-a-0-certs")!.detail).toMatch(/handed over to the new CA/);
+    expect(reasons(handover)["demo-cluster-ca"]).toBe("unchanged");
+    store.store(handover);
     expect(certificateInfo(store.text("demo-a-0-certs", "tls.crt")).issuerMatches(newCa)).toBe(true);
     expect(certificateInfo(store.text("demo-operator-certs", "tls.crt")).issuerMatches(newCa)).toBe(true);
-    // Stable during the overlap...
-    expect(new Set((await desiredClusterSecrets(input(store, { now: later(350) }))).map((s) => s.reason))).toEqual(new Set(["unchanged"]));
-    // ...and the old CA leaves the bundles once it expired; certificates stay.
+    expect(splitCertificateBundle(store.text("demo-a-0-certs", "ca.crt"))).toEqual([newCa, oldCa]);
+    expect(new Set((await desiredClusterSecrets(input(store, { now: later(360) }))).map((s) => s.reason))).toEqual(new Set(["unchanged"]));
+    // Phase 3: the old CA has expired and leaves the bundles; the certificates stay.
     const pruned = await desiredClusterSecrets(input(store, { now: later(366) }));
+    expect(pruned.filter((s) => s.reason !== "unchanged").map((s) => s.detail)).toEqual([
+      "an expired previous CA certificate left the trust bundle",
+      "the CA's trust bundle changed",
+      "an expired previous CA certificate left the trust bundle",
+      "the CA's trust bundle changed",
+      "the CA's trust bundle changed",
+      "the CA's trust bundle changed",
+      "the CA's trust bundle changed",
+    ]);
     store.store(pruned);
-    expect(reasons(pruned)["demo-cluster-ca"]).toBe("renewed");
     expect(splitCertificateBundle(store.text("demo-cluster-ca-cert", "ca.crt"))).toEqual([newCa]);
     expect(splitCertificateBundle(store.text("demo-a-0-certs", "ca.crt"))).toEqual([newCa]);
     expect(store.secrets.get("demo-cluster-ca")!.data!["previous-ca.crt"]).toBeUndefined();
     expect(new Set((await desiredClusterSecrets(input(store, { now: later(367) }))).map((s) => s.reason))).toEqual(new Set(["unchanged"]));
+  });
+
+  it("a new node during the hand-over gets a certificate of the new CA", async () => {
+    const store = new SecretStore();
+    store.store(await desiredClusterSecrets(input(store)));
+    store.store(await desiredClusterSecrets(input(store, { now: later(340) })));
+    const secrets = await desiredClusterSecrets(input(store, { now: later(341), nodes: [...input(store).nodes, { pool: "b", nodeId: 2 }] }));
+    store.store(secrets);
+    expect(certificateInfo(store.text("demo-b-2-certs", "tls.crt")).issuerMatches(store.text("demo-cluster-ca", "tls.crt"))).toBe(true);
+    expect(secrets.filter((s) => s.reason !== "unchanged").map((s) => s.name)).toEqual(["demo-b-2-certs"]);
   });
 
   it("a bad PEM in an existing Secret is reissued, with the reason", async () => {
@@ -186,16 +217,26 @@ describe("desiredClusterSecrets", () => {
     expect(certificateInfo(store.text("demo-a-0-certs", "tls.crt")).subject).toBe("CN=demo-node,O=millrace.dev");
   });
 
-  it("a broken CA Secret gets a new CA; every certificate follows", async () => {
+  it("a broken CA key gets a new CA, the old certificate stays trusted; a deleted CA Secret starts over", async () => {
     const store = new SecretStore();
     store.store(await desiredClusterSecrets(input(store)));
+    const oldCa = store.text("demo-cluster-ca", "tls.crt");
     store.secrets.get("demo-cluster-ca")!.data!["tls.key"] = Buffer.from("garbage").toString("base64");
     const secrets = await desiredClusterSecrets(input(store));
-    const r = reasons(secrets);
-    expect(r["demo-cluster-ca"]).toBe("renewed");
-    expect(r["demo-a-0-certs"]).toBe("renewed");
-    expect(r["demo-operator-certs"]).toBe("renewed");
-    expect(r["demo-clients-ca"]).toBe("unchanged");
+    const ca = secrets.find((s) => s.name === "demo-cluster-ca")!;
+    expect(ca.reason).toBe("renewed");
+    expect(ca.detail).toMatch(/tls\.key is not the key of tls\.crt/);
+    store.store(secrets);
+    expect(certificateInfo(store.text("demo-cluster-ca", "tls.crt")).subject).toBe("CN=demo-cluster-ca v1,O=millrace.dev");
+    expect(splitCertificateBundle(store.text("demo-a-0-certs", "ca.crt"))[1]).toBe(oldCa);
+    expect(reasons(secrets)["demo-clients-ca"]).toBe("unchanged");
+
+    store.secrets.delete("demo-cluster-ca");
+    const fresh = await desiredClusterSecrets(input(store));
+    expect(reasons(fresh)["demo-cluster-ca"]).toBe("created");
+    expect(reasons(fresh)["demo-a-0-certs"]).toBe("renewed");
+    expect(reasons(fresh)["demo-operator-certs"]).toBe("renewed");
+    expect(fresh.find((s) => s.name === "demo-a-0-certs")!.detail).toMatch(/not by the current CA/);
   });
 
   it("refuses settings that would renew forever", async () => {

@@ -114,7 +114,7 @@ export async function issueUserCertificate(clientsCa: CertificateAuthority, user
  * key matching and not within `renewalDays` of expiry. Returns why not, or undefined when it can.
  */
 export function userCertificateProblem(clientsCa: CertificateAuthority, certPem: string, keyPem: string, username: string, renewalDays: number, now: Date): string | undefined {
-  return leafProblem(clientsCa, certPem, keyPem, { subject: userSubject(username), dnsNames: [], usage: "client" }, renewalDays, now);
+  return leafProblem({ ca: clientsCa, previous: [] }, certPem, keyPem, { subject: userSubject(username), dnsNames: [], usage: "client" }, renewalDays, now);
 }
 
 /** The CA (tls.crt, tls.key) in a CA Secret, or undefined when the Secret is missing or unusable. */
@@ -127,6 +127,8 @@ export function certificateAuthorityFromSecret(secret: V1Secret | undefined): Ce
 
 interface EnsuredCa {
   ca: CertificateAuthority;
+  /** The CA certificates it replaced that are still valid (PEM each). */
+  previous: string[];
   /** This CA's certificate first, then the previous ones not yet expired (PEM). */
   trustBundle: string;
   secret: DesiredSecret;
@@ -156,21 +158,23 @@ async function ensureCertificateAuthority(input: ClusterCertificateInput, secret
     const ca = { certPem: certPem!, keyPem: keyPem! };
     const previousPem = previous.join("");
     if (previousPem === storedPrevious) {
-      return { ca, trustBundle: certPem! + previousPem, secret: { name: secretName, type: TLS_SECRET_TYPE, data: pick(existing!, caSecretKeys(previousPem)), reason: "unchanged" } };
+      return { ca, previous, trustBundle: certPem! + previousPem, secret: { name: secretName, type: TLS_SECRET_TYPE, data: pick(existing!, caSecretKeys(previousPem)), reason: "unchanged" } };
     }
     const data = caSecretData(ca, previousPem);
-    return { ca, trustBundle: certPem! + previousPem, secret: { name: secretName, type: TLS_SECRET_TYPE, data, reason: "renewed", detail: "an expired previous CA certificate left the trust bundle" } };
+    return { ca, previous, trustBundle: certPem! + previousPem, secret: { name: secretName, type: TLS_SECRET_TYPE, data, reason: "renewed", detail: "an expired previous CA certificate left the trust bundle" } };
   }
 
   // A replaced CA that still parses stays trusted until it expires: the certificates it signed
   // keep working while they are reissued.
   const replaced = certPem && isUsableCaCertificate(certPem, now) ? [certPem] : [];
-  const previousPem = [...replaced, ...previous].join("");
+  const stillTrusted = [...replaced, ...previous];
+  const previousPem = stillTrusted.join("");
   const generation = nextGeneration([certPem ?? "", storedPrevious].join(""));
   const ca = await createCertificateAuthority(`${commonName} v${generation}`, settings.validityDays, now);
   if (reason === "renewed") input.log?.warn({ secret: secretName, problem }, "certificate authority replaced");
   return {
     ca,
+    previous: stillTrusted,
     trustBundle: ca.certPem + previousPem,
     secret: { name: secretName, type: TLS_SECRET_TYPE, data: caSecretData(ca, previousPem), reason, detail: problem },
   };
@@ -202,7 +206,7 @@ async function ensureLeafCertificate(input: ClusterCertificateInput, secretName:
   } else if (!certPem || !keyPem) {
     problem = `${TLS_CERT} or ${TLS_KEY} is missing`;
   } else {
-    problem = leafProblem(issuer.ca, certPem, keyPem, wanted, settings.renewalDays, input.now);
+    problem = leafProblem(issuer, certPem, keyPem, wanted, settings.renewalDays, input.now);
   }
 
   if (!problem) {
@@ -231,8 +235,12 @@ async function ensureLeafCertificate(input: ClusterCertificateInput, secretName:
   };
 }
 
-/** Why this certificate cannot stay (first reason found), or undefined. */
-function leafProblem(ca: CertificateAuthority, certPem: string, keyPem: string, wanted: LeafWanted, renewalDays: number, now: Date): string | undefined {
+/**
+ * Why this certificate cannot stay (first reason found), or undefined. A certificate of a replaced
+ * CA that is still trusted stays until halfway through its renewal window (the hand-over: see
+ * README.md), so clients that still trust only the old CA keep connecting meanwhile.
+ */
+function leafProblem(issuer: { ca: CertificateAuthority; previous: string[] }, certPem: string, keyPem: string, wanted: LeafWanted, renewalDays: number, now: Date): string | undefined {
   let info;
   try {
     info = certificateInfo(certPem);
@@ -240,10 +248,12 @@ function leafProblem(ca: CertificateAuthority, certPem: string, keyPem: string, 
     return `${TLS_CERT}: ${(err as Error).message}`;
   }
   if (!info.keyMatches(keyPem)) return `${TLS_KEY} is not the key of ${TLS_CERT}`;
-  if (!info.issuerMatches(ca.certPem)) return `issued by ${info.issuer}, not by the current CA`;
+  const fromCurrentCa = info.issuerMatches(issuer.ca.certPem);
+  if (!fromCurrentCa && !issuer.previous.some((pem) => info.issuerMatches(pem))) return `issued by ${info.issuer}, not by the current CA`;
   if (info.subject !== normalizeDistinguishedName(wanted.subject)) return `subject is ${info.subject}, wanted ${normalizeDistinguishedName(wanted.subject)}`;
   if (!sameSet(info.dnsNames, wanted.dnsNames) || info.ipAddresses.length > 0) return "the subject alternative names changed";
-  if (needsRenewal(certPem, renewalDays, now)) return `expires ${info.notAfter.toISOString()}, within ${renewalDays} days`;
+  if (!fromCurrentCa && needsRenewal(certPem, renewalDays / 2, now)) return `issued by the replaced CA ${info.issuer}: handed over to the new CA halfway through the renewal window`;
+  if (fromCurrentCa && needsRenewal(certPem, renewalDays, now)) return `expires ${info.notAfter.toISOString()}, within ${renewalDays} days`;
   return undefined;
 }
 
