@@ -4,11 +4,10 @@
 // the broker Pod is deleted and created again on the same claim, and a second client Pod finds
 // the same 10,000 records. Every wait is bounded and waits on a condition; the namespace is
 // created and deleted per run. `kubectl get nodes/pods` output goes to the log for the record.
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from "vitest";
+import { isNotFound, kubectlOf, runClientPod, securedContainer as container, securedPod as secured, waitFor, waitPodGone, waitPodReady } from "./kube-helpers.js";
 
 const kind = inject("kind");
 const kc = new k8s.KubeConfig();
@@ -29,42 +28,8 @@ const POD_READY_MS = 180_000; // scheduling + volume provisioning + broker start
 const CLIENT_DONE_MS = 300_000; // 10,000 records out and back on a 2-core machine running 4 nodes
 const GONE_MS = 120_000;
 
-const execFileP = promisify(execFile);
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await execFileP(kind.kubectl, ["--kubeconfig", kind.kubeconfig, ...args], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return stdout;
-}
+const kubectl = kubectlOf(kind);
 
-/** Polls probe until it returns a value (not undefined); throws after timeoutMs with the last state. */
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = String(err);
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${last}` : ""}`);
-    await new Promise((r) => setTimeout(r, 1000)); // poll interval of a bounded condition wait
-  }
-}
-
-function isNotFound(err: unknown): boolean {
-  return (err as { code?: number }).code === 404;
-}
-
-const secured = {
-  runAsNonRoot: true,
-  runAsUser: 10001,
-  runAsGroup: 10001,
-  fsGroup: 10001,
-  seccompProfile: { type: "RuntimeDefault" },
-};
-const container = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
 // ndots 1: the Service name has dots, so it is looked up as is, never with search suffixes that
 // CoreDNS would forward out of the cluster.
 const dnsConfig = { options: [{ name: "ndots", value: "1" }] };
@@ -130,48 +95,9 @@ function clientPod(name: string, mode: "produce" | "verify"): k8s.V1Pod {
   };
 }
 
-async function waitPodReady(name: string): Promise<k8s.V1Pod> {
-  return waitFor(`pod ${name} Ready`, POD_READY_MS, async () => {
-    const pod = await core.readNamespacedPod({ name, namespace: ns });
-    const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
-    return ready ? pod : undefined;
-  });
-}
-
-async function waitPodGone(name: string): Promise<void> {
-  await waitFor(`pod ${name} deleted`, GONE_MS, async () => {
-    try {
-      await core.readNamespacedPod({ name, namespace: ns });
-      return undefined;
-    } catch (err) {
-      if (isNotFound(err)) return true;
-      throw err;
-    }
-  });
-}
-
-interface ClientResult {
-  ok: boolean;
-  received?: number;
-  sha256?: string;
-  partitions?: Record<string, number>;
-  ms?: number;
-  problems?: string[];
-  error?: string;
-}
-
 /** Runs a client Pod to completion on the zone-b worker and returns its RESULT line. */
-async function runClient(name: string, mode: "produce" | "verify"): Promise<{ result: ClientResult; node: string }> {
-  await core.createNamespacedPod({ namespace: ns, body: clientPod(name, mode) });
-  const pod = await waitFor(`client pod ${name} to finish`, CLIENT_DONE_MS + 30_000, async () => {
-    const p = await core.readNamespacedPod({ name, namespace: ns });
-    return p.status?.phase === "Succeeded" || p.status?.phase === "Failed" ? p : undefined;
-  });
-  const logs = await core.readNamespacedPodLog({ name, namespace: ns });
-  console.log(`--- ${name} (${pod.status?.phase}) on ${pod.spec?.nodeName}:\n${logs.trimEnd()}`);
-  const line = logs.split("\n").find((l) => l.startsWith("RESULT "));
-  if (!line) throw new Error(`client ${name} printed no RESULT line (phase ${pod.status?.phase})`);
-  return { result: JSON.parse(line.slice("RESULT ".length)) as ClientResult, node: pod.spec?.nodeName ?? "" };
+function runClient(name: string, mode: "produce" | "verify") {
+  return runClientPod(core, ns, clientPod(name, mode), CLIENT_DONE_MS + 30_000);
 }
 
 async function diagnostics(): Promise<void> {
@@ -243,7 +169,7 @@ describe("millrace on a 3-zone kind cluster", () => {
       },
     });
     await core.createNamespacedPod({ namespace: ns, body: brokerPod() });
-    const pod = await waitPodReady(BROKER);
+    const pod = await waitPodReady(core, ns, BROKER, POD_READY_MS);
     brokerNode = pod.spec?.nodeName ?? "";
     expect(brokerNode).toBe(kind.zones["zone-a"]);
     const pvc = await core.readNamespacedPersistentVolumeClaim({ name: CLAIM, namespace: ns });
@@ -272,10 +198,10 @@ describe("millrace on a 3-zone kind cluster", () => {
     const before = await core.readNamespacedPod({ name: BROKER, namespace: ns });
     const t0 = Date.now();
     await core.deleteNamespacedPod({ name: BROKER, namespace: ns });
-    await waitPodGone(BROKER);
+    await waitPodGone(core, ns, BROKER, GONE_MS);
     console.log(`broker pod ${before.metadata?.uid} deleted in ${Date.now() - t0} ms`);
     await core.createNamespacedPod({ namespace: ns, body: brokerPod() });
-    const pod = await waitPodReady(BROKER);
+    const pod = await waitPodReady(core, ns, BROKER, POD_READY_MS);
     console.log(`broker pod ${pod.metadata?.uid} Ready on ${pod.spec?.nodeName} ${Date.now() - t0} ms after the delete`);
     expect(pod.metadata?.uid).not.toBe(before.metadata?.uid);
     expect(pod.spec?.nodeName).toBe(brokerNode); // the local volume pins it there

@@ -2,6 +2,8 @@
 # Builds the product image from the repository's Dockerfile, after making sure Docker runs and the
 # base images it names exist (built locally when no registry can be reached).
 # Usage: bash test/images/build-millrace-image.sh
+# MILLRACE_IMAGE_CONTEXT=DIR builds from another checkout (e.g. a `git worktree` of HEAD while
+# the working tree holds changes that do not compile yet); default: this repository.
 # Prints IMAGE=millrace:<package.json version> (also tagged millrace:dev). Docker's layer cache
 # makes a rebuild with unchanged sources take seconds; the build log goes to
 # ~/.cache/millrace/images/build-millrace.log and is shown only when the build fails.
@@ -10,7 +12,9 @@
 eval "$(bash "$TOOLS_DIR/docker.sh")"
 bash "$REPO_ROOT/test/images/build-base-images.sh" >/dev/null
 
-version=$(cd "$REPO_ROOT" && node -p 'require("./package.json").version')
+context=${MILLRACE_IMAGE_CONTEXT:-$REPO_ROOT}
+[ -f "$context/Dockerfile" ] || die "MILLRACE_IMAGE_CONTEXT=$context has no Dockerfile"
+version=$(cd "$context" && node -p 'require("./package.json").version')
 IMAGE=${MILLRACE_IMAGE:-millrace:$version}
 build_log=$MILLRACE_CACHE/images/build-millrace.log
 mkdir -p "$(dirname "$build_log")"
@@ -30,7 +34,7 @@ before=$(image_id)
 start=$(date +%s)
 # The Dockerfile uses BuildKit mounts; Debian's docker 20.10 CLI drives BuildKit itself (the
 # newer CLI in /usr/local/bin would want a buildx plugin these hosts do not have).
-if ! DOCKER_BUILDKIT=1 "$DOCKER" "${args[@]}" "$REPO_ROOT" >"$build_log" 2>&1; then
+if ! DOCKER_BUILDKIT=1 "$DOCKER" "${args[@]}" "$context" >"$build_log" 2>&1; then
   tail -n 40 "$build_log" >&2
   die "docker build failed (full log: $build_log)"
 fi

@@ -6,10 +6,16 @@
 //   MODE       "produce": create the topic, produce COUNT records (acks=all), then read them back
 //              "verify":  only read them back (after the broker Pod was recreated)
 //   GROUP      consumer group id for the read-back (a fresh one each time: reads from the start)
+//   CREATE_TOPIC "0": the topic exists already (a KafkaTopic made it; the user may not create topics)
+//   READ_TIMEOUT_MS  bound of the read-back (120000)
+//   CA_FILE    PEM file of the CA that signed the brokers' certificates: connect with TLS
+//   SASL_MECHANISM, SASL_USERNAME, SASL_PASSWORD   log in with SASL (scram-sha-512, plain)
+//   MODE "describe": print the topic's partitions (replicas, leader) and the brokers (id, host)
 // Prints progress lines and, last, one line `RESULT {json}`; exits 0 only if every record
 // 0..COUNT-1 came back exactly once, with the value it was produced with, each partition's
 // offsets contiguous from 0 and its records in production order.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { Kafka, logLevel } from "kafkajs";
 
 const bootstrap = need("BOOTSTRAP");
@@ -18,8 +24,9 @@ const mode = need("MODE");
 const group = need("GROUP");
 const partitions = Number(process.env.PARTITIONS ?? 3);
 const count = Number(process.env.COUNT ?? 10_000);
+const createTopic = process.env.CREATE_TOPIC !== "0";
 const BATCH = 500;
-const READ_TIMEOUT_MS = 120_000;
+const READ_TIMEOUT_MS = Number(process.env.READ_TIMEOUT_MS ?? 120_000);
 
 function need(name) {
   const v = process.env[name];
@@ -32,9 +39,16 @@ const log = (msg) => console.log(`${new Date().toISOString()} ${msg}`);
 const keyOf = (i) => `k${i}`;
 const valueOf = (i) => `record ${i} ${createHash("sha256").update(String(i)).digest("hex")} ${"x".repeat(20)}`;
 
+const ssl = process.env.CA_FILE ? { ca: [readFileSync(process.env.CA_FILE, "utf8")] } : undefined;
+const sasl = process.env.SASL_MECHANISM
+  ? { mechanism: process.env.SASL_MECHANISM, username: need("SASL_USERNAME"), password: need("SASL_PASSWORD") }
+  : undefined;
+
 const kafka = new Kafka({
   clientId: `e2e-${mode}`,
   brokers: [bootstrap],
+  ...(ssl ? { ssl } : {}),
+  ...(sasl ? { sasl } : {}),
   logLevel: logLevel.WARN,
   // The broker may still be starting or the Service's endpoint not yet programmed on this node.
   retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
@@ -44,13 +58,13 @@ const kafka = new Kafka({
 async function produce() {
   const admin = kafka.admin();
   await admin.connect();
-  const created = await admin.createTopics({
-    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-    waitForLeaders: true,
-  });
+  const created = createTopic
+    ? await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true })
+    : false;
   const meta = await admin.fetchTopicMetadata({ topics: [topic] });
   log(`topic ${topic}: created=${created}, partitions=${meta.topics[0].partitions.length}`);
   await admin.disconnect();
+  if (meta.topics[0].partitions.length !== partitions) throw new Error(`topic ${topic} has ${meta.topics[0].partitions.length} partitions, not ${partitions}`);
 
   // Idempotent (InitProducerId, sequence numbers). KafkaJS wants unlimited retries for that; the
   // Pod's activeDeadlineSeconds bounds the run instead.
@@ -126,10 +140,30 @@ async function readBack() {
   return result;
 }
 
+/** The topic's replica assignment and the brokers, as the brokers tell them. */
+async function describe() {
+  const admin = kafka.admin();
+  await admin.connect();
+  const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+  const cluster = await admin.describeCluster();
+  await admin.disconnect();
+  const result = {
+    ok: true,
+    mode,
+    brokers: cluster.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })),
+    partitions: meta.topics[0].partitions
+      .map(({ partitionId, leader, replicas, isr }) => ({ partition: partitionId, leader, replicas, isr }))
+      .sort((a, b) => a.partition - b.partition),
+  };
+  console.log(`RESULT ${JSON.stringify(result)}`);
+  process.exit(0);
+}
+
 async function main() {
-  log(`mode=${mode} bootstrap=${bootstrap} topic=${topic} count=${count}`);
+  log(`mode=${mode} bootstrap=${bootstrap} topic=${topic} count=${count} tls=${Boolean(ssl)} sasl=${sasl?.mechanism ?? "none"}`);
+  if (mode === "describe") return describe();
   if (mode === "produce") await produce();
-  else if (mode !== "verify") throw new Error(`MODE must be produce or verify, not ${mode}`);
+  else if (mode !== "verify") throw new Error(`MODE must be produce, verify or describe, not ${mode}`);
   const result = await readBack();
   const ok = result.received === count && result.problems.length === 0;
   console.log(`RESULT ${JSON.stringify({ ok, ...result })}`);
