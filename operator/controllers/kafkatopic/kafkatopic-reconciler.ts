@@ -35,7 +35,12 @@ export const TOPIC_FINALIZER = "kafka.millrace.dev/topic";
 /** How often a Ready topic is compared with the broker again (drift made by others). */
 export const TOPIC_RESYNC_MS = 60_000;
 
+const DRIFT_NOTE = "; drift corrected: ";
+
 export class KafkaTopicReconciler implements Reconciler {
+  /** The generation each topic's last status write described (by uid): the cache can lag our own write. */
+  private readonly observed = new Map<string, number>();
+
   constructor(
     private readonly m: Manager,
     private readonly admins: ClusterAdminProvider,
@@ -59,7 +64,10 @@ export class KafkaTopicReconciler implements Reconciler {
       cleanup: () => this.deleteFromKafka(topic, cluster!, log),
       log,
     });
-    if (finalized !== "not-deleting") return;
+    if (finalized !== "not-deleting") {
+      if (topic.metadata?.uid) this.observed.delete(topic.metadata.uid);
+      return;
+    }
 
     if (!cluster) return this.writeNotReady(topic, "ClusterNotFound", `KafkaCluster ${topic.spec.clusterRef.name} does not exist in namespace ${req.namespace}`);
     if (clusterGone) return this.writeNotReady(topic, "ClusterDeleting", `KafkaCluster ${topic.spec.clusterRef.name} is being deleted`);
@@ -86,7 +94,7 @@ export class KafkaTopicReconciler implements Reconciler {
   }
 
   private async sync(topic: KafkaTopic, name: string, admin: AdminClient, log: Logger): Promise<ReconcileResult> {
-    const changed = topic.status?.observedGeneration !== topic.metadata?.generation;
+    const changed = this.lastObservedGeneration(topic) !== topic.metadata?.generation;
     let existing = await describeTopic(admin, name);
     let adopted = false;
     if (!existing) {
@@ -145,7 +153,10 @@ export class KafkaTopicReconciler implements Reconciler {
       config: overrides,
     };
     const problems = observedProblems(topic, observed);
-    const correctedNote = corrections.length > 0 && !changed && !adopted ? `; drift corrected: ${corrections.join("; ")}` : "";
+    // The last drift correction stays in the Ready message until the spec changes.
+    const previousReady = topic.status?.conditions?.find((c) => c.type === "Ready")?.message ?? "";
+    const previousNote = !changed && previousReady.includes(DRIFT_NOTE) ? previousReady.slice(previousReady.indexOf(DRIFT_NOTE)) : "";
+    const correctedNote = corrections.length > 0 && !changed && !adopted ? `${DRIFT_NOTE}${corrections.join("; ")}` : previousNote;
     await this.writeStatus(topic, status, (c, g) =>
       problems.length > 0
         ? markDegraded(c, problems[0]!.reason, problems.map((p) => p.message).join("; "), g)
@@ -205,6 +216,15 @@ export class KafkaTopicReconciler implements Reconciler {
     const generation = topic.metadata?.generation;
     const status: KafkaTopicStatus = { ...(live.status ?? {}), ...fields, observedGeneration: generation, conditions: conditions(live.status?.conditions, generation) };
     await this.m.status.update(KafkaTopicType, live as never, status as Record<string, unknown>);
+    const uid = topic.metadata?.uid;
+    if (uid && generation !== undefined) this.observed.set(uid, generation);
+  }
+
+  private lastObservedGeneration(topic: KafkaTopic): number | undefined {
+    const fromCache = topic.status?.observedGeneration;
+    const written = topic.metadata?.uid ? this.observed.get(topic.metadata.uid) : undefined;
+    if (fromCache === undefined) return written;
+    return written === undefined ? fromCache : Math.max(fromCache, written);
   }
 
   private async event(topic: KafkaTopic, type: "Normal" | "Warning", reason: string, action: string, note: string): Promise<void> {
