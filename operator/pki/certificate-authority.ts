@@ -68,7 +68,8 @@ export async function issueCertificate(ca: CertificateAuthority, request: Certif
   const keys = await generateKeyPair();
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    // digitalSignature alone: an ECDSA key signs the (EC)DHE handshake; it never enciphers keys.
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     new x509.ExtendedKeyUsageExtension(extendedKeyUsages(request.usage)),
     await x509.AuthorityKeyIdentifierExtension.create(caCertificate),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),

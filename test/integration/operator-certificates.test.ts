@@ -4,16 +4,18 @@
 // and an mTLS client listener trusting the clients CA; PRINCIPAL_MAPPING_RULES, StandardAuthorizer,
 // super.users = the node and operator principals. Shows: our AdminClient with the operator's
 // certificate is that super user (it creates a topic, and grants ACLs); a KafkaUser certificate is
-// `User:<username>` (logged, denied, then allowed by an ACL for exactly that name); a certificate
+// `User:<username>` (logged, denied, then allowed by an ACL for exactly that name), and Kafka's Java
+// console clients produce and consume with one; a certificate
 // from another CA with the operator's very subject is refused; the node certificate passes Node's
 // hostname verification for its Kubernetes names and fails for another; after a CA renewal the
 // broker (re-reading its files) accepts certificates of both CAs while it still serves its old-CA
 // certificate, so a client that trusts only the old CA still connects (the hand-over, pki/README.md).
 // Part of the cluster suite (one broker-process test at a time on a 2-core machine).
 import type { V1Secret } from "@kubernetes/client-node";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { checkServerIdentity, connect as tlsConnect, type PeerCertificate } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AdminClient, type ClientSecurity } from "../../broker/client/index.js";
@@ -31,6 +33,9 @@ import {
 import { bootstrapServiceName, clientsCaCertSecretName, clientsCaSecretName, nodeCertsSecretName, nodeHostName, operatorCertsSecretName } from "../../operator/controllers/kafkacluster/names.js";
 import { startBroker, type BrokerProcess } from "./broker-process.js";
 
+const RUN_CLASS = resolve(import.meta.dirname, "../kafka/run-class.sh");
+const CONSOLE_PRODUCER = "org.apache.kafka.tools.ConsoleProducer";
+const CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
 const STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
 const CLUSTER = "demo";
 const NAMESPACE = "kafka";
@@ -75,6 +80,11 @@ function handshake(port: number, servername: string, ca: string, client: { cert:
     });
     socket.once("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
   });
+}
+
+function javaTool(cls: string, args: string[], input = ""): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync("bash", [RUN_CLASS, cls, ...args], { encoding: "utf8", input, timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Writes a file by rename (as a Secret volume's symlink swap replaces it), so the broker sees it whole. */
@@ -173,6 +183,43 @@ describe("operator-managed certificates on a broker process", () => {
     const operator = adminClient(replicationPort, operatorSecurity());
     await operator.createAcls([{ resourceType: "TOPIC", resourceName: "alice-", patternType: "PREFIXED", principal: "User:alice", host: "*", operation: "CREATE", permission: "ALLOW" }]);
     await vi.waitFor(async () => expect((await aliceAdmin.createTopics([{ name: "alice-topic", partitions: 1, replicationFactor: 1 }])).map((t) => t.name)).toEqual(["alice-topic"]), { timeout: 15_000, interval: 250 });
+  });
+
+  it("Kafka's Java console producer and consumer connect with a KafkaUser's certificate and the cluster CA bundle", async () => {
+    const clientsCa = certificateAuthorityFromSecret(store.existing(clientsCaSecretName(CLUSTER)))!;
+    const bob = await issueUserCertificate(clientsCa, "bob", 30, new Date());
+    const operator = adminClient(replicationPort, operatorSecurity());
+    await operator.createTopics([{ name: "bob-topic", partitions: 1, replicationFactor: 1 }]);
+    await operator.createAcls([
+      { resourceType: "TOPIC", resourceName: "bob-topic", patternType: "LITERAL", principal: "User:bob", host: "*", operation: "WRITE", permission: "ALLOW" },
+      { resourceType: "TOPIC", resourceName: "bob-topic", patternType: "LITERAL", principal: "User:bob", host: "*", operation: "READ", permission: "ALLOW" },
+      { resourceType: "GROUP", resourceName: "bob-readers", patternType: "LITERAL", principal: "User:bob", host: "*", operation: "READ", permission: "ALLOW" },
+    ]);
+    // What a KafkaUser's application would mount: its key and certificate (one PEM key store), the cluster CA bundle.
+    const keystore = join(dir, "bob.keystore.pem");
+    const truststore = join(dir, "bob.truststore.pem");
+    writeFileSync(keystore, bob.keyPem + bob.certPem, { mode: 0o600 });
+    writeFileSync(truststore, store.text(`${CLUSTER}-cluster-ca-cert`, "ca.crt"));
+    const properties = join(dir, "bob.properties");
+    writeFileSync(
+      properties,
+      [
+        "security.protocol=SSL",
+        "ssl.keystore.type=PEM",
+        `ssl.keystore.location=${keystore}`,
+        "ssl.truststore.type=PEM",
+        `ssl.truststore.location=${truststore}`,
+        // The test reaches the node as 127.0.0.1, which is not among its names (Node's checks above cover hostname verification).
+        "ssl.endpoint.identification.algorithm=",
+      ].join("\n") + "\n",
+    );
+    const bootstrap = `127.0.0.1:${clientsPort}`;
+    const produced = javaTool(CONSOLE_PRODUCER, ["--bootstrap-server", bootstrap, "--topic", "bob-topic", "--command-config", properties], "one\ntwo\n");
+    expect(produced.status, produced.stderr).toBe(0);
+    const consumed = javaTool(CONSOLE_CONSUMER, ["--bootstrap-server", bootstrap, "--topic", "bob-topic", "--group", "bob-readers", "--from-beginning", "--max-messages", "2", "--timeout-ms", "30000", "--command-config", properties]);
+    expect(consumed.status, consumed.stderr).toBe(0);
+    expect(consumed.stdout.trim().split("\n")).toEqual(["one", "two"]);
+    await vi.waitFor(() => expect(broker!.logs.some((l) => l.msg === "TLS client authenticated by certificate" && l.listener === "CLIENTS" && l.principal === "User:bob")).toBe(true), { timeout: 10_000 });
   });
 
   it("refuses a certificate from another CA, even with the operator's subject", async () => {
