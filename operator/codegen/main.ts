@@ -1,4 +1,4 @@
-// npm run codegen:crds — writes crds/*.yaml and the client-side schemas from the
+// npm run codegen:crds — writes crds/*.yaml, the chart's CRD templates and the client-side schemas from the
 // TypeScript types in operator/api/v1alpha1.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
