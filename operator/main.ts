@@ -10,6 +10,8 @@
 //   MILLRACE_WATCH_NAMESPACES   comma-separated namespaces to watch (default: all)
 //   MILLRACE_LEADER_ELECT       "false" runs the controllers without election (one replica)
 //   MILLRACE_HEALTH_PORT        /healthz, /readyz, /metrics (default 8081)
+//   MILLRACE_BROKER_IMAGE       image of KafkaCluster nodes that set neither spec.image nor spec.version
+//                               (default millrace:<operator version>; the chart passes the operator's own image)
 //   MILLRACE_LOG_LEVEL          pino level (default info)
 //   MILLRACE_CLUSTER_ACCESS_FILE development aid: JSON map "namespace/name" → {bootstrap, security}
 //                               for KafkaClusters whose brokers run outside Kubernetes (default:
@@ -19,6 +21,8 @@ import { hostname } from "node:os";
 import { pathToFileURL } from "node:url";
 import { pino } from "pino";
 import { clusterAdminProviderFromEnv, type ClusterAdminProvider } from "./controllers/cluster-admin.js";
+import { kafkaClusterController } from "./controllers/kafkacluster/controller.js";
+import { operatorVersion } from "./controllers/kafkacluster/operator-version.js";
 import { kafkaTopicController } from "./controllers/kafkatopic/kafkatopic-controller.js";
 import type { Controller } from "./runtime/controller.js";
 import { Manager } from "./runtime/manager.js";
@@ -27,7 +31,10 @@ import { Manager } from "./runtime/manager.js";
 export type OperatorControllerFactory = (m: Manager, clusterAdmin: ClusterAdminProvider) => Controller;
 
 /** Reconcilers register here. */
-export const controllers: OperatorControllerFactory[] = [kafkaTopicController];
+export const controllers: OperatorControllerFactory[] = [
+  (m, admin) => kafkaClusterController({ admin, operatorVersion: operatorVersion(), defaultImage: process.env.MILLRACE_BROKER_IMAGE || undefined })(m),
+  kafkaTopicController,
+];
 
 export interface OperatorEnv {
   POD_NAME?: string;

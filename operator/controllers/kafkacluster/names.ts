@@ -80,6 +80,11 @@ export function podDisruptionBudgetName(cluster: string): string {
   return `${cluster}-nodes`;
 }
 
+/** The NetworkPolicy of one listener (controller, replication, or a spec listener's name). */
+export function networkPolicyName(cluster: string, listener: string): string {
+  return `${cluster}-${listener.toLowerCase()}`;
+}
+
 /** Label keys the operator sets on everything a KafkaCluster owns, and selects by. */
 export const LABEL_CLUSTER = "kafka.millrace.dev/cluster";
 export const LABEL_POOL = "kafka.millrace.dev/pool";

@@ -1,0 +1,356 @@
+// The KafkaCluster reconciler: reads the cluster and everything it owns from the informer
+// cache, computes the desired objects with the pure builders of this folder and applies the
+// differences, step by step (ensureX), then writes a status rebuilt from what exists.
+// Level-based: any step may be interrupted (operator restart, lost leadership) and the next
+// reconcile picks up from what it finds — node ids and the cluster id are read back from the
+// live objects' labels and annotations.
+import type { V1ConfigMap, V1PersistentVolumeClaim, V1Pod, V1Secret } from "@kubernetes/client-node";
+import type { KafkaClusterStatus, OperationStatus } from "../../api/v1alpha1/kafkacluster.js";
+import { operatorOwnedKeysIn } from "../../api/v1alpha1/operator-owned.js";
+import { desiredClusterSecrets, nodePrincipal, operatorPrincipal, PRINCIPAL_MAPPING_RULES } from "../../pki/cluster-certificates.js";
+import { isBeingDeleted } from "../../runtime/finalizers.js";
+import { formatTime } from "../../runtime/kube-time.js";
+import type { Manager } from "../../runtime/manager.js";
+import { isControlledBy, withControllerReference } from "../../runtime/owner-references.js";
+import type { ReconcileContext, ReconcileRequest, ReconcileResult, Reconciler } from "../../runtime/reconciler.js";
+import { BuiltinTypes, type KubeObject, type ResourceType } from "../../runtime/resource-type.js";
+import type { ClusterAdminProvider } from "../cluster-admin.js";
+import { KafkaClusterType, type KafkaClusterObject } from "../resource-types.js";
+import { resolveClusterId } from "./cluster-id.js";
+import { clusterSecret } from "./cluster-secrets.js";
+import { LABEL_BROKER_ROLE, LABEL_CLUSTER, dataClaimName, nodeCertsSecretName, nodePodName } from "./names.js";
+import { claimIsOwned, nodeClaim } from "./node-claim.js";
+import { nodeConfigMap } from "./node-configmap.js";
+import { liveNodeOf } from "./node-labels.js";
+import { planNodes, type LiveNode, type NodeLayout, type PlannedNode } from "./node-layout.js";
+import { nodePod } from "./node-pod.js";
+import { desiredNetworkPolicies } from "./network-policies.js";
+import { podDisruptionBudget } from "./pod-disruption-budget.js";
+import { planRestarts, type NodePods } from "./rolling-restart.js";
+import { checkBrokerRemoval } from "./scale-down-guard.js";
+import { serverProperties } from "./server-properties.js";
+import { desiredServices } from "./services.js";
+import { clusterStatus } from "./status.js";
+
+export interface KafkaClusterReconcilerOptions {
+  /** How the reconciler asks a cluster about its partitions (scale-down guard). */
+  admin: Pick<ClusterAdminProvider, "adminFor" | "forget">;
+  /** The operator's own version: the brokers' version when spec.version is empty. */
+  operatorVersion: string;
+  /** Image repository of the product image (`<repository>:<version>`); default "millrace". */
+  imageRepository?: string;
+  /** Image of clusters that set neither spec.image nor spec.version (the operator's own image, say); default `<repository>:<operatorVersion>`. */
+  defaultImage?: string;
+  now?: () => Date;
+  /** How often to look again at a cluster that is fine (certificate renewal windows). Default 1 h. */
+  resyncAfterMs?: number;
+  /** How soon to look again while a scale-down is blocked (replicas move without a Kubernetes event). Default 30 s. */
+  blockedRetryAfterMs?: number;
+}
+
+/** What a reconcile found of the cluster's objects, read once from the cache. */
+type Live<T> = T & KubeObject;
+interface Observed {
+  pods: Map<string, Live<V1Pod>>;
+  configMaps: Map<string, Live<V1ConfigMap>>;
+  claims: Map<string, Live<V1PersistentVolumeClaim>>;
+  secrets: Map<string, Live<V1Secret>>;
+}
+
+type Degraded = { reason: string; message: string };
+
+export class KafkaClusterReconciler implements Reconciler {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly m: Manager,
+    private readonly opts: KafkaClusterReconcilerOptions,
+  ) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  async reconcile(req: ReconcileRequest, ctx: ReconcileContext): Promise<ReconcileResult | void> {
+    const cluster = this.m.cache.get<KafkaClusterObject>(KafkaClusterType, req.namespace, req.name);
+    if (!cluster || isBeingDeleted(cluster)) {
+      // Owned objects go with it (garbage collection); only the admin connection is ours to drop.
+      await this.opts.admin.forget(req.namespace, req.name);
+      return;
+    }
+    const observed = this.observe(cluster);
+
+    const refused = operatorOwnedKeysIn(cluster.spec.config);
+    if (refused.length > 0) {
+      return this.finish(cluster, observed, [], undefined, [], {
+        degraded: { reason: "ConfigRefused", message: `spec.config sets keys the operator manages: ${refused.join(", ")}; nothing was changed until they are removed` },
+      });
+    }
+
+    const layout = planNodes(req.name, cluster.spec, this.liveNodes(observed));
+    const id = resolveClusterId({ statusClusterId: cluster.status?.clusterId, configMaps: [...observed.configMaps.values()], claims: [...observed.claims.values()] });
+    if ("refused" in id) {
+      return this.finish(cluster, observed, layout.nodes, undefined, [], { degraded: { reason: "ClusterIdUnknown", message: id.refused } });
+    }
+    if (id.source === "new") ctx.log.info({ clusterId: id.clusterId }, "new cluster id");
+
+    await this.ensureCertificates(cluster, layout.nodes, ctx);
+    await this.ensureServices(cluster, layout.nodes);
+    const properties = new Map(layout.nodes.map((n) => [n.nodeId, this.serverPropertiesOf(cluster, n, layout.nodes)]));
+    await this.ensureConfigMaps(cluster, layout.nodes, id.clusterId, properties);
+    await this.ensureClaims(cluster, layout.nodes, id.clusterId, observed);
+    const restarts = await this.ensurePods(cluster, layout.nodes, id.clusterId, properties, observed, ctx);
+    await this.ensurePodDisruptionBudget(cluster);
+    await this.ensureNetworkPolicies(cluster);
+    const removal = await this.ensureRemovedNodes(cluster, layout, observed, ctx);
+
+    return this.finish(cluster, observed, layout.nodes, id.clusterId, restarts.operations, {
+      degraded: removal.blocked,
+      progressing: restarts.waitingFor ?? removal.progressing,
+    });
+  }
+
+  // --- observe ---------------------------------------------------------------------------
+
+  private observe(cluster: KafkaClusterObject): Observed {
+    const ns = cluster.metadata!.namespace!;
+    const name = cluster.metadata!.name!;
+    const mine = <T extends KubeObject>(type: ResourceType) =>
+      new Map(
+        this.m.cache
+          .list<T>(type, ns)
+          .filter((o) => o.metadata?.labels?.[LABEL_CLUSTER] === name)
+          .map((o) => [o.metadata!.name!, o]),
+      );
+    return {
+      pods: mine<Live<V1Pod>>(BuiltinTypes.Pod),
+      configMaps: mine<Live<V1ConfigMap>>(BuiltinTypes.ConfigMap),
+      claims: mine<Live<V1PersistentVolumeClaim>>(BuiltinTypes.PersistentVolumeClaim),
+      secrets: mine<Live<V1Secret>>(BuiltinTypes.Secret),
+    };
+  }
+
+  /** Nodes that exist: any Pod, ConfigMap or PVC labelled with a pool and node id. */
+  private liveNodes(observed: Observed): LiveNode[] {
+    const out: LiveNode[] = [];
+    for (const o of [...observed.pods.values(), ...observed.configMaps.values(), ...observed.claims.values()]) {
+      const n = liveNodeOf(o as KubeObject);
+      if (n && !out.some((x) => x.pool === n.pool && x.nodeId === n.nodeId)) out.push(n);
+    }
+    return out;
+  }
+
+  // --- ensure steps ----------------------------------------------------------------------
+
+  private async ensureCertificates(cluster: KafkaClusterObject, nodes: readonly PlannedNode[], ctx: ReconcileContext): Promise<void> {
+    const { name, namespace } = meta(cluster);
+    const cas = cluster.spec.certificateAuthorities ?? {};
+    const desired = await desiredClusterSecrets({
+      clusterName: name,
+      namespace,
+      clusterCa: { validityDays: cas.cluster?.validityDays ?? 365, renewalDays: cas.cluster?.renewalDays ?? 30 },
+      clientsCa: { validityDays: cas.clients?.validityDays ?? 365, renewalDays: cas.clients?.renewalDays ?? 30 },
+      nodes: nodes.map((n) => ({ pool: n.pool, nodeId: n.nodeId })),
+      existing: (secretName) => this.m.cache.get<V1Secret & KubeObject>(BuiltinTypes.Secret, namespace, secretName),
+      now: this.now(),
+      log: ctx.log,
+    });
+    for (const d of desired) {
+      const secret = withControllerReference(clusterSecret(name, namespace, d, nodes) as KubeObject, cluster);
+      const applied = await this.m.applier.apply(BuiltinTypes.Secret, secret, this.m.cache.get(BuiltinTypes.Secret, namespace, d.name));
+      if (applied.written && d.reason === "renewed") {
+        await this.m.events.record(cluster, { type: "Normal", reason: "CertificateRenewed", action: "Renew", note: `Secret ${d.name}: ${d.detail ?? "renewed"}` });
+      }
+    }
+  }
+
+  private async ensureServices(cluster: KafkaClusterObject, nodes: readonly PlannedNode[]): Promise<void> {
+    const { name, namespace } = meta(cluster);
+    const desired = desiredServices(name, namespace, cluster.spec.listeners, nodes);
+    await this.applyOwned(cluster, BuiltinTypes.Service, desired as KubeObject[]);
+    await this.deleteOwnedExcept(cluster, BuiltinTypes.Service, new Set(desired.map((s) => s.metadata!.name!)));
+  }
+
+  private async ensureConfigMaps(cluster: KafkaClusterObject, nodes: readonly PlannedNode[], clusterId: string, properties: Map<number, string>): Promise<void> {
+    const { name, namespace } = meta(cluster);
+    const desired = nodes.map((n) => nodeConfigMap({ clusterName: name, namespace, node: n, clusterId, serverProperties: properties.get(n.nodeId)! }));
+    await this.applyOwned(cluster, BuiltinTypes.ConfigMap, desired as KubeObject[]);
+  }
+
+  private async ensureClaims(cluster: KafkaClusterObject, nodes: readonly PlannedNode[], clusterId: string, observed: Observed): Promise<void> {
+    const { name, namespace } = meta(cluster);
+    for (const n of nodes) {
+      const pool = cluster.spec.nodePools.find((p) => p.name === n.pool)!;
+      let claim = nodeClaim({ clusterName: name, namespace, node: n, pool, clusterId }) as KubeObject;
+      if (claimIsOwned(pool)) claim = withControllerReference(claim, cluster);
+      await this.m.applier.apply(BuiltinTypes.PersistentVolumeClaim, claim, observed.claims.get(claim.metadata!.name!) as KubeObject | undefined);
+    }
+  }
+
+  /**
+   * Creates missing Pods; replaces at most one out-of-date Pod, and only when every other node
+   * is Ready. Returns the pending restarts for status.operations.
+   */
+  private async ensurePods(
+    cluster: KafkaClusterObject,
+    nodes: readonly PlannedNode[],
+    clusterId: string,
+    properties: Map<number, string>,
+    observed: Observed,
+    ctx: ReconcileContext,
+  ): Promise<{ operations: OperationStatus[]; waitingFor?: string }> {
+    const { name, namespace } = meta(cluster);
+    const version = cluster.spec.version || this.opts.operatorVersion;
+    const image = cluster.spec.image || (!cluster.spec.version && this.opts.defaultImage) || `${this.opts.imageRepository ?? "millrace"}:${version}`;
+    const pods: NodePods[] = nodes.map((node) => {
+      const pool = cluster.spec.nodePools.find((p) => p.name === node.pool)!;
+      const desired = withControllerReference(
+        nodePod({ clusterName: name, namespace, spec: cluster.spec, pool, node, image, version, clusterId, serverProperties: properties.get(node.nodeId)! }) as KubeObject,
+        cluster,
+      ) as V1Pod;
+      return { node, desired, live: observed.pods.get(node.podName) };
+    });
+    const plan = planRestarts(pods);
+    for (const p of plan.create) {
+      await this.m.applier.apply(BuiltinTypes.Pod, p.desired as KubeObject, undefined);
+    }
+    if (plan.replaceNow) {
+      const p = plan.replaceNow;
+      ctx.log.info({ pod: p.node.podName, nodeId: p.node.nodeId }, "replacing an out-of-date Pod");
+      await this.m.events.record(cluster, {
+        type: "Normal",
+        reason: "NodeRestart",
+        action: "Restart",
+        note: `Pod ${p.node.podName} (node ${p.node.nodeId}) is replaced: its configuration or Pod template changed`,
+      });
+      await this.m.applier.delete(BuiltinTypes.Pod, namespace, p.node.podName);
+    }
+    const operations: OperationStatus[] = [];
+    if (plan.outdated.length > 0) {
+      const previous = cluster.status?.operations?.find((o) => o.type === "RollingRestart");
+      operations.push({
+        type: "RollingRestart",
+        nodeIds: plan.outdated.map((p) => p.node.nodeId),
+        reason: "the configuration or Pod template of these nodes changed; their Pods are replaced one at a time",
+        startedAt: previous?.startedAt ?? formatTime(this.now().getTime()),
+      });
+    }
+    return { operations, ...(plan.waitingFor ? { waitingFor: `rolling restart waits for ${plan.waitingFor}` } : {}) };
+  }
+
+  private async ensurePodDisruptionBudget(cluster: KafkaClusterObject): Promise<void> {
+    const { name, namespace } = meta(cluster);
+    await this.applyOwned(cluster, BuiltinTypes.PodDisruptionBudget, [podDisruptionBudget(name, namespace) as KubeObject]);
+  }
+
+  private async ensureNetworkPolicies(cluster: KafkaClusterObject): Promise<void> {
+    const { name, namespace } = meta(cluster);
+    const desired = desiredNetworkPolicies(name, namespace, cluster.spec.listeners);
+    await this.applyOwned(cluster, BuiltinTypes.NetworkPolicy, desired as KubeObject[]);
+    await this.deleteOwnedExcept(cluster, BuiltinTypes.NetworkPolicy, new Set(desired.map((p) => p.metadata!.name!)));
+  }
+
+  /**
+   * Deletes the Pods, ConfigMaps, certificate Secrets (and owned PVCs) of nodes no longer
+   * wanted — unless one of them is a broker that still holds partition replicas, or the
+   * cluster cannot be asked: then nothing is removed and the cluster is Degraded.
+   */
+  private async ensureRemovedNodes(
+    cluster: KafkaClusterObject,
+    layout: NodeLayout,
+    observed: Observed,
+    ctx: ReconcileContext,
+  ): Promise<{ blocked?: Degraded; progressing?: string }> {
+    const { name, namespace } = meta(cluster);
+    const leaving = layout.removed
+      .map((r) => {
+        const podName = nodePodName(name, r.pool, r.nodeId);
+        const claim = observed.claims.get(dataClaimName(name, r.pool, r.nodeId));
+        return {
+          ...r,
+          pod: observed.pods.get(podName),
+          configMap: observed.configMaps.get(podName),
+          secret: observed.secrets.get(nodeCertsSecretName(name, r.pool, r.nodeId)),
+          ownedClaim: claim && isControlledBy(claim as KubeObject, cluster) ? claim : undefined,
+        };
+      })
+      .filter((l) => l.pod || l.configMap || l.secret || l.ownedClaim);
+    if (leaving.length === 0) return {};
+    const brokers = leaving.filter((l) => (l.pod ?? l.configMap)?.metadata?.labels?.[LABEL_BROKER_ROLE] === "true").map((l) => l.nodeId);
+    const verdict = await checkBrokerRemoval(() => this.opts.admin.adminFor(cluster), brokers);
+    if (!verdict.allowed) {
+      ctx.log.warn({ nodeIds: brokers, message: verdict.message }, "scale-down blocked");
+      await this.m.events.record(cluster, { type: "Warning", reason: "ScaleDownBlocked", action: "ScaleDown", note: verdict.message });
+      return { blocked: { reason: "ScaleDownBlocked", message: verdict.message } };
+    }
+    for (const l of leaving) {
+      ctx.log.info({ nodeId: l.nodeId, pool: l.pool }, "removing node");
+      const podName = nodePodName(name, l.pool, l.nodeId);
+      if (l.pod) await this.m.applier.delete(BuiltinTypes.Pod, namespace, podName);
+      if (l.configMap && isControlledBy(l.configMap as KubeObject, cluster)) await this.m.applier.delete(BuiltinTypes.ConfigMap, namespace, podName);
+      if (l.secret && isControlledBy(l.secret as KubeObject, cluster)) await this.m.applier.delete(BuiltinTypes.Secret, namespace, l.secret.metadata!.name!);
+      if (l.ownedClaim) await this.m.applier.delete(BuiltinTypes.PersistentVolumeClaim, namespace, l.ownedClaim.metadata!.name!);
+      await this.m.events.record(cluster, { type: "Normal", reason: "NodeRemoved", action: "ScaleDown", note: `node ${l.nodeId} of pool ${l.pool} removed` });
+    }
+    return { progressing: `removing nodes ${leaving.map((l) => l.nodeId).join(", ")}` };
+  }
+
+  // --- status ----------------------------------------------------------------------------
+
+  private async finish(
+    cluster: KafkaClusterObject,
+    observed: Observed,
+    nodes: readonly PlannedNode[],
+    clusterId: string | undefined,
+    operations: OperationStatus[],
+    outcome: { degraded?: Degraded; progressing?: string },
+  ): Promise<ReconcileResult> {
+    const status: KafkaClusterStatus = clusterStatus({
+      cluster,
+      clusterId: clusterId ?? cluster.status?.clusterId,
+      nodes,
+      livePod: (podName) => observed.pods.get(podName),
+      operations,
+      degraded: outcome.degraded,
+      progressing: outcome.progressing,
+      nowMs: this.now().getTime(),
+    });
+    await this.m.status.update(KafkaClusterType, cluster, status as unknown as Record<string, unknown>);
+    if (outcome.degraded?.reason === "ScaleDownBlocked") return { requeueAfterMs: this.opts.blockedRetryAfterMs ?? 30_000 };
+    return { requeueAfterMs: this.opts.resyncAfterMs ?? 3_600_000 };
+  }
+
+  // --- helpers ---------------------------------------------------------------------------
+
+  private serverPropertiesOf(cluster: KafkaClusterObject, node: PlannedNode, nodes: readonly PlannedNode[]): string {
+    const { name, namespace } = meta(cluster);
+    return serverProperties({
+      clusterName: name,
+      namespace,
+      spec: cluster.spec,
+      node,
+      nodes,
+      nodePrincipal: nodePrincipal(name),
+      operatorPrincipal: operatorPrincipal(name),
+      principalMappingRules: PRINCIPAL_MAPPING_RULES,
+    });
+  }
+
+  private async applyOwned(cluster: KafkaClusterObject, type: ResourceType, desired: KubeObject[]): Promise<void> {
+    const namespace = meta(cluster).namespace;
+    for (const d of desired) {
+      const owned = withControllerReference(d, cluster);
+      await this.m.applier.apply(type, owned, this.m.cache.get(type, namespace, d.metadata!.name!));
+    }
+  }
+
+  /** Deletes the objects of a kind this cluster controls that are not wanted any more. */
+  private async deleteOwnedExcept(cluster: KafkaClusterObject, type: ResourceType, wanted: Set<string>): Promise<void> {
+    const namespace = meta(cluster).namespace;
+    for (const o of this.m.cache.list(type, namespace)) {
+      if (isControlledBy(o, cluster) && !wanted.has(o.metadata!.name!)) await this.m.applier.delete(type, namespace, o.metadata!.name!);
+    }
+  }
+}
+
+function meta(cluster: KafkaClusterObject): { name: string; namespace: string } {
+  return { name: cluster.metadata!.name!, namespace: cluster.metadata!.namespace! };
+}
