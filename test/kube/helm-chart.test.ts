@@ -135,7 +135,8 @@ describe('charts/millrace', () => {
     const version = (parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion;
     expect(container.image).toBe(`millrace:${version}`);
     expect(container.command).toEqual(['node', '/opt/millrace/dist/operator/main.js']);
-    expect(container.env.map((e: { name: string }) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'MILLRACE_WATCH_NAMESPACES', 'MILLRACE_LEADER_ELECT', 'MILLRACE_LOG_LEVEL', 'MILLRACE_HEALTH_PORT']);
+    expect(container.env.map((e: { name: string }) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'MILLRACE_WATCH_NAMESPACES', 'MILLRACE_LEADER_ELECT', 'MILLRACE_LOG_LEVEL', 'MILLRACE_HEALTH_PORT', 'MILLRACE_BROKER_IMAGE']);
+    expect(container.env.at(-1).value).toBe(container.image);
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
     expect(container.ports).toEqual([{ name: 'health', containerPort: 8081, protocol: 'TCP' }]);
