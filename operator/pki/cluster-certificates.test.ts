@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { certificateInfo, createCertificateAuthority } from "./certificate-authority.js";
 import { splitCertificateBundle } from "./certificate-info.js";
 import {
+  CertificateSettingsError,
   certificateAuthorityFromSecret,
   desiredClusterSecrets,
   issueUserCertificate,
@@ -213,6 +214,8 @@ describe("desiredClusterSecrets", () => {
     expect(a0.detail).toMatch(/tls\.crt: not a PEM certificate/);
     expect(secrets.find((s) => s.name === "demo-a-1-certs")!.detail).toMatch(/tls\.key is not the key of tls\.crt/);
     expect(logged).toContainEqual(expect.objectContaining({ secret: "demo-a-0-certs" }));
+    expect(logged).toContainEqual(expect.objectContaining({ secret: "demo-a-1-certs" }));
+    expect(logged).toHaveLength(2);
     store.store(secrets);
     expect(certificateInfo(store.text("demo-a-0-certs", "tls.crt")).subject).toBe("CN=demo-node,O=millrace.dev");
   });
@@ -241,6 +244,7 @@ describe("desiredClusterSecrets", () => {
 
   it("refuses settings that would renew forever", async () => {
     await expect(desiredClusterSecrets(input(new SecretStore(), { clusterCa: { validityDays: 30, renewalDays: 30 } }))).rejects.toThrow(/renewalDays \(30\) must be less than validityDays \(30\)/);
+    await expect(desiredClusterSecrets(input(new SecretStore(), { clientsCa: { validityDays: 0, renewalDays: 0 } }))).rejects.toBeInstanceOf(CertificateSettingsError);
   });
 });
 

@@ -64,6 +64,14 @@ export const PREVIOUS_CA_CERTS = "previous-ca.crt";
 
 const TLS_SECRET_TYPE = "kubernetes.io/tls";
 
+/**
+ * validityDays/renewalDays that cannot work (the CRD's CEL rule sees only values that are both set,
+ * not a default against a set one). Retrying cannot fix it: a reconciler reports it as terminal.
+ */
+export class CertificateSettingsError extends Error {
+  override name = "CertificateSettingsError";
+}
+
 export async function desiredClusterSecrets(input: ClusterCertificateInput): Promise<DesiredSecret[]> {
   validateSettings("clusterCa", input.clusterCa);
   validateSettings("clientsCa", input.clientsCa);
@@ -222,7 +230,7 @@ async function ensureLeafCertificate(input: ClusterCertificateInput, secretName:
     };
   }
 
-  if (reason === "renewed" && existing && (!certPem || !keyPem || !isParseable(certPem))) {
+  if (reason === "renewed" && !isUsableKeyPair(certPem, keyPem)) {
     input.log?.warn({ secret: secretName, problem }, "unusable certificate secret: issuing a new certificate");
   }
   const issued = await issueCertificate(issuer.ca, { ...wanted, validityDays: settings.validityDays }, input.now);
@@ -278,10 +286,11 @@ function isUsableCaCertificate(certPem: string, now: Date): boolean {
   }
 }
 
-function isParseable(certPem: string): boolean {
+/** Whether the Secret holds a readable certificate and its key (else someone or something broke it: worth a warning). */
+function isUsableKeyPair(certPem: string | undefined, keyPem: string | undefined): boolean {
+  if (!certPem || !keyPem) return false;
   try {
-    certificateInfo(certPem);
-    return true;
+    return certificateInfo(certPem).keyMatches(keyPem);
   } catch {
     return false;
   }
@@ -326,9 +335,9 @@ function caSecretData(ca: CertificateAuthority, previousPem: string): Record<str
 
 function validateSettings(field: string, settings: CaSettings): void {
   const { validityDays, renewalDays } = settings;
-  if (!Number.isFinite(validityDays) || validityDays <= 0) throw new Error(`${field}.validityDays must be a positive number of days, got ${validityDays}`);
-  if (!Number.isFinite(renewalDays) || renewalDays < 0) throw new Error(`${field}.renewalDays must be zero or more days, got ${renewalDays}`);
-  if (renewalDays >= validityDays) throw new Error(`${field}.renewalDays (${renewalDays}) must be less than validityDays (${validityDays}), or every certificate would be renewed at once, again and again`);
+  if (!Number.isFinite(validityDays) || validityDays <= 0) throw new CertificateSettingsError(`${field}.validityDays must be a positive number of days, got ${validityDays}`);
+  if (!Number.isFinite(renewalDays) || renewalDays < 0) throw new CertificateSettingsError(`${field}.renewalDays must be zero or more days, got ${renewalDays}`);
+  if (renewalDays >= validityDays) throw new CertificateSettingsError(`${field}.renewalDays (${renewalDays}) must be less than validityDays (${validityDays}), or every certificate would be renewed at once, again and again`);
 }
 
 function decoded(secret: V1Secret | undefined, key: string): string | undefined {
