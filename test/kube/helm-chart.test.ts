@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { OPERATOR_POD_LABELS } from '../../operator/controllers/kafkacluster/network-policies.js';
 import { startApiServer, type ApiServer } from './api-server.js';
 import { until } from './runtime-helpers.js';
 
@@ -130,7 +131,9 @@ describe('charts/millrace', () => {
     expect(deployment!.metadata).toMatchObject({ name: 'millrace-operator', namespace: 'millrace-system' });
     expect(deployment!.spec.replicas).toBe(2);
     const pod = deployment!.spec.template;
-    expect(pod.metadata.labels['app.kubernetes.io/name']).toBe('millrace-operator');
+    // The brokers' NetworkPolicies admit the operator's Pods by these labels.
+    expect(pod.metadata.labels).toMatchObject(OPERATOR_POD_LABELS);
+    expect(byKind(ms, 'PodDisruptionBudget')[0]!.spec).toEqual({ maxUnavailable: 1, selector: deployment!.spec.selector });
     const [container] = pod.spec.containers;
     const version = (parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion;
     expect(container.image).toBe(`millrace:${version}`);
@@ -175,6 +178,8 @@ describe('charts/millrace', () => {
   });
 
   it('renders what the switches ask for', async () => {
+    const single = manifests(await template('millrace', 'millrace-system', 'replicas=1'));
+    expect(byKind(single, 'PodDisruptionBudget')).toEqual([]);
     const noCrds = manifests(await template('millrace', 'millrace-system', 'crds.install=false'));
     expect(byKind(noCrds, 'CustomResourceDefinition')).toEqual([]);
     const notKept = manifests(await template('millrace', 'millrace-system', 'crds.keep=false'));
