@@ -24,6 +24,7 @@ import { clusterAdminProviderFromEnv, type ClusterAdminProvider } from "./contro
 import { kafkaClusterController } from "./controllers/kafkacluster/controller.js";
 import { operatorVersion } from "./controllers/kafkacluster/operator-version.js";
 import { kafkaTopicController } from "./controllers/kafkatopic/kafkatopic-controller.js";
+import { kafkaUserController } from "./controllers/kafkauser/kafkauser-controller.js";
 import type { Controller } from "./runtime/controller.js";
 import { Manager } from "./runtime/manager.js";
 
@@ -34,6 +35,7 @@ export type OperatorControllerFactory = (m: Manager, clusterAdmin: ClusterAdminP
 export const controllers: OperatorControllerFactory[] = [
   (m, admin) => kafkaClusterController({ admin, operatorVersion: operatorVersion(), defaultImage: process.env.MILLRACE_BROKER_IMAGE || undefined })(m),
   kafkaTopicController,
+  kafkaUserController,
 ];
 
 export interface OperatorEnv {
