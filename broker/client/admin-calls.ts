@@ -26,6 +26,8 @@ import * as AlterQuotasReq from "../protocol/generated/alter-client-quotas-reque
 import * as AlterQuotasRes from "../protocol/generated/alter-client-quotas-response.gen.js";
 import * as DescribeQuotasReq from "../protocol/generated/describe-client-quotas-request.gen.js";
 import * as DescribeQuotasRes from "../protocol/generated/describe-client-quotas-response.gen.js";
+import * as DescribeQuorumReq from "../protocol/generated/describe-quorum-request.gen.js";
+import * as DescribeQuorumRes from "../protocol/generated/describe-quorum-response.gen.js";
 import { apiCall } from "./kafka-connection.js";
 
 export const METADATA = apiCall(MetadataReq.metadataRequestMeta, 12, MetadataReq.writeMetadataRequest, MetadataRes.readMetadataResponse);
@@ -66,3 +68,4 @@ export const DESCRIBE_CLIENT_QUOTAS = apiCall(
   DescribeQuotasReq.writeDescribeClientQuotasRequest,
   DescribeQuotasRes.readDescribeClientQuotasResponse,
 );
+export const DESCRIBE_QUORUM = apiCall(DescribeQuorumReq.describeQuorumRequestMeta, 1, DescribeQuorumReq.writeDescribeQuorumRequest, DescribeQuorumRes.readDescribeQuorumResponse);

@@ -42,6 +42,15 @@ export interface TopicDescription {
   readonly partitions: readonly PartitionDescription[];
 }
 
+/** The metadata quorum as its leader reports it (DescribeQuorum on __cluster_metadata). */
+export interface QuorumDescription {
+  readonly leaderId: number;
+  readonly leaderEpoch: number;
+  readonly highWatermark: bigint;
+  readonly voters: readonly { readonly nodeId: number; readonly logEndOffset: bigint }[];
+  readonly observers: readonly { readonly nodeId: number; readonly logEndOffset: bigint }[];
+}
+
 export interface NewTopic {
   readonly name: string;
   /** -1: the broker's num.partitions. */
@@ -234,6 +243,19 @@ export class AdminClient {
         throwIfError(r.errorCode, r.errorMessage, `user ${r.user}`);
         return { user: r.user, credentials: r.credentialInfos.map((i) => ({ mechanism: scramMechanismName(i.mechanism), iterations: i.iterations })) };
       });
+    });
+  }
+
+  /** The Raft metadata quorum: leader, epoch, voters and observers (a broker forwards it to the active controller). */
+  async describeQuorum(): Promise<QuorumDescription> {
+    const request = { topics: [{ topicName: "__cluster_metadata", partitions: [{ partitionIndex: 0 }] }] };
+    return this.call("describeQuorum", Calls.DESCRIBE_QUORUM, request, (response) => {
+      throwIfError(response.errorCode, response.errorMessage, "DescribeQuorum");
+      const p = response.topics[0]?.partitions[0];
+      if (!p) throw new Error("DescribeQuorum: the answer has no __cluster_metadata partition");
+      throwIfError(p.errorCode, p.errorMessage, "DescribeQuorum __cluster_metadata-0");
+      const replica = (r: { replicaId: number; logEndOffset: bigint }) => ({ nodeId: r.replicaId, logEndOffset: r.logEndOffset });
+      return { leaderId: p.leaderId, leaderEpoch: p.leaderEpoch, highWatermark: p.highWatermark, voters: p.currentVoters.map(replica), observers: p.observers.map(replica) };
     });
   }
 

@@ -6,6 +6,7 @@ export type {
   CreatedTopic,
   NewTopic,
   PartitionDescription,
+  QuorumDescription,
   QuotaChange,
   QuotaEntity,
   QuotaEntityFilter,

@@ -13,7 +13,7 @@ describe("admin client against a three-broker cluster", () => {
     await cluster?.close();
   });
 
-  it("manages a topic and a SCRAM user through a non-controller broker, and survives that broker's kill", async () => {
+  it("manages a topic and a SCRAM user through a non-controller broker, describes the quorum, and survives that broker's kill", async () => {
     cluster = await LocalCluster.start(3, ["broker.heartbeat.interval.ms=200", "broker.session.timeout.ms=2000"]);
     const leader = await cluster.quorumLeader();
     const follower = cluster.nodes.find((n) => n.id !== leader.node.id)!;
@@ -40,6 +40,12 @@ describe("admin client against a three-broker cluster", () => {
       timeout: 10_000,
       interval: 100,
     });
+
+    // The quorum, forwarded by a broker that does not lead it.
+    const quorum = await admin.describeQuorum();
+    expect(quorum.leaderId).toBe(leader.node.id);
+    expect(quorum.leaderEpoch).toBeGreaterThan(0);
+    expect(quorum.voters.map((v) => v.nodeId).sort()).toEqual([1, 2, 3]);
 
     // The bootstrap broker dies: the next call goes to a broker learned from Metadata.
     await cluster.kill(follower.id);

@@ -40,6 +40,7 @@ class FakeAdmin {
     const client = {
       listTopics: async () => (partitions.length > 0 ? ['orders'] : []),
       describeTopics: async () => [{ name: 'orders', topicId: 'x', internal: false, partitions: partitions.map((p, i) => ({ ...p, partition: i })) }],
+      describeQuorum: async () => ({ leaderId: 1, leaderEpoch: 4, highWatermark: 100n, voters: [2, 0, 1].map((nodeId) => ({ nodeId, logEndOffset: 100n })), observers: [] }),
     };
     return client as unknown as AdminClient;
   }
@@ -178,6 +179,8 @@ describe('KafkaCluster reconciler on a real API server', () => {
     const s = await status();
     expect(condition(s, 'Ready')).toMatchObject({ status: 'False', reason: 'NodesNotReady' });
     expect(s.listeners).toEqual([{ name: 'internal', type: 'internal', bootstrapServers: 'demo-bootstrap.kafka.svc:9093' }]);
+    // No broker Ready yet: the quorum is not asked for.
+    expect(s.quorum).toBeUndefined();
   });
 
   it('a second reconcile of the unchanged cluster writes nothing', async () => {
@@ -201,6 +204,7 @@ describe('KafkaCluster reconciler on a real API server', () => {
     expect(s.observedGeneration).toBe(1);
     expect(s.brokers?.find((b) => b.nodeId === 3)).toEqual({ nodeId: 3, pool: 'brokers', roles: ['broker'], zone: 'zone-a', pod: 'demo-brokers-3', version: '0.1.0', ready: true });
     expect(s.version).toBe('0.1.0');
+    expect(s.quorum).toEqual({ leaderId: 1, leaderEpoch: 4, voters: [0, 1, 2] });
     expect(s.operations).toBeUndefined();
   });
 

@@ -5,7 +5,7 @@
 // reconcile picks up from what it finds — node ids and the cluster id are read back from the
 // live objects' labels and annotations.
 import type { V1ConfigMap, V1PersistentVolumeClaim, V1Pod, V1Secret } from "@kubernetes/client-node";
-import type { KafkaClusterStatus, OperationStatus } from "../../api/v1alpha1/kafkacluster.js";
+import type { KafkaClusterStatus, OperationStatus, QuorumStatus } from "../../api/v1alpha1/kafkacluster.js";
 import { operatorOwnedKeysIn } from "../../api/v1alpha1/operator-owned.js";
 import { desiredClusterSecrets, nodePrincipal, operatorPrincipal, PRINCIPAL_MAPPING_RULES } from "../../pki/cluster-certificates.js";
 import { isBeingDeleted } from "../../runtime/finalizers.js";
@@ -26,7 +26,7 @@ import { planNodes, type LiveNode, type NodeLayout, type PlannedNode } from "./n
 import { nodePod } from "./node-pod.js";
 import { desiredNetworkPolicies } from "./network-policies.js";
 import { podDisruptionBudget } from "./pod-disruption-budget.js";
-import { planRestarts, type NodePods } from "./rolling-restart.js";
+import { isPodReady, planRestarts, type NodePods } from "./rolling-restart.js";
 import { checkBrokerRemoval } from "./scale-down-guard.js";
 import { serverProperties } from "./server-properties.js";
 import { desiredServices } from "./services.js";
@@ -102,9 +102,11 @@ export class KafkaClusterReconciler implements Reconciler {
     await this.ensureNetworkPolicies(cluster);
     const removal = await this.ensureRemovedNodes(cluster, layout, observed, ctx);
 
+    const quorum = await this.observeQuorum(cluster, layout.nodes, observed, ctx);
     return this.finish(cluster, observed, layout.nodes, id.clusterId, restarts.operations, {
       degraded: removal.blocked,
       progressing: restarts.waitingFor ?? removal.progressing,
+      quorum,
     });
   }
 
@@ -295,13 +297,29 @@ export class KafkaClusterReconciler implements Reconciler {
 
   // --- status ----------------------------------------------------------------------------
 
+  /**
+   * The quorum as its leader reports it, once a broker is Ready (before that the question would
+   * hold a worker for the admin client's whole timeout). Unknown when the cluster cannot answer.
+   */
+  private async observeQuorum(cluster: KafkaClusterObject, nodes: readonly PlannedNode[], observed: Observed, ctx: ReconcileContext): Promise<QuorumStatus | undefined> {
+    const brokerReady = nodes.some((n) => n.roles.includes("broker") && isPodReady(observed.pods.get(n.podName)));
+    if (!brokerReady) return undefined;
+    try {
+      const q = await (await this.opts.admin.adminFor(cluster)).describeQuorum();
+      return { leaderId: q.leaderId, leaderEpoch: q.leaderEpoch, voters: q.voters.map((v) => v.nodeId).sort((a, b) => a - b) };
+    } catch (e) {
+      ctx.log.debug({ err: e }, "quorum not described");
+      return undefined;
+    }
+  }
+
   private async finish(
     cluster: KafkaClusterObject,
     observed: Observed,
     nodes: readonly PlannedNode[],
     clusterId: string | undefined,
     operations: OperationStatus[],
-    outcome: { degraded?: Degraded; progressing?: string },
+    outcome: { degraded?: Degraded; progressing?: string; quorum?: QuorumStatus },
   ): Promise<ReconcileResult> {
     const status: KafkaClusterStatus = clusterStatus({
       cluster,
@@ -311,6 +329,7 @@ export class KafkaClusterReconciler implements Reconciler {
       operations,
       degraded: outcome.degraded,
       progressing: outcome.progressing,
+      quorum: outcome.quorum,
       nowMs: this.now().getTime(),
     });
     await this.m.status.update(KafkaClusterType, cluster, status as unknown as Record<string, unknown>);

@@ -39,6 +39,13 @@ describe("clusterStatus", () => {
     expect(rolling.conditions?.find((c) => c.type === "Reconciling")).toMatchObject({ status: "True", reason: "OperationInProgress" });
   });
 
+  it("reports the quorum when it was described, nothing when unknown", () => {
+    const quorum = { leaderId: 1, leaderEpoch: 4, voters: [0, 1, 2] };
+    expect(clusterStatus({ cluster, clusterId: "id", nodes, livePod: () => readyPod(true), operations: [], quorum, nowMs: NOW }).quorum).toEqual(quorum);
+    const stale = { ...cluster, status: { quorum } };
+    expect(clusterStatus({ cluster: stale, clusterId: "id", nodes, livePod: () => readyPod(true), operations: [], nowMs: NOW }).quorum).toBeUndefined();
+  });
+
   it("keeps lastTransitionTime when nothing flips (a repeat writes nothing)", () => {
     const first = clusterStatus({ cluster, clusterId: "id", nodes, livePod: () => readyPod(true), operations: [], nowMs: NOW });
     const again = clusterStatus({ cluster: { ...cluster, status: first }, clusterId: "id", nodes, livePod: () => readyPod(true), operations: [], nowMs: NOW + 60_000 });

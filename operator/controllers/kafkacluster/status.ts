@@ -2,7 +2,7 @@
 // nodes and their readiness from the Pods, bootstrap addresses from the spec, operations from
 // the restart plan, conditions from the outcome of the steps.
 import type { V1Pod } from "@kubernetes/client-node";
-import type { BrokerStatus, KafkaCluster, KafkaClusterStatus, ListenerStatus, OperationStatus } from "../../api/v1alpha1/kafkacluster.js";
+import type { BrokerStatus, KafkaCluster, KafkaClusterStatus, ListenerStatus, OperationStatus, QuorumStatus } from "../../api/v1alpha1/kafkacluster.js";
 import { markDegraded, markReady, markReconciling } from "../../runtime/conditions.js";
 import { bootstrapServiceName } from "./names.js";
 import type { PlannedNode } from "./node-layout.js";
@@ -19,6 +19,8 @@ export interface StatusInput {
   degraded?: { reason: string; message: string };
   /** Set when work is in progress (waiting for a restart's turn, a removal). */
   progressing?: string;
+  /** The quorum as its leader described it; absent when unknown. */
+  quorum?: QuorumStatus;
   nowMs?: number;
 }
 
@@ -69,7 +71,7 @@ export function clusterStatus(input: StatusInput): KafkaClusterStatus {
     readyBrokers: brokers.filter((b) => b.ready && b.roles.includes("broker")).length,
     brokers,
     listeners: listenerStatuses(cluster),
-    ...(cluster.status?.quorum ? { quorum: cluster.status.quorum } : {}),
+    ...(input.quorum ? { quorum: input.quorum } : {}),
     ...(input.operations.length > 0 ? { operations: [...input.operations] } : {}),
   };
 }
