@@ -1,8 +1,9 @@
-// The Helm chart (charts/millrace) on a real kube-apiserver: `helm lint --strict` passes,
-// every rendering the values allow is accepted by the API server (server-side dry run, the
-// chart's CRDs installed for real first), the RBAC it grants is what the operator needs and
-// no more (kubectl auth can-i as the operator's ServiceAccount, after a real apply), and
-// values.schema.json refuses bad values with a message naming the key.
+// The Helm chart (charts/millrace) on a real kube-apiserver: `helm install` of the default
+// values (CRDs and all: the kinds exist for what follows), `helm lint --strict` passes, every
+// rendering the values allow is accepted by the API server (server-side dry run), the RBAC it
+// grants is what the operator needs and no more (kubectl auth can-i as the operator's
+// ServiceAccount), values.schema.json refuses bad values with a message naming the key, and
+// `helm upgrade` upgrades the CRDs while `helm uninstall` leaves them.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +48,8 @@ const manifests = (yamlText: string): Manifest[] =>
 
 const byKind = (ms: Manifest[], kind: string) => ms.filter((m) => m.kind === kind);
 
+const CRD_NAMES = ['kafkaclusters.kafka.millrace.dev', 'kafkatopics.kafka.millrace.dev', 'kafkausers.kafka.millrace.dev'];
+
 describe('charts/millrace', () => {
   let api: ApiServer;
   let helmBin: string;
@@ -62,7 +65,10 @@ describe('charts/millrace', () => {
   const template = (release: string, namespace: string, ...set: string[]) =>
     helm(['template', release, CHART, '--namespace', namespace, ...set.flatMap((s) => ['--set', s])]);
 
-  const serverDryRun = (yamlText: string) => api.kubectl(['apply', '--server-side', '--field-manager=helm-chart-test', '--dry-run=server', '-f', '-'], yamlText);
+  // --force-conflicts: the installed release's CRDs belong to helm's field manager, and another
+  // release name in their labels is a conflict (not a refusal) that a dry run may override.
+  const serverDryRun = (yamlText: string) =>
+    api.kubectl(['apply', '--server-side', '--field-manager=helm-chart-test', '--force-conflicts', '--dry-run=server', '-f', '-'], yamlText);
   const applyForReal = (yamlText: string) => api.kubectl(['apply', '--server-side', '--field-manager=helm-chart-test', '-f', '-'], yamlText);
 
   // kubectl auth can-i as a ServiceAccount (impersonation by the admin user): true for "yes".
@@ -106,11 +112,10 @@ describe('charts/millrace', () => {
       KUBECONFIG: api.kubeconfigPath,
     };
     await createNamespaces('millrace-system', 'scoped-system', 'team-a', 'team-b', 'team-c', 'elsewhere');
-    // The CRDs for real, so the kinds exist when the rest is dry-run and RBAC names them.
-    const crds = byKind(manifests(await template('millrace', 'millrace-system')), 'CustomResourceDefinition');
-    expect(crds.map((c) => c.metadata.name).sort()).toEqual(['kafkaclusters.kafka.millrace.dev', 'kafkatopics.kafka.millrace.dev', 'kafkausers.kafka.millrace.dev']);
-    await applyForReal(crds.map((c) => JSON.stringify(c)).join('\n---\n'));
-    await api.kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...crds.map((c) => `crd/${c.metadata.name}`)]);
+    // The default install for real (as the README says, without --create-namespace here): the
+    // CRDs exist when the rest is dry-run, and the cluster-wide RBAC is there to ask about.
+    await helm(['install', 'millrace', CHART, '--namespace', 'millrace-system']);
+    await api.kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...CRD_NAMES.map((n) => `crd/${n}`)]);
   });
 
   afterAll(async () => {
@@ -253,7 +258,7 @@ describe('charts/millrace', () => {
     }
 
     it('cluster-wide (watchNamespaces: []): everything it needs everywhere, the Lease in its namespace only', async () => {
-      await applyForReal(await template('millrace', 'millrace-system', 'crds.install=false'));
+      // Installed by helm in beforeAll.
       const sa = 'system:serviceaccount:millrace-system:millrace-operator';
       await until('the ClusterRoleBinding to take effect', () => canI(sa, 'list', 'pods', undefined), 30_000, 200);
       await expectWatchGrants(sa, undefined);
@@ -342,6 +347,24 @@ describe('charts/millrace', () => {
     const lines = readFileSync(join(repoRoot, INSTALL_MANIFEST), 'utf8').split('\n');
     const body = lines.slice(lines.findIndex((l) => !l.startsWith('##'))).join('\n');
     expect(body, `${INSTALL_MANIFEST} is stale: run bash examples/install/render.sh`).toBe(fresh);
+  });
+
+  it('helm upgrade upgrades the CRDs; helm uninstall removes the operator and leaves the CRDs', async () => {
+    const annotations = async (crd: string) =>
+      (JSON.parse(await api.kubectl(['get', `crd/${crd}`, '-o', 'json'])) as Manifest).metadata.annotations as Record<string, string> | undefined;
+    expect((await annotations(CRD_NAMES[0]!))?.['helm.sh/resource-policy']).toBe('keep');
+    // A change to the CRD templates reaches the cluster on upgrade (Helm's crds/ folder would not).
+    await helm(['upgrade', 'millrace', CHART, '--namespace', 'millrace-system', '--set', 'crds.keep=false']);
+    for (const crd of CRD_NAMES) expect((await annotations(crd))?.['helm.sh/resource-policy'], crd).toBeUndefined();
+    // --reset-values: an upgrade given no values would reuse the release's last ones (crds.keep=false).
+    await helm(['upgrade', 'millrace', CHART, '--namespace', 'millrace-system', '--reset-values']);
+    for (const crd of CRD_NAMES) expect((await annotations(crd))?.['helm.sh/resource-policy'], crd).toBe('keep');
+
+    await helm(['uninstall', 'millrace', '--namespace', 'millrace-system']);
+    await until('the operator Deployment to be gone', async () => !(await api.kubectl(['get', 'deployments', '-n', 'millrace-system', '-o', 'name'])).includes('millrace-operator'), 30_000, 200);
+    expect(await api.kubectl(['get', 'clusterroles', '-o', 'name'])).not.toContain('clusterrole.rbac.authorization.k8s.io/millrace-operator');
+    const left = (await api.kubectl(['get', 'crds', '-o', 'name'])).trim().split('\n');
+    for (const crd of CRD_NAMES) expect(left).toContain(`customresourcedefinition.apiextensions.k8s.io/${crd}`);
   });
 
   it('the Argo CD example installs this chart with server-side apply', () => {
