@@ -367,6 +367,12 @@ describe('charts/millrace', () => {
     for (const crd of CRD_NAMES) expect(left).toContain(`customresourcedefinition.apiextensions.k8s.io/${crd}`);
   });
 
+  it("Chart.yaml's version and appVersion are package.json's version (chart and image released together)", () => {
+    const chart = parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as { version: string; appVersion: string };
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    expect({ version: chart.version, appVersion: chart.appVersion }).toEqual({ version, appVersion: version });
+  });
+
   it('the Argo CD example installs this chart with server-side apply', () => {
     const app = parse(readFileSync(join(repoRoot, 'examples/argocd/millrace-operator.yaml'), 'utf8')) as Manifest;
     expect(app.kind).toBe('Application');
