@@ -268,6 +268,7 @@ describe('KafkaCluster reconciler on a real API server', () => {
       return c?.message.includes('broker 6 holds 2 replicas') ? c : undefined;
     });
     expect(held.reason).toBe('ScaleDownBlocked');
+    expect((await status()).operations).toEqual([expect.objectContaining({ type: 'ScaleDown', nodeIds: [6], reason: expect.stringContaining('broker 6 holds 2 replicas') })]);
     expect(await get('pods', 'demo-brokers-6')).toBeDefined();
     expect(await get('configmaps', 'demo-brokers-6')).toBeDefined();
 
@@ -275,6 +276,7 @@ describe('KafkaCluster reconciler on a real API server', () => {
     await until('demo-brokers-6 removed', async () => !(await get('pods', 'demo-brokers-6')) && !(await get('configmaps', 'demo-brokers-6')) && !(await get('secrets', 'demo-brokers-6-certs')));
     expect(await get('persistentvolumeclaims', 'data-demo-brokers-6')).toBeDefined();
     await until('Ready again', async () => condition(await status(), 'Ready')?.status === 'True' && (await status()).brokers?.length === 6);
+    expect((await status()).operations).toBeUndefined();
   });
 
   it('the operator stopped mid-reconcile converges when started again: same ids, one cluster id', async () => {

@@ -103,7 +103,8 @@ export class KafkaClusterReconciler implements Reconciler {
     const removal = await this.ensureRemovedNodes(cluster, layout, observed, ctx);
 
     const quorum = await this.observeQuorum(cluster, layout.nodes, observed, ctx);
-    return this.finish(cluster, observed, layout.nodes, id.clusterId, restarts.operations, {
+    const operations = removal.operation ? [...restarts.operations, removal.operation] : restarts.operations;
+    return this.finish(cluster, observed, layout.nodes, id.clusterId, operations, {
       degraded: removal.blocked,
       progressing: restarts.waitingFor ?? removal.progressing,
       quorum,
@@ -260,7 +261,7 @@ export class KafkaClusterReconciler implements Reconciler {
     layout: NodeLayout,
     observed: Observed,
     ctx: ReconcileContext,
-  ): Promise<{ blocked?: Degraded; progressing?: string }> {
+  ): Promise<{ blocked?: Degraded; progressing?: string; operation?: OperationStatus }> {
     const { name, namespace } = meta(cluster);
     const leaving = layout.removed
       .map((r) => {
@@ -281,7 +282,12 @@ export class KafkaClusterReconciler implements Reconciler {
     if (!verdict.allowed) {
       ctx.log.warn({ nodeIds: brokers, message: verdict.message }, "scale-down blocked");
       await this.m.events.record(cluster, { type: "Warning", reason: "ScaleDownBlocked", action: "ScaleDown", note: verdict.message });
-      return { blocked: { reason: "ScaleDownBlocked", message: verdict.message } };
+      const previous = cluster.status?.operations?.find((o) => o.type === "ScaleDown");
+      return {
+        blocked: { reason: "ScaleDownBlocked", message: verdict.message },
+        // The nodes wait for their partitions to move away: an operation in progress, not done.
+        operation: { type: "ScaleDown", nodeIds: leaving.map((l) => l.nodeId), reason: verdict.message, startedAt: previous?.startedAt ?? formatTime(this.now().getTime()) },
+      };
     }
     for (const l of leaving) {
       ctx.log.info({ nodeId: l.nodeId, pool: l.pool }, "removing node");
