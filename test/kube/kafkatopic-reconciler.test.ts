@@ -173,6 +173,18 @@ describe('KafkaTopic reconciler (real API server, broker process)', () => {
     expect(await describe1('existing-bad')).toBeDefined();
   });
 
+  it('a reconcile of unchanged topics writes nothing to the API server', async () => {
+    await until('orders and existing-ok Ready', async () => (await readyAt('orders', 3)) && (await readyAt('existing-ok', 1)));
+    const reconciles = async () => (await operator.manager.metrics.registry.getSingleMetric('controller_runtime_reconcile_total')?.get())?.values.filter((v) => v.labels.controller === 'kafkatopic').reduce((n, v) => n + v.value, 0) ?? 0;
+    // Let the writes of the last changes settle (a status write wakes one more reconcile).
+    let before = await reconciles();
+    await until('two more reconciles', async () => (await reconciles()) >= before + 2, RESYNC_MS * 5);
+    const writes = operator.manager.http.writeCount;
+    before = await reconciles();
+    await until('two resyncs of every topic', async () => (await reconciles()) >= before + 4, RESYNC_MS * 5);
+    expect(operator.manager.http.writeCount - writes).toBe(0);
+  });
+
   it('deletes the topic from the broker within 2 s (deletionPolicy Delete), then the object goes', async () => {
     await deleteTopic('orders');
     timings.delete = await timeUntil('orders gone from the broker', async () => (await describe1('orders')) === undefined);

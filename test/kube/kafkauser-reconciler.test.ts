@@ -15,6 +15,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../broker/client/index.js';
 import type { KafkaUser } from '../../operator/api/v1alpha1/kafkauser.js';
+import type { ClusterAdminProvider } from '../../operator/controllers/cluster-admin.js';
 import { kafkaUserController } from '../../operator/controllers/kafkauser/kafkauser-controller.js';
 import { USER_FINALIZER } from '../../operator/controllers/kafkauser/kafkauser-reconciler.js';
 import { createCertificateAuthority } from '../../operator/pki/certificate-authority.js';
@@ -23,6 +24,7 @@ import { condition, createClusterObject, eventsFor, GROUP, startKubeWorld, start
 import { until } from './runtime-helpers.js';
 
 const NS = 'users';
+const CRASH_NS = 'crash-users';
 const RESYNC_MS = 2_000;
 const STANDARD_AUTHORIZER = 'org.apache.kafka.metadata.authorizer.StandardAuthorizer';
 
@@ -36,21 +38,21 @@ describe('KafkaUser reconciler (real API server, broker process enforcing SCRAM 
   let operator: Awaited<ReturnType<typeof startOperator>>;
 
   const ref = { group: GROUP, version: VERSION, plural: 'kafkausers' };
-  const getUser = async (name: string) => (await w.custom.getNamespacedCustomObject({ ...ref, namespace: NS, name })) as KafkaUser;
-  const createUser = (name: string, spec: Partial<KafkaUser['spec']>) =>
-    w.custom.createNamespacedCustomObject({ ...ref, namespace: NS, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'KafkaUser', metadata: { name }, spec: { clusterRef: { name: 'demo' }, ...spec } } });
+  const getUser = async (name: string, namespace = NS) => (await w.custom.getNamespacedCustomObject({ ...ref, namespace, name })) as KafkaUser;
+  const createUser = (name: string, spec: Partial<KafkaUser['spec']>, namespace = NS) =>
+    w.custom.createNamespacedCustomObject({ ...ref, namespace, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'KafkaUser', metadata: { name }, spec: { clusterRef: { name: 'demo' }, ...spec } } });
   const patchUser = (name: string, ops: unknown[]) => w.custom.patchNamespacedCustomObject({ ...ref, namespace: NS, name, body: ops });
-  const secretData = async (name: string): Promise<Record<string, string> | undefined> => {
+  const secretData = async (name: string, namespace = NS): Promise<Record<string, string> | undefined> => {
     try {
-      const s = await w.core.readNamespacedSecret({ namespace: NS, name });
+      const s = await w.core.readNamespacedSecret({ namespace, name });
       return Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
     } catch (err) {
       if (String(err).includes('404')) return undefined;
       throw err;
     }
   };
-  const readyAt = async (name: string, generation: number) => {
-    const u = await getUser(name);
+  const readyAt = async (name: string, generation: number, namespace = NS) => {
+    const u = await getUser(name, namespace);
     const ready = condition(u, 'Ready');
     return ready?.status === 'True' && u.status?.observedGeneration === generation && ready.observedGeneration === generation ? u : undefined;
   };
@@ -91,8 +93,9 @@ describe('KafkaUser reconciler (real API server, broker process enforcing SCRAM 
     saslBootstrap = `127.0.0.1:${Number(sasl?.port)}`;
     admin = new AdminClient({ bootstrapServers: [broker.bootstrap], timeoutMs: 10_000 });
     await admin.createTopics([{ name: 'orders', partitions: 1, replicationFactor: 1 }, { name: 'payments', partitions: 1, replicationFactor: 1 }]);
-    w = await startKubeWorld([NS]);
+    w = await startKubeWorld([NS, CRASH_NS]);
     await createClusterObject(w, NS, 'demo');
+    await createClusterObject(w, CRASH_NS, 'demo');
     operator = await startOperator(w, {
       identity: 'users-0',
       namespaces: [NS],
@@ -154,6 +157,15 @@ describe('KafkaUser reconciler (real API server, broker process enforcing SCRAM 
     expect(await quotas()).toEqual({ producer_byte_rate: 1048576 });
   });
 
+  it('a reconcile of unchanged users writes nothing to the API server', async () => {
+    let before = await userReconciles();
+    await until('two more reconciles', async () => (await userReconciles()) >= before + 2, RESYNC_MS * 5);
+    const writes = operator.manager.http.writeCount;
+    before = await userReconciles();
+    await until('two resyncs', async () => (await userReconciles()) >= before + 2, RESYNC_MS * 5);
+    expect(operator.manager.http.writeCount - writes).toBe(0);
+  });
+
   it('a password from a referenced Secret: changing it there makes the old one fail and the new one work', async () => {
     await w.core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'bob-password' }, stringData: { pw: 'first-password' } } });
     await createUser('bob', { authentication: { type: 'scram-sha-512', password: { secretKeyRef: { name: 'bob-password', key: 'pw' } } }, authorization: { type: 'simple', acls: ordersWriter } });
@@ -190,6 +202,53 @@ describe('KafkaUser reconciler (real API server, broker process enforcing SCRAM 
     expect(secret['user.key']).toContain('PRIVATE KEY');
     const bindings = await admin.describeAcls({ resourceType: 'ANY', resourceName: null, patternType: 'ANY', principal: 'User:carol', host: null, operation: 'ANY', permission: 'ANY' });
     expect(bindings).toHaveLength(2);
+  });
+
+  it('an operator stopped after writing a generated password but before the broker had it converges with a new Manager', async () => {
+    let fenced = false;
+    let first: Awaited<ReturnType<typeof startOperator>> | undefined;
+    const crashing: ClusterAdminProvider = {
+      async adminFor() {
+        const real = new AdminClient({ bootstrapServers: [broker.bootstrap], timeoutMs: 10_000 });
+        return new Proxy(real, {
+          get(target, prop, receiver) {
+            if (prop === 'alterUserScramCredentials') {
+              return async () => {
+                first!.manager.http.fence('killed before the upsert (test)');
+                fenced = true;
+                throw new Error('operator killed (test)');
+              };
+            }
+            return Reflect.get(target, prop, receiver) as unknown;
+          },
+        });
+      },
+      async forget() {},
+      async close() {},
+    };
+    first = await startOperator(w, { identity: 'crash-0', namespaces: [CRASH_NS], access: crashing, controllers: [(m, a) => kafkaUserController(m, a, { resyncMs: RESYNC_MS })] });
+    await createUser('erin', { authentication: { type: 'scram-sha-512' }, authorization: { type: 'simple', acls: ordersWriter } }, CRASH_NS);
+    await until('the first operator killed before the upsert', () => fenced);
+    await first.stop();
+    const kept = (await secretData('erin', CRASH_NS))?.password;
+    expect(kept).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(await produceAs('erin', kept!, 'orders')).toBe('auth-failed');
+
+    const second = await startOperator(w, {
+      identity: 'crash-1',
+      namespaces: [CRASH_NS],
+      access: { [`${CRASH_NS}/demo`]: { bootstrap: broker.bootstrap } },
+      controllers: [(m, a) => kafkaUserController(m, a, { resyncMs: RESYNC_MS })],
+    });
+    try {
+      await until('erin Ready under the new operator', () => readyAt('erin', 1, CRASH_NS));
+      expect((await secretData('erin', CRASH_NS))?.password).toBe(kept);
+      expect(await produceAs('erin', kept!, 'orders')).toBe('ok');
+      const errors = (await second.manager.metrics.reconcileErrors.get()).values.filter((v) => v.labels.controller === 'kafkauser');
+      expect(errors.reduce((n, v) => n + v.value, 0)).toBe(0);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('a deleted user can no longer log in; its ACLs, quotas and Secret are gone', async () => {

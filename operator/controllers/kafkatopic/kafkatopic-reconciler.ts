@@ -111,7 +111,9 @@ export class KafkaTopicReconciler implements Reconciler {
       if (mismatches.length > 0) {
         const message = `topic ${name} already exists and differs from the spec; it is left unchanged: ${mismatches.join("; ")}`;
         log.warn({ mismatches }, "existing topic not adopted");
-        await this.event(topic, "Warning", "TopicExistsMismatch", "Adopt", message);
+        // Once per finding, not at every resync.
+        const ready = topic.status?.conditions?.find((c) => c.type === "Ready");
+        if (ready?.reason !== "TopicExistsMismatch" || ready.message !== message) await this.event(topic, "Warning", "TopicExistsMismatch", "Adopt", message);
         await this.writeStatus(topic, { topicName: name }, (c, g) => markDegraded(c, "TopicExistsMismatch", message, g));
         return { requeueAfterMs: this.resyncMs };
       }
