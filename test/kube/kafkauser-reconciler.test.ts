@@ -202,6 +202,16 @@ describe('KafkaUser reconciler (real API server, broker process enforcing SCRAM 
     expect(secret['user.key']).toContain('PRIVATE KEY');
     const bindings = await admin.describeAcls({ resourceType: 'ANY', resourceName: null, patternType: 'ANY', principal: 'User:carol', host: null, operation: 'ANY', permission: 'ANY' });
     expect(bindings).toHaveLength(2);
+
+    // A new clients CA (the Secret's change wakes the user): the certificate is reissued under it.
+    const next = await createCertificateAuthority('demo-clients-ca', 365, new Date());
+    await w.core.replaceNamespacedSecret({ namespace: NS, name: 'demo-clients-ca', body: { metadata: { name: 'demo-clients-ca' }, stringData: { 'tls.crt': next.certPem, 'tls.key': next.keyPem } } });
+    const reissued = await until('carol certificate from the new CA', async () => {
+      const d = await secretData('carol');
+      return d?.['ca.crt'] === next.certPem ? d : undefined;
+    }, 15_000);
+    expect(new X509Certificate(reissued['user.crt']!).verify(new X509Certificate(next.certPem).publicKey)).toBe(true);
+    expect(reissued['user.key']).not.toBe(secret['user.key']);
   });
 
   it('an operator stopped after writing a generated password but before the broker had it converges with a new Manager', async () => {

@@ -1,6 +1,6 @@
 // The KafkaUser controller: its reconciler, woken by its KafkaUsers, their KafkaCluster, the
 // Secrets they own (a deleted or edited credentials Secret is rewritten), the Secrets their
-// password comes from (a changed password is upserted at once), and every minute (drift on the
+// password comes from (a changed password is upserted at once), their cluster's clients CA, and every minute (drift on the
 // brokers, certificates nearing expiry).
 import type { Controller } from "../../runtime/controller.js";
 import { keyForControllerOwner, keyForObject, keysFrom } from "../../runtime/event-mappers.js";
@@ -8,6 +8,7 @@ import type { Manager } from "../../runtime/manager.js";
 import { formatKey } from "../../runtime/object-key.js";
 import { BuiltinTypes } from "../../runtime/resource-type.js";
 import type { ClusterAdminProvider } from "../cluster-admin.js";
+import { clientsCaSecretName } from "../kafkacluster/names.js";
 import { KafkaClusterType, KafkaUserType, type KafkaUserObject } from "../resource-types.js";
 import { KafkaUserReconciler, USER_RESYNC_MS } from "./kafkauser-reconciler.js";
 
@@ -36,6 +37,14 @@ export function kafkaUserController(m: Manager, admins: ClusterAdminProvider, op
     .watch(m.cache.informersFor(BuiltinTypes.Secret), keyForControllerOwner(KafkaUserType))
     .watch(
       m.cache.informersFor(BuiltinTypes.Secret),
-      keysFrom((s) => usersIn(s.metadata?.namespace ?? "", (u) => u.spec?.authentication?.password?.secretKeyRef?.name === s.metadata?.name)),
+      keysFrom((s) =>
+        usersIn(
+          s.metadata?.namespace ?? "",
+          (u) =>
+            u.spec?.authentication?.password?.secretKeyRef?.name === s.metadata?.name ||
+            // A new or renewed clients CA: its tls users' certificates are reissued.
+            (u.spec?.authentication?.type === "tls" && clientsCaSecretName(u.spec.clusterRef.name) === s.metadata?.name),
+        ),
+      ),
     );
 }
