@@ -117,7 +117,8 @@ export class MtlsClusterAdminProvider extends CachingProvider {
     const host = `${bootstrapServiceName(name)}.${namespace}.svc`;
     return {
       bootstrapServers: [`${host}:${REPLICATION_PORT}`],
-      security: { securityProtocol: "SSL" as const, tls: { ca: pem("ca.crt"), cert: pem("tls.crt"), key: pem("tls.key"), servername: host } },
+      // Each connection verifies the name it dialled (node certificates carry the bootstrap and node names).
+      security: { securityProtocol: "SSL" as const, tls: { ca: pem("ca.crt"), cert: pem("tls.crt"), key: pem("tls.key") } },
       fingerprint: createHash("sha256").update(data["tls.crt"]!).update(data["tls.key"]!).update(data["ca.crt"]!).digest("hex"),
     };
   }
