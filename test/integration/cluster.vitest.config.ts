@@ -27,6 +27,7 @@ export const CLUSTER_TESTS = [
   "test/integration/acl-cluster.test.ts",
   "test/integration/admin-client.test.ts",
   "test/integration/operator-certificates.test.ts",
+  "test/integration/kafkacluster-node-config.test.ts",
   "test/integration/health-endpoint.test.ts",
 ];
 
