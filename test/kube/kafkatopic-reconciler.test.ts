@@ -4,8 +4,13 @@
 // it); adoption of a matching and refusal of a mismatching existing topic; drift made on the broker
 // corrected at resync and reported; Retain leaves the topic; an unreachable cluster is
 // ClusterUnreachable; conditions and observedGeneration; an operator stopped right after it
-// created a topic (before any status) converges with a new Manager.
-// Run after `npm run build` (the broker is dist/broker/main.js).
+// created a topic (before any status) converges with a new Manager; no writes for unchanged topics;
+// the operator process itself (dist/operator/main.js) with MILLRACE_CLUSTER_ACCESS_FILE.
+// Run after `npm run build` (the broker is dist/broker/main.js, the operator dist/operator/main.js).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient, KafkaAdminError, type TopicDescription } from '../../broker/client/index.js';
 import type { KafkaTopic } from '../../operator/api/v1alpha1/kafkatopic.js';
@@ -19,6 +24,8 @@ import { until } from './runtime-helpers.js';
 
 const NS = 'topics';
 const CRASH_NS = 'crash';
+const PROCESS_NS = 'process';
+const OPERATOR_MAIN = new URL('../../dist/operator/main.js', import.meta.url).pathname;
 const RESYNC_MS = 2_000;
 /** The issue's bound: a KafkaTopic change reaches the broker within 2 s. */
 const REACH_MS = 2_000;
@@ -66,10 +73,11 @@ describe('KafkaTopic reconciler (real API server, broker process)', () => {
   beforeAll(async () => {
     broker = await startBroker({ overrides: ['num.partitions=1', 'default.replication.factor=1'] });
     admin = new AdminClient({ bootstrapServers: [broker.bootstrap], timeoutMs: 10_000 });
-    w = await startKubeWorld([NS, CRASH_NS]);
+    w = await startKubeWorld([NS, CRASH_NS, PROCESS_NS]);
     await createClusterObject(w, NS, 'demo');
     await createClusterObject(w, NS, 'offline');
     await createClusterObject(w, CRASH_NS, 'demo');
+    await createClusterObject(w, PROCESS_NS, 'demo');
     operator = await startOperator(w, {
       identity: 'topics-0',
       namespaces: [NS],
@@ -269,5 +277,31 @@ describe('KafkaTopic reconciler (real API server, broker process)', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('the operator process (dist/operator/main.js) reaches a local broker through MILLRACE_CLUSTER_ACCESS_FILE', async () => {
+    if (!existsSync(OPERATOR_MAIN)) throw new Error(`${OPERATOR_MAIN} is missing: run \`npm run build\` first`);
+    const dir = mkdtempSync(join(tmpdir(), 'millrace-access-'));
+    const accessFile = join(dir, 'cluster-access.json');
+    writeFileSync(accessFile, JSON.stringify({ [`${PROCESS_NS}/demo`]: { bootstrap: broker.bootstrap } }));
+    const child = spawn(process.execPath, [OPERATOR_MAIN], {
+      env: { ...process.env, KUBECONFIG: w.api.kubeconfigPath, POD_NAME: 'op-process-0', MILLRACE_LEADER_ELECT: 'false', MILLRACE_WATCH_NAMESPACES: PROCESS_NS, MILLRACE_HEALTH_PORT: '0', MILLRACE_CLUSTER_ACCESS_FILE: accessFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      await createTopic('audit', { partitions: 2 }, PROCESS_NS);
+      await until('audit on the broker', async () => (await describe1('audit'))?.partitions.length === 2, 30_000).catch((err: unknown) => {
+        throw new Error(`${String(err)}\noperator output:\n${out.slice(-3000)}`);
+      });
+      await until('audit Ready', () => readyAt('audit', 1, PROCESS_NS), 30_000);
+      expect(out).toContain('MILLRACE_CLUSTER_ACCESS_FILE');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });
