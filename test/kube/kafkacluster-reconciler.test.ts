@@ -279,6 +279,26 @@ describe('KafkaCluster reconciler on a real API server', () => {
     expect((await status()).operations).toBeUndefined();
   });
 
+  it('a change of the controllers (the static quorum) is refused and changes nothing; reverting it makes the cluster Ready again', async () => {
+    const pools = await examplePools();
+    const writes = manager.http.writeCount;
+    const before = await podNames();
+    await patchCluster({ spec: { nodePools: pools.map((p) => (p.name === 'controllers' ? { ...p, replicas: 4 } : p)) } });
+    const refused = await until('Degraded ControllerChangeRefused', async () => {
+      const c = condition(await status(), 'Degraded');
+      return c?.status === 'True' && c.reason === 'ControllerChangeRefused' ? c : undefined;
+    });
+    expect(refused.message).toContain('from nodes 0, 1, 2 to 0, 1, 2, 7');
+    expect(await podNames()).toEqual(before);
+    // Only status writes: no object of the cluster was touched.
+    expect(manager.http.recentWrites.slice(-(manager.http.writeCount - writes)).every((w) => w.path.endsWith('/status'))).toBe(true);
+    expect((await status()).brokers?.length).toBe(6);
+
+    await patchCluster({ spec: { nodePools: pools } });
+    await until('Ready again', async () => condition(await status(), 'Ready')?.status === 'True' && condition(await status(), 'Degraded')?.status === 'False');
+    expect(await podNames()).toEqual(before);
+  });
+
   it('the operator stopped mid-reconcile converges when started again: same ids, one cluster id', async () => {
     const crashLog = pino({ level: process.env.MILLRACE_TEST_LOG ?? 'silent' });
     const first = new Manager({ kubeConfig: kc, log: crashLog, identity: 'op-1', namespaces: ['crash'], metrics: new OperatorMetrics() });

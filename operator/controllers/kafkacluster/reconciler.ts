@@ -28,7 +28,8 @@ import { desiredNetworkPolicies } from "./network-policies.js";
 import { podDisruptionBudget } from "./pod-disruption-budget.js";
 import { isPodReady, planRestarts, type NodePods } from "./rolling-restart.js";
 import { checkBrokerRemoval } from "./scale-down-guard.js";
-import { serverProperties } from "./server-properties.js";
+import { quorumVotersValue, serverProperties } from "./server-properties.js";
+import { voterChange, voterIds } from "./voter-change.js";
 import { desiredServices } from "./services.js";
 import { clusterStatus } from "./status.js";
 
@@ -78,14 +79,26 @@ export class KafkaClusterReconciler implements Reconciler {
     }
     const observed = this.observe(cluster);
 
+    const layout = planNodes(req.name, cluster.spec, this.liveNodes(observed));
+    // While a change is refused, the status describes the nodes that exist.
+    const existing = layout.nodes.filter((n) => observed.configMaps.has(n.podName));
     const refused = operatorOwnedKeysIn(cluster.spec.config);
     if (refused.length > 0) {
-      return this.finish(cluster, observed, [], undefined, [], {
+      return this.finish(cluster, observed, existing, cluster.status?.clusterId, [], {
         degraded: { reason: "ConfigRefused", message: `spec.config sets keys the operator manages: ${refused.join(", ")}; nothing was changed until they are removed` },
       });
     }
 
-    const layout = planNodes(req.name, cluster.spec, this.liveNodes(observed));
+    const desiredVoters = quorumVotersValue(req.name, req.namespace, layout.nodes);
+    const liveVoters = voterChange([...observed.configMaps.values()], desiredVoters);
+    if (liveVoters !== undefined) {
+      return this.finish(cluster, observed, existing, cluster.status?.clusterId, [], {
+        degraded: {
+          reason: "ControllerChangeRefused",
+          message: `the controllers (the static metadata quorum's voters) cannot change from nodes ${voterIds(liveVoters)} to ${voterIds(desiredVoters) || "none"} on a running cluster; nothing was changed: restore the controller pools' replicas`,
+        },
+      });
+    }
     const id = resolveClusterId({ statusClusterId: cluster.status?.clusterId, configMaps: [...observed.configMaps.values()], claims: [...observed.claims.values()] });
     if ("refused" in id) {
       return this.finish(cluster, observed, layout.nodes, undefined, [], { degraded: { reason: "ClusterIdUnknown", message: id.refused } });

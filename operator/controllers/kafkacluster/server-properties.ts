@@ -38,15 +38,15 @@ export function serverProperties(input: ServerPropertiesInput): string {
   const host = nodeHostName(clusterName, node.pool, node.nodeId, namespace);
   const listeners = nodeListeners(node.roles, spec.listeners);
   const isBroker = node.roles.includes("broker");
-  const voters = quorumVoters(input.nodes).map((v) => `${v.nodeId}@${nodeHostName(clusterName, v.pool, v.nodeId, namespace)}:${CONTROLLER_PORT}`);
-  if (voters.length === 0) throw new Error("no node has the controller role: the quorum has no voters");
+  const voters = quorumVotersValue(clusterName, namespace, input.nodes);
+  if (voters === "") throw new Error("no node has the controller role: the quorum has no voters");
 
   const p: [string, string][] = [];
   p.push(["node.id", String(node.nodeId)]);
   p.push(["process.roles", node.roles.join(",")]);
   p.push(["log.dirs", LOG_DIR]);
   if (node.zone) p.push(["broker.rack", node.zone]);
-  p.push(["controller.quorum.voters", voters.join(",")]);
+  p.push(["controller.quorum.voters", voters]);
   p.push(["controller.listener.names", CONTROLLER_LISTENER]);
   p.push(["listeners", listeners.map((l) => `${l.name}://:${l.port}`).join(",")]);
   if (isBroker) {
@@ -91,6 +91,13 @@ export function serverProperties(input: ServerPropertiesInput): string {
   const lines = [...header, ...p.map(propertyLine)];
   if (userConfig.length > 0) lines.push("# spec.config", ...userConfig.map(propertyLine));
   return lines.join("\n") + "\n";
+}
+
+/** controller.quorum.voters: `<id>@<node DNS name>:9090` of every controller, by id. */
+export function quorumVotersValue(clusterName: string, namespace: string, nodes: readonly PlannedNode[]): string {
+  return quorumVoters(nodes)
+    .map((v) => `${v.nodeId}@${nodeHostName(clusterName, v.pool, v.nodeId, namespace)}:${CONTROLLER_PORT}`)
+    .join(",");
 }
 
 function propertyLine([key, value]: [string, string]): string {
