@@ -172,6 +172,7 @@ describe('KafkaTopic reconciler (real API server, broker process)', () => {
     expect(condition(t, 'Ready')?.message).toContain('partitions: topic has 4, spec wants 2');
     expect(condition(t, 'Ready')?.message).toContain('config retention.ms: topic has 60000, spec wants 120000');
     expect(t.status?.observedGeneration).toBe(1);
+    expect(t.status).toMatchObject({ topicName: 'existing-bad', partitions: 4, replicas: 1, config: { 'retention.ms': '60000' } });
     expect(t.status?.topicId).toBeUndefined();
     expect((await describe1('existing-bad'))?.partitions.length).toBe(4);
     expect((await overrides('existing-bad'))['retention.ms']).toBe('60000');

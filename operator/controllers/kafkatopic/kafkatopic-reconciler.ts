@@ -97,14 +97,18 @@ export class KafkaTopicReconciler implements Reconciler {
     const changed = this.lastObservedGeneration(topic) !== topic.metadata?.generation;
     let existing = await describeTopic(admin, name);
     let adopted = false;
+    let createdNow = false;
     if (!existing) {
       topic = await this.rememberManagedKeys(topic, Object.keys(desiredConfig(topic)));
-      await createTopic(admin, topic, name);
+      createdNow = await createTopic(admin, topic, name);
       existing = await describeTopic(admin, name);
       if (!existing) throw new Error(`topic ${name} was created but the cluster does not describe it yet`);
-      log.info({ topicId: existing.topicId, partitions: existing.partitions.length }, "topic created");
-      await this.event(topic, "Normal", "TopicCreated", "Create", `created topic ${name} with ${desiredPartitions(topic)} partitions, ${desiredReplicas(topic)} replicas`);
-    } else if (topic.status?.topicId !== existing.topicId) {
+      if (createdNow) {
+        log.info({ topicId: existing.topicId, partitions: existing.partitions.length }, "topic created");
+        await this.event(topic, "Normal", "TopicCreated", "Create", `created topic ${name} with ${desiredPartitions(topic)} partitions, ${desiredReplicas(topic)} replicas`);
+      }
+    }
+    if (!createdNow && topic.status?.topicId !== existing.topicId) {
       // Not known as ours (never seen, or deleted and recreated by someone): adopt only a match.
       const overrides = topicOverrides(await admin.describeTopicConfigs(name));
       const mismatches = adoptionMismatches(topic, existing, overrides);
@@ -114,7 +118,9 @@ export class KafkaTopicReconciler implements Reconciler {
         // Once per finding, not at every resync.
         const ready = topic.status?.conditions?.find((c) => c.type === "Ready");
         if (ready?.reason !== "TopicExistsMismatch" || ready.message !== message) await this.event(topic, "Warning", "TopicExistsMismatch", "Adopt", message);
-        await this.writeStatus(topic, { topicName: name }, (c, g) => markDegraded(c, "TopicExistsMismatch", message, g));
+        // What the broker has, but no topicId: the topic is not this object's.
+        const fields = { topicName: name, topicId: undefined, partitions: existing.partitions.length, replicas: replicationFactorOf(existing), config: overrides };
+        await this.writeStatus(topic, fields, (c, g) => markDegraded(c, "TopicExistsMismatch", message, g));
         return { requeueAfterMs: this.resyncMs };
       }
       adopted = true;
@@ -262,12 +268,17 @@ async function describeTopic(admin: AdminClient, name: string): Promise<TopicDes
   }
 }
 
-async function createTopic(admin: AdminClient, topic: KafkaTopic, name: string): Promise<void> {
+/**
+ * Creates the topic; false when it already existed (someone created it meanwhile, or a retried
+ * create whose first try succeeded): the caller then adopts it only if it matches.
+ */
+async function createTopic(admin: AdminClient, topic: KafkaTopic, name: string): Promise<boolean> {
   try {
     await admin.createTopics([{ name, partitions: desiredPartitions(topic), replicationFactor: desiredReplicas(topic), configs: desiredConfig(topic) }]);
+    return true;
   } catch (err) {
-    // A retried create whose first try succeeded: the topic is there, as created.
-    if (!(err instanceof KafkaAdminError && err.errorName === "TOPIC_ALREADY_EXISTS")) throw err;
+    if (err instanceof KafkaAdminError && err.errorName === "TOPIC_ALREADY_EXISTS") return false;
+    throw err;
   }
 }
 
