@@ -290,9 +290,17 @@ describe('KafkaCluster reconciler on a real API server', () => {
     });
     expect(refused.message).toContain('from nodes 0, 1, 2 to 0, 1, 2, 7');
     expect(await podNames()).toEqual(before);
-    // Only status writes: no object of the cluster was touched.
-    expect(manager.http.recentWrites.slice(-(manager.http.writeCount - writes)).every((w) => w.path.endsWith('/status'))).toBe(true);
+    // Only the status and the Warning event were written: no object of the cluster was touched.
+    const sent = manager.http.recentWrites.slice(-(manager.http.writeCount - writes)).map((w) => w.path);
+    expect(sent.filter((p) => !p.endsWith('/status') && !p.includes('/events'))).toEqual([]);
     expect((await status()).brokers?.length).toBe(6);
+    const warnings = await until('the Warning event', async () => {
+      const events = await list('events', NS, 'events.k8s.io/v1');
+      const found = events.filter((e) => e.reason === 'ControllerChangeRefused' && e.type === 'Warning');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(warnings).toHaveLength(1);
+    expect((await list('events', NS, 'events.k8s.io/v1')).some((e) => e.reason === 'ScaleDownBlocked')).toBe(true);
 
     await patchCluster({ spec: { nodePools: pools } });
     await until('Ready again', async () => condition(await status(), 'Ready')?.status === 'True' && condition(await status(), 'Degraded')?.status === 'False');

@@ -8,6 +8,7 @@ import type { V1ConfigMap, V1PersistentVolumeClaim, V1Pod, V1Secret } from "@kub
 import type { KafkaClusterStatus, OperationStatus, QuorumStatus } from "../../api/v1alpha1/kafkacluster.js";
 import { operatorOwnedKeysIn } from "../../api/v1alpha1/operator-owned.js";
 import { desiredClusterSecrets, nodePrincipal, operatorPrincipal, PRINCIPAL_MAPPING_RULES } from "../../pki/cluster-certificates.js";
+import { findCondition } from "../../runtime/conditions.js";
 import { isBeingDeleted } from "../../runtime/finalizers.js";
 import { formatTime } from "../../runtime/kube-time.js";
 import type { Manager } from "../../runtime/manager.js";
@@ -294,7 +295,6 @@ export class KafkaClusterReconciler implements Reconciler {
     const verdict = await checkBrokerRemoval(() => this.opts.admin.adminFor(cluster), brokers);
     if (!verdict.allowed) {
       ctx.log.warn({ nodeIds: brokers, message: verdict.message }, "scale-down blocked");
-      await this.m.events.record(cluster, { type: "Warning", reason: "ScaleDownBlocked", action: "ScaleDown", note: verdict.message });
       const previous = cluster.status?.operations?.find((o) => o.type === "ScaleDown");
       return {
         blocked: { reason: "ScaleDownBlocked", message: verdict.message },
@@ -351,6 +351,11 @@ export class KafkaClusterReconciler implements Reconciler {
       quorum: outcome.quorum,
       nowMs: this.now().getTime(),
     });
+    const previous = findCondition(cluster.status?.conditions, "Degraded");
+    if (outcome.degraded && (previous?.status !== "True" || previous.reason !== outcome.degraded.reason)) {
+      // Once per refusal (not per reconcile): the condition holds it from then on.
+      await this.m.events.record(cluster, { type: "Warning", reason: outcome.degraded.reason, action: "Reconcile", note: outcome.degraded.message });
+    }
     await this.m.status.update(KafkaClusterType, cluster, status as unknown as Record<string, unknown>);
     if (outcome.degraded?.reason === "ScaleDownBlocked") return { requeueAfterMs: this.opts.blockedRetryAfterMs ?? 30_000 };
     return { requeueAfterMs: this.opts.resyncAfterMs ?? 3_600_000 };
