@@ -102,7 +102,7 @@ export class KafkaClusterReconciler implements Reconciler {
     }
     const id = resolveClusterId({ statusClusterId: cluster.status?.clusterId, configMaps: [...observed.configMaps.values()], claims: [...observed.claims.values()] });
     if ("refused" in id) {
-      return this.finish(cluster, observed, layout.nodes, undefined, [], { degraded: { reason: "ClusterIdUnknown", message: id.refused } });
+      return this.finish(cluster, observed, existing, undefined, [], { degraded: { reason: "ClusterIdUnknown", message: id.refused } });
     }
     if (id.source === "new") ctx.log.info({ clusterId: id.clusterId }, "new cluster id");
 
@@ -280,13 +280,14 @@ export class KafkaClusterReconciler implements Reconciler {
     const leaving = layout.removed
       .map((r) => {
         const podName = nodePodName(name, r.pool, r.nodeId);
-        const claim = observed.claims.get(dataClaimName(name, r.pool, r.nodeId));
+        // Only what this cluster controls is deleted (a kept volume has no owner, and stays).
+        const controlled = <T extends KubeObject>(o: T | undefined) => (o && isControlledBy(o, cluster) ? o : undefined);
         return {
           ...r,
-          pod: observed.pods.get(podName),
-          configMap: observed.configMaps.get(podName),
-          secret: observed.secrets.get(nodeCertsSecretName(name, r.pool, r.nodeId)),
-          ownedClaim: claim && isControlledBy(claim as KubeObject, cluster) ? claim : undefined,
+          pod: controlled(observed.pods.get(podName)),
+          configMap: controlled(observed.configMaps.get(podName)),
+          secret: controlled(observed.secrets.get(nodeCertsSecretName(name, r.pool, r.nodeId))),
+          ownedClaim: controlled(observed.claims.get(dataClaimName(name, r.pool, r.nodeId))),
         };
       })
       .filter((l) => l.pod || l.configMap || l.secret || l.ownedClaim);
@@ -306,8 +307,8 @@ export class KafkaClusterReconciler implements Reconciler {
       ctx.log.info({ nodeId: l.nodeId, pool: l.pool }, "removing node");
       const podName = nodePodName(name, l.pool, l.nodeId);
       if (l.pod) await this.m.applier.delete(BuiltinTypes.Pod, namespace, podName);
-      if (l.configMap && isControlledBy(l.configMap as KubeObject, cluster)) await this.m.applier.delete(BuiltinTypes.ConfigMap, namespace, podName);
-      if (l.secret && isControlledBy(l.secret as KubeObject, cluster)) await this.m.applier.delete(BuiltinTypes.Secret, namespace, l.secret.metadata!.name!);
+      if (l.configMap) await this.m.applier.delete(BuiltinTypes.ConfigMap, namespace, podName);
+      if (l.secret) await this.m.applier.delete(BuiltinTypes.Secret, namespace, l.secret.metadata!.name!);
       if (l.ownedClaim) await this.m.applier.delete(BuiltinTypes.PersistentVolumeClaim, namespace, l.ownedClaim.metadata!.name!);
       await this.m.events.record(cluster, { type: "Normal", reason: "NodeRemoved", action: "ScaleDown", note: `node ${l.nodeId} of pool ${l.pool} removed` });
     }
