@@ -311,11 +311,11 @@ describe('KafkaCluster reconciler on a real API server', () => {
     const crashLog = pino({ level: process.env.MILLRACE_TEST_LOG ?? 'silent' });
     const first = new Manager({ kubeConfig: kc, log: crashLog, identity: 'op-1', namespaces: ['crash'], metrics: new OperatorMetrics() });
     first.register(kafkaClusterController({ admin, operatorVersion: '0.1.0' }));
-    // The first operator "dies" after 11 writes: certificates (8) and Services (2) written, one ConfigMap.
-    let writes = 0;
+    // The first operator "dies" at its second ConfigMap write: certificates and Services written, one ConfigMap, no Pod.
+    let configMapWrites = 0;
     const send = first.http.send.bind(first.http);
     first.http.send = (async (req: Parameters<typeof send>[0]) => {
-      if (req.verb !== 'GET' && ++writes > 11) throw new Error('simulated crash');
+      if (req.verb !== 'GET' && req.path.includes('/configmaps/') && ++configMapWrites > 1) throw new Error('simulated crash');
       return send(req);
     }) as typeof first.http.send;
     await first.start();
@@ -329,7 +329,7 @@ describe('KafkaCluster reconciler on a real API server', () => {
       },
     };
     await http.send({ verb: 'POST', path: '/apis/kafka.millrace.dev/v1alpha1/namespaces/crash/kafkaclusters', body: cluster });
-    await until('the first operator to fail', () => writes > 11);
+    await until('the first operator to fail', () => configMapWrites > 1);
     await first.stop();
     const partial = await list('configmaps', 'crash');
     const firstId = partial.map((c) => c.metadata?.annotations?.[CLUSTER_ID_ANNOTATION]).find(Boolean);
