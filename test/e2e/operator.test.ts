@@ -362,8 +362,12 @@ describe("the operator on a 3-zone kind cluster", () => {
         throw err;
       }
     });
-    const ownedBy = (o: { metadata?: k8s.V1ObjectMeta }) =>
-      (o.metadata?.ownerReferences ?? []).some((r) => r.uid === clusterUid) || o.metadata?.labels?.[LABEL_CLUSTER] === CLUSTER;
+    // Owned: an owner reference to the KafkaCluster, or its label and no owner at all. A KafkaUser's
+    // Secret carries the cluster label too but belongs to the KafkaUser, which outlives the cluster.
+    const ownedBy = (o: { metadata?: k8s.V1ObjectMeta }) => {
+      const owners = o.metadata?.ownerReferences ?? [];
+      return owners.some((r) => r.uid === clusterUid) || (owners.length === 0 && o.metadata?.labels?.[LABEL_CLUSTER] === CLUSTER);
+    };
     const left = await waitFor("the KafkaCluster's Pods, Services, ConfigMaps and Secrets garbage-collected", GC_MS, async () => {
       const remaining = [
         ...(await core.listNamespacedPod({ namespace: ns })).items.filter(ownedBy).map((o) => `pod/${o.metadata?.name}`),
