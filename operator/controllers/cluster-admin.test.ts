@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ClusterUnreachableError } from "../../broker/client/index.js";
 import type { KafkaCluster } from "../api/v1alpha1/kafkacluster.js";
 import type { InformerCache } from "../runtime/informer-cache.js";
 import { ClusterAccessError, clusterAdminProviderFromEnv, isClusterUnreachable, MtlsClusterAdminProvider, StaticClusterAdminProvider } from "./cluster-admin.js";
@@ -74,6 +75,23 @@ describe("cluster admin providers", () => {
     expect(await p.adminFor(cluster("ns", "demo"))).toBe(first);
     secrets["ns/demo-operator-certs"] = { "tls.crt": b64("cert-2"), "tls.key": b64("key"), "ca.crt": b64("ca") };
     expect(await p.adminFor(cluster("ns", "demo"))).not.toBe(first);
+    await p.close();
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("a cluster found unreachable fails adminFor at once during the cooldown, then is dialled again", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const p = new StaticClusterAdminProvider({ "ns/dead": { bootstrap: "127.0.0.1:1" } }, log, { timeoutMs: 300, unreachableCooldownMs: 5_000 });
+    const client = await p.adminFor(cluster("ns", "dead"));
+    await expect(client.listTopics()).rejects.toBeInstanceOf(ClusterUnreachableError);
+    const fast = await p.adminFor(cluster("ns", "dead")).catch((e: unknown) => e);
+    expect(fast).toBeInstanceOf(ClusterAccessError);
+    expect(String(fast)).toMatch(/unreachable 0 ms ago, tried again after 5000 ms: no broker reachable: 127\.0\.0\.1:1/);
+    vi.setSystemTime(Date.now() + 5_000);
+    expect(await p.adminFor(cluster("ns", "dead"))).toBe(client);
     await p.close();
   });
 });

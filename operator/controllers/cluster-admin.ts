@@ -50,27 +50,67 @@ interface CachedClient {
   fingerprint: string;
 }
 
-/** Keeps one client per cluster and rebuilds it when what it was built from changes. */
+/** Timeouts of the providers' clients (tests shorten them). */
+export interface ProviderTimings {
+  /** Bound on each admin call (default ADMIN_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** After a call found the cluster unreachable, adminFor fails at once for this long (default UNREACHABLE_COOLDOWN_MS). */
+  unreachableCooldownMs?: number;
+}
+
+/**
+ * A cluster found unreachable is not dialled again by every reconcile for a while: each attempt
+ * holds a worker for up to the call timeout, so a hundred topics of a dead cluster would starve
+ * the topics of the live ones. Reconcilers see the same ClusterUnreachable, at once.
+ */
+export const UNREACHABLE_COOLDOWN_MS = 5_000;
+
+interface Unreachable {
+  sinceMs: number;
+  error: Error;
+}
+
+/**
+ * Keeps one client per cluster and rebuilds it when what it was built from changes; remembers a
+ * cluster that was unreachable (above).
+ */
 abstract class CachingProvider implements ClusterAdminProvider {
   private readonly clients = new Map<string, CachedClient>();
+  private readonly unreachable = new Map<string, Unreachable>();
+  private readonly timeoutMs: number;
+  private readonly cooldownMs: number;
 
-  constructor(protected readonly log: Logger) {}
+  constructor(
+    protected readonly log: Logger,
+    timings: ProviderTimings = {},
+  ) {
+    this.timeoutMs = timings.timeoutMs ?? ADMIN_TIMEOUT_MS;
+    this.cooldownMs = timings.unreachableCooldownMs ?? UNREACHABLE_COOLDOWN_MS;
+  }
 
   protected abstract optionsFor(cluster: KafkaCluster): { bootstrapServers: string[]; security?: ClientSecurity; fingerprint: string };
 
   async adminFor(cluster: KafkaCluster): Promise<AdminClient> {
     const key = keyOfCluster(cluster);
+    const down = this.unreachable.get(key);
+    const agoMs = down ? Date.now() - down.sinceMs : 0;
+    if (down && agoMs < this.cooldownMs) {
+      throw new ClusterAccessError(`unreachable ${agoMs} ms ago, tried again after ${this.cooldownMs} ms: ${down.error.message}`);
+    }
     const options = this.optionsFor(cluster);
     const cached = this.clients.get(key);
     if (cached && cached.fingerprint === options.fingerprint) return cached.client;
     cached?.client.close();
-    const client = new AdminClient({
-      bootstrapServers: options.bootstrapServers,
-      security: options.security,
-      clientId: "millrace-operator",
-      timeoutMs: ADMIN_TIMEOUT_MS,
-      log: this.log.child({ cluster: key }),
-    });
+    const client = this.watched(
+      key,
+      new AdminClient({
+        bootstrapServers: options.bootstrapServers,
+        security: options.security,
+        clientId: "millrace-operator",
+        timeoutMs: this.timeoutMs,
+        log: this.log.child({ cluster: key }),
+      }),
+    );
     this.clients.set(key, { client, fingerprint: options.fingerprint });
     this.log.info({ cluster: key, bootstrap: options.bootstrapServers, replaced: !!cached }, "admin client for cluster");
     return client;
@@ -80,11 +120,39 @@ abstract class CachingProvider implements ClusterAdminProvider {
     const key = clusterKey(namespace, name);
     this.clients.get(key)?.client.close();
     this.clients.delete(key);
+    this.unreachable.delete(key);
   }
 
   async close(): Promise<void> {
     for (const c of this.clients.values()) c.client.close();
     this.clients.clear();
+  }
+
+  /** The client, with every call noting whether the cluster answered or was unreachable. */
+  private watched(key: string, client: AdminClient): AdminClient {
+    return new Proxy(client, {
+      get: (target, prop, receiver) => {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== "function" || prop === "close") return value;
+        return (...args: unknown[]) => {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (!(result instanceof Promise)) return result;
+          return result.then(
+            (ok: unknown) => {
+              this.unreachable.delete(key);
+              return ok;
+            },
+            (err: unknown) => {
+              if (err instanceof ClusterUnreachableError) {
+                if (!this.unreachable.has(key)) this.log.warn({ cluster: key, err: err.message }, "cluster unreachable");
+                this.unreachable.set(key, { sinceMs: Date.now(), error: err });
+              }
+              throw err;
+            },
+          );
+        };
+      },
+    });
   }
 }
 
@@ -97,8 +165,9 @@ export class MtlsClusterAdminProvider extends CachingProvider {
   constructor(
     private readonly cache: InformerCache,
     log: Logger,
+    timings: ProviderTimings = {},
   ) {
-    super(log);
+    super(log, timings);
     // The cache answers only for kinds it informs: register Secrets before the manager starts.
     cache.informersFor(BuiltinTypes.Secret);
   }
@@ -142,8 +211,8 @@ export interface StaticSecurity {
 export class StaticClusterAdminProvider extends CachingProvider {
   private readonly access: ReadonlyMap<string, { bootstrapServers: string[]; security?: ClientSecurity; fingerprint: string }>;
 
-  constructor(access: Record<string, StaticClusterAccess>, log: Logger) {
-    super(log);
+  constructor(access: Record<string, StaticClusterAccess>, log: Logger, timings: ProviderTimings = {}) {
+    super(log, timings);
     const entries = Object.entries(access).map(([key, a]) => {
       if (!/^[^/]+\/[^/]+$/.test(key)) throw new Error(`cluster access key ${JSON.stringify(key)}: want "namespace/name"`);
       const bootstrapServers = typeof a.bootstrap === "string" ? [a.bootstrap] : a.bootstrap;
