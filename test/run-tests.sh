@@ -30,7 +30,8 @@ COMPAT_TARGET=millrace-cluster run_suite compat-cluster --config test/compat/vit
 run_suite kube --config test/kube/vitest.config.ts
 # The product image, built from the Dockerfile over locally built base images (Docker from Debian).
 run_suite images --config test/images/vitest.config.ts
-# The smoke e2e on a 3-zone kind cluster built offline (test/kind: node image from Debian packages
+# The e2e tests (the operator from its Helm chart to a 3-zone KafkaCluster, then the broker smoke
+# test) on a 3-zone kind cluster built offline (test/kind: node image from Debian packages
 # and Go modules, cached); the cluster is deleted afterwards unless it was already running.
 run_suite e2e --config test/e2e/vitest.config.ts
 
