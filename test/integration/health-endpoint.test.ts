@@ -4,7 +4,7 @@
 // controllers' session timeout is fenced between heartbeats, and its /readyz says 503 "fenced"
 // while /healthz stays 200. A stopped node's endpoint is closed.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -33,6 +33,7 @@ describe("health endpoint", () => {
   const nodes: Node[] = [];
   afterAll(async () => {
     await Promise.all(nodes.map((n) => n.process?.kill()));
+    for (const n of nodes) rmSync(n.dataDir, { recursive: true, force: true });
   });
 
   it("/readyz follows quorum formation and broker fencing", async () => {
