@@ -6,6 +6,7 @@
 import { CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
+import { AdminClient } from '../../broker/client/index.js';
 import { inject } from 'vitest';
 import type { Condition } from '../../operator/api/v1alpha1/conditions.js';
 import { StaticClusterAdminProvider, type ClusterAdminProvider, type StaticClusterAccess } from '../../operator/controllers/cluster-admin.js';
@@ -98,4 +99,30 @@ export async function timeUntil(what: string, fn: () => Promise<boolean> | boole
   const start = performance.now();
   await until(what, async () => (await fn()) || undefined, timeoutMs, everyMs);
   return performance.now() - start;
+}
+
+/**
+ * An admin provider whose client "kills" the operator at one admin call, to test convergence
+ * after a crash: `crash` runs (a test fences the Manager's writes there, as a killed process
+ * stops writing) and the call fails. With `callFirst` the real call is made before the crash
+ * (the broker has the change, the status does not); without it the broker never sees the call.
+ */
+export function crashingAdminProvider(bootstrap: string, method: keyof AdminClient, crash: () => void, opts: { callFirst: boolean }): ClusterAdminProvider {
+  return {
+    async adminFor() {
+      const real = new AdminClient({ bootstrapServers: [bootstrap], timeoutMs: 10_000 });
+      return new Proxy(real, {
+        get(target, prop, receiver) {
+          if (prop !== method) return Reflect.get(target, prop, receiver) as unknown;
+          return async (...args: unknown[]) => {
+            if (opts.callFirst) await (target[method] as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            crash();
+            throw new Error('operator killed (test)');
+          };
+        },
+      });
+    },
+    async forget() {},
+    async close() {},
+  };
 }

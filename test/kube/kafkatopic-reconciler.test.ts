@@ -14,12 +14,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient, KafkaAdminError, type TopicDescription } from '../../broker/client/index.js';
 import type { KafkaTopic } from '../../operator/api/v1alpha1/kafkatopic.js';
-import type { ClusterAdminProvider } from '../../operator/controllers/cluster-admin.js';
 import { kafkaTopicController } from '../../operator/controllers/kafkatopic/kafkatopic-controller.js';
 import { TOPIC_FINALIZER } from '../../operator/controllers/kafkatopic/kafkatopic-reconciler.js';
 import { MANAGED_CONFIG_ANNOTATION } from '../../operator/controllers/kafkatopic/topic-plan.js';
 import { startBroker, type BrokerProcess } from '../integration/broker-process.js';
-import { condition, createClusterObject, eventsFor, GROUP, startKubeWorld, startOperator, timeUntil, VERSION, type KubeWorld } from './kafka-operator-fixture.js';
+import { condition, crashingAdminProvider, createClusterObject, eventsFor, GROUP, startKubeWorld, startOperator, timeUntil, VERSION, type KubeWorld } from './kafka-operator-fixture.js';
 import { until } from './runtime-helpers.js';
 
 const NS = 'topics';
@@ -235,26 +234,10 @@ describe('KafkaTopic reconciler (real API server, broker process)', () => {
     // the broker, as if the process had been killed there: status and events never get written.
     let fenced = false;
     let first: Awaited<ReturnType<typeof startOperator>> | undefined;
-    const crashing: ClusterAdminProvider = {
-      async adminFor() {
-        const real = new AdminClient({ bootstrapServers: [broker.bootstrap], timeoutMs: 10_000 });
-        return new Proxy(real, {
-          get(target, prop, receiver) {
-            if (prop === 'createTopics') {
-              return async (...args: Parameters<AdminClient['createTopics']>) => {
-                await target.createTopics(...args);
-                first!.manager.http.fence('killed after the create (test)');
-                fenced = true;
-                throw new Error('operator killed (test)');
-              };
-            }
-            return Reflect.get(target, prop, receiver) as unknown;
-          },
-        });
-      },
-      async forget() {},
-      async close() {},
-    };
+    const crashing = crashingAdminProvider(broker.bootstrap, 'createTopics', () => {
+      first!.manager.http.fence('killed after the create (test)');
+      fenced = true;
+    }, { callFirst: true });
     first = await startOperator(w, { identity: 'crash-0', namespaces: [CRASH_NS], access: crashing, controllers: [(m, a) => kafkaTopicController(m, a, { resyncMs: RESYNC_MS })] });
     await createTopic('payments', { partitions: 2, config: { 'retention.ms': 86400000 } }, CRASH_NS);
     await until('the first operator killed after the create', () => fenced);

@@ -15,12 +15,11 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../broker/client/index.js';
 import type { KafkaUser } from '../../operator/api/v1alpha1/kafkauser.js';
-import type { ClusterAdminProvider } from '../../operator/controllers/cluster-admin.js';
 import { kafkaUserController } from '../../operator/controllers/kafkauser/kafkauser-controller.js';
 import { USER_FINALIZER } from '../../operator/controllers/kafkauser/kafkauser-reconciler.js';
 import { createCertificateAuthority } from '../../operator/pki/certificate-authority.js';
 import { startBroker, type BrokerProcess } from '../integration/broker-process.js';
-import { condition, createClusterObject, eventsFor, GROUP, startKubeWorld, startOperator, VERSION, type KubeWorld } from './kafka-operator-fixture.js';
+import { condition, crashingAdminProvider, createClusterObject, eventsFor, GROUP, startKubeWorld, startOperator, VERSION, type KubeWorld } from './kafka-operator-fixture.js';
 import { until } from './runtime-helpers.js';
 
 const NS = 'users';
@@ -217,25 +216,10 @@ describe('KafkaUser reconciler (real API server, broker process enforcing SCRAM 
   it('an operator stopped after writing a generated password but before the broker had it converges with a new Manager', async () => {
     let fenced = false;
     let first: Awaited<ReturnType<typeof startOperator>> | undefined;
-    const crashing: ClusterAdminProvider = {
-      async adminFor() {
-        const real = new AdminClient({ bootstrapServers: [broker.bootstrap], timeoutMs: 10_000 });
-        return new Proxy(real, {
-          get(target, prop, receiver) {
-            if (prop === 'alterUserScramCredentials') {
-              return async () => {
-                first!.manager.http.fence('killed before the upsert (test)');
-                fenced = true;
-                throw new Error('operator killed (test)');
-              };
-            }
-            return Reflect.get(target, prop, receiver) as unknown;
-          },
-        });
-      },
-      async forget() {},
-      async close() {},
-    };
+    const crashing = crashingAdminProvider(broker.bootstrap, 'alterUserScramCredentials', () => {
+      first!.manager.http.fence('killed before the upsert (test)');
+      fenced = true;
+    }, { callFirst: false });
     first = await startOperator(w, { identity: 'crash-0', namespaces: [CRASH_NS], access: crashing, controllers: [(m, a) => kafkaUserController(m, a, { resyncMs: RESYNC_MS })] });
     await createUser('erin', { authentication: { type: 'scram-sha-512' }, authorization: { type: 'simple', acls: ordersWriter } }, CRASH_NS);
     await until('the first operator killed before the upsert', () => fenced);
