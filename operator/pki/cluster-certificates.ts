@@ -34,13 +34,19 @@ export interface ClusterCertificateInput {
   namespace: string;
   clusterCa: CaSettings;
   clientsCa: CaSettings;
-  /** Every node the cluster should have. */
-  nodes: { pool: string; nodeId: number }[];
+  /** Every node the cluster should have; external listeners add the addresses clients outside Kubernetes dial. */
+  nodes: { pool: string; nodeId: number; extraSubjectAltNames?: SubjectAltNames }[];
   /** The Secret of that name in the cluster's namespace, from the informer cache. */
   existing: (secretName: string) => V1Secret | undefined;
   now: Date;
   /** Where reissues of unusable Secrets are explained (warn); optional. */
   log?: Logger;
+}
+
+/** Subject alternative names beyond the node's Kubernetes DNS names (a load balancer's address, the Kubernetes node's IP). */
+export interface SubjectAltNames {
+  ipAddresses?: string[];
+  dnsNames?: string[];
 }
 
 export type SecretChange = "created" | "renewed" | "unchanged";
@@ -95,11 +101,13 @@ export async function desiredClusterSecrets(input: ClusterCertificateInput): Pro
       `${bootstrap}.${namespace}.svc`,
       `${bootstrap}.${namespace}.svc.cluster.local`,
       nodePodName(cluster, node.pool, node.nodeId),
+      ...(node.extraSubjectAltNames?.dnsNames ?? []),
     ];
     secrets.push(
       await ensureLeafCertificate(input, nodeCertsSecretName(cluster, node.pool, node.nodeId), clusterCa, input.clusterCa, {
         subject: nodeSubject(cluster),
         dnsNames,
+        ipAddresses: node.extraSubjectAltNames?.ipAddresses ?? [],
         usage: "server-and-client",
       }),
     );
@@ -199,6 +207,7 @@ function trustBundleSecret(input: ClusterCertificateInput, secretName: string, b
 interface LeafWanted {
   subject: string;
   dnsNames: string[];
+  ipAddresses?: string[];
   usage: CertificateUsage;
 }
 
@@ -259,7 +268,7 @@ function leafProblem(issuer: { ca: CertificateAuthority; previous: string[] }, c
   const fromCurrentCa = info.issuerMatches(issuer.ca.certPem);
   if (!fromCurrentCa && !issuer.previous.some((pem) => info.issuerMatches(pem))) return `issued by ${info.issuer}, not by the current CA`;
   if (info.subject !== normalizeDistinguishedName(wanted.subject)) return `subject is ${info.subject}, wanted ${normalizeDistinguishedName(wanted.subject)}`;
-  if (!sameSet(info.dnsNames, wanted.dnsNames) || info.ipAddresses.length > 0) return "the subject alternative names changed";
+  if (!sameSet(info.dnsNames, wanted.dnsNames) || !sameSet(info.ipAddresses, wanted.ipAddresses ?? [])) return "the subject alternative names changed";
   if (!fromCurrentCa && needsRenewal(certPem, renewalDays / 2, now)) return `issued by the replaced CA ${info.issuer}: handed over to the new CA halfway through the renewal window`;
   if (fromCurrentCa && needsRenewal(certPem, renewalDays, now)) return `expires ${info.notAfter.toISOString()}, within ${renewalDays} days`;
   return undefined;

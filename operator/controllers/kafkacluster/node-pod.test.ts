@@ -53,6 +53,19 @@ describe("nodePod", () => {
     expect(pod.spec).toMatchObject({ tolerations: pool.template.tolerations, nodeSelector: { disk: "ssd" }, priorityClassName: "high" });
   });
 
+  it("a nodeport listener: HOST_IP from status.hostIP, then advertised.listeners using it, in the broker container only; part of the hash", () => {
+    const value = "REPLICATION://demo-brokers-4.demo-nodes.kafka.svc:9091,EXT://$(HOST_IP):31234";
+    const pod = build({ advertisedListenersEnv: value });
+    expect(pod.spec!.containers[0]!.env).toEqual([
+      { name: "HOST_IP", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "status.hostIP" } } },
+      { name: "MILLRACE_ADVERTISED_LISTENERS", value },
+    ]);
+    expect(pod.spec!.initContainers![0]!.env).toBeUndefined();
+    expect(build().spec!.containers[0]!.env).toBeUndefined();
+    const otherPort = build({ advertisedListenersEnv: value.replace("31234", "31235") });
+    expect(otherPort.metadata!.annotations![POD_HASH_ANNOTATION]).not.toBe(pod.metadata!.annotations![POD_HASH_ANNOTATION]);
+  });
+
   it("the hash changes with the configuration or the template, not otherwise", () => {
     const hash = (p: ReturnType<typeof build>) => p.metadata!.annotations![POD_HASH_ANNOTATION];
     expect(hash(build())).toBe(hash(build()));

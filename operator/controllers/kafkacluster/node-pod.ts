@@ -14,7 +14,8 @@ import { SERVER_PROPERTIES_KEY } from "./node-configmap.js";
 import { nodeLabels } from "./node-labels.js";
 import type { PlannedNode } from "./node-layout.js";
 import { CLIENTS_CA_MOUNT_PATH, CONFIG_MOUNT_PATH, DATA_MOUNT_PATH, NODE_CERTS_MOUNT_PATH, clientsCaCertSecretName, dataClaimName, nodeCertsSecretName, nodesServiceName } from "./names.js";
-import { HEALTH_PORT } from "./server-properties.js";
+import { HOST_IP_ENV } from "./external-addresses.js";
+import { ADVERTISED_LISTENERS_ENV, HEALTH_PORT } from "./server-properties.js";
 
 export const POD_HASH_ANNOTATION = "kafka.millrace.dev/pod-hash";
 export const ZONE_LABEL = "topology.kubernetes.io/zone";
@@ -33,6 +34,12 @@ export interface NodePodInput {
   clusterId: string;
   /** The node's server.properties: part of the hash, so a config change replaces the Pod. */
   serverProperties: string;
+  /**
+   * advertised.listeners with `$(HOST_IP)` (a nodeport listener): the broker container gets
+   * HOST_IP from the downward API and this value as MILLRACE_ADVERTISED_LISTENERS, which the
+   * kubelet expands. Part of the Pod spec, so a changed nodePort replaces the Pod.
+   */
+  advertisedListenersEnv?: string;
 }
 
 export const VERSION_LABEL = "kafka.millrace.dev/version";
@@ -67,6 +74,15 @@ export function nodePod(input: NodePodInput): V1Pod {
     name: "broker",
     image: input.image,
     args: ["broker", "--config", CONFIG_FILE],
+    ...(input.advertisedListenersEnv
+      ? {
+          env: [
+            // Before its use: the kubelet expands $(VAR) only from variables defined earlier.
+            { name: HOST_IP_ENV, valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "status.hostIP" } } },
+            { name: ADVERTISED_LISTENERS_ENV, value: input.advertisedListenersEnv },
+          ],
+        }
+      : {}),
     ports: [
       ...nodeListeners(node.roles, input.spec.listeners).map((l) => ({
         containerPort: l.port,

@@ -4,7 +4,7 @@
 // Level-based: any step may be interrupted (operator restart, lost leadership) and the next
 // reconcile picks up from what it finds — node ids and the cluster id are read back from the
 // live objects' labels and annotations.
-import type { V1ConfigMap, V1PersistentVolumeClaim, V1Pod, V1Secret } from "@kubernetes/client-node";
+import type { V1ConfigMap, V1PersistentVolumeClaim, V1Pod, V1Secret, V1Service } from "@kubernetes/client-node";
 import type { KafkaClusterStatus, OperationStatus, QuorumStatus } from "../../api/v1alpha1/kafkacluster.js";
 import { operatorOwnedKeysIn } from "../../api/v1alpha1/operator-owned.js";
 import { desiredClusterSecrets, nodePrincipal, operatorPrincipal, PRINCIPAL_MAPPING_RULES } from "../../pki/cluster-certificates.js";
@@ -29,7 +29,8 @@ import { desiredNetworkPolicies } from "./network-policies.js";
 import { podDisruptionBudget } from "./pod-disruption-budget.js";
 import { isPodReady, planRestarts, type NodePods } from "./rolling-restart.js";
 import { checkBrokerRemoval } from "./scale-down-guard.js";
-import { quorumVotersValue, serverProperties } from "./server-properties.js";
+import { extraSubjectAltNames, nodeExternalAddresses, type NodeExternalAddresses } from "./external-addresses.js";
+import { advertisedListenersFromEnv, quorumVotersValue, serverProperties } from "./server-properties.js";
 import { voterChange, voterIds } from "./voter-change.js";
 import { desiredServices } from "./services.js";
 import { clusterStatus } from "./status.js";
@@ -46,6 +47,8 @@ export interface KafkaClusterReconcilerOptions {
   now?: () => Date;
   /** How often to look again at a cluster that is fine (certificate renewal windows). Default 1 h. */
   resyncAfterMs?: number;
+  /** How soon to look again while a cluster waits for external listeners' addresses. Default 5 s. */
+  addressRetryAfterMs?: number;
   /** How soon to look again while a scale-down is blocked (replicas move without a Kubernetes event). Default 30 s. */
   blockedRetryAfterMs?: number;
 }
@@ -106,21 +109,26 @@ export class KafkaClusterReconciler implements Reconciler {
     }
     if (id.source === "new") ctx.log.info({ clusterId: id.clusterId }, "new cluster id");
 
-    await this.ensureCertificates(cluster, layout.nodes, ctx);
+    // From the cache as it is now: a Service created below gets its nodePort in a later pass.
+    const external = this.externalAddresses(cluster, layout.nodes, observed);
+    await this.ensureCertificates(cluster, layout.nodes, external, ctx);
     await this.ensureServices(cluster, layout.nodes);
-    const properties = new Map(layout.nodes.map((n) => [n.nodeId, this.serverPropertiesOf(cluster, n, layout.nodes)]));
+    const properties = new Map(layout.nodes.map((n) => [n.nodeId, this.serverPropertiesOf(cluster, n, layout.nodes, external.get(n.nodeId)!)]));
     await this.ensureConfigMaps(cluster, layout.nodes, id.clusterId, properties);
     await this.ensureClaims(cluster, layout.nodes, id.clusterId, observed);
-    const restarts = await this.ensurePods(cluster, layout.nodes, id.clusterId, properties, observed, ctx);
+    const restarts = await this.ensurePods(cluster, layout.nodes, id.clusterId, properties, external, observed, ctx);
     await this.ensurePodDisruptionBudget(cluster);
     await this.ensureNetworkPolicies(cluster);
     const removal = await this.ensureRemovedNodes(cluster, layout, observed, ctx);
 
     const quorum = await this.observeQuorum(cluster, layout.nodes, observed, ctx);
     const operations = removal.operation ? [...restarts.operations, removal.operation] : restarts.operations;
+    const waitingForAddresses = [...external.values()].flatMap((e) => e.waiting);
+    if (waitingForAddresses.length > 0) ctx.log.info({ services: waitingForAddresses }, "waiting for external addresses");
     return this.finish(cluster, observed, layout.nodes, id.clusterId, operations, {
       degraded: removal.blocked,
       progressing: restarts.waitingFor ?? removal.progressing,
+      waitingForAddresses,
       quorum,
     });
   }
@@ -157,7 +165,19 @@ export class KafkaClusterReconciler implements Reconciler {
 
   // --- ensure steps ----------------------------------------------------------------------
 
-  private async ensureCertificates(cluster: KafkaClusterObject, nodes: readonly PlannedNode[], ctx: ReconcileContext): Promise<void> {
+  /** Every node's external addresses (nodeport/loadbalancer listeners), from the live Services and Pods. */
+  private externalAddresses(cluster: KafkaClusterObject, nodes: readonly PlannedNode[], observed: Observed): Map<number, NodeExternalAddresses> {
+    const { name, namespace } = meta(cluster);
+    const service = (serviceName: string) => this.m.cache.get<V1Service & KubeObject>(BuiltinTypes.Service, namespace, serviceName);
+    return new Map(nodes.map((n) => [n.nodeId, nodeExternalAddresses(name, cluster.spec.listeners, n, service, observed.pods.get(n.podName))]));
+  }
+
+  private async ensureCertificates(
+    cluster: KafkaClusterObject,
+    nodes: readonly PlannedNode[],
+    external: Map<number, NodeExternalAddresses>,
+    ctx: ReconcileContext,
+  ): Promise<void> {
     const { name, namespace } = meta(cluster);
     const cas = cluster.spec.certificateAuthorities ?? {};
     const desired = await desiredClusterSecrets({
@@ -165,7 +185,10 @@ export class KafkaClusterReconciler implements Reconciler {
       namespace,
       clusterCa: { validityDays: cas.cluster?.validityDays ?? 365, renewalDays: cas.cluster?.renewalDays ?? 30 },
       clientsCa: { validityDays: cas.clients?.validityDays ?? 365, renewalDays: cas.clients?.renewalDays ?? 30 },
-      nodes: nodes.map((n) => ({ pool: n.pool, nodeId: n.nodeId })),
+      nodes: nodes.map((n) => {
+        const extra = extraSubjectAltNames(external.get(n.nodeId)!);
+        return { pool: n.pool, nodeId: n.nodeId, ...(extra ? { extraSubjectAltNames: extra } : {}) };
+      }),
       existing: (secretName) => this.m.cache.get<V1Secret & KubeObject>(BuiltinTypes.Secret, namespace, secretName),
       now: this.now(),
       log: ctx.log,
@@ -204,13 +227,16 @@ export class KafkaClusterReconciler implements Reconciler {
 
   /**
    * Creates missing Pods; replaces at most one out-of-date Pod, and only when every other node
-   * is Ready. Returns the pending restarts for status.operations.
+   * is Ready. A node whose external addresses are not all known yet gets no Pod (it would
+   * advertise an address nobody can reach) and keeps the one it has. Returns the pending
+   * restarts for status.operations.
    */
   private async ensurePods(
     cluster: KafkaClusterObject,
     nodes: readonly PlannedNode[],
     clusterId: string,
     properties: Map<number, string>,
+    external: Map<number, NodeExternalAddresses>,
     observed: Observed,
     ctx: ReconcileContext,
   ): Promise<{ operations: OperationStatus[]; waitingFor?: string }> {
@@ -219,14 +245,31 @@ export class KafkaClusterReconciler implements Reconciler {
     const image = cluster.spec.image || (!cluster.spec.version && this.opts.defaultImage) || `${this.opts.imageRepository ?? "millrace"}:${version}`;
     const pods: NodePods[] = nodes.map((node) => {
       const pool = cluster.spec.nodePools.find((p) => p.name === node.pool)!;
+      const live = observed.pods.get(node.podName);
+      const addresses = external.get(node.nodeId)!;
+      // Still counted (a missing Pod holds back replacements), but neither created nor replaced.
+      if (addresses.waiting.length > 0 && live) return { node, desired: live, live };
+      const advertisedListenersEnv = advertisedListenersFromEnv({ clusterName: name, namespace, spec: cluster.spec, node, externalAdvertised: addresses.advertised });
       const desired = withControllerReference(
-        nodePod({ clusterName: name, namespace, spec: cluster.spec, pool, node, image, version, clusterId, serverProperties: properties.get(node.nodeId)! }) as KubeObject,
+        nodePod({
+          clusterName: name,
+          namespace,
+          spec: cluster.spec,
+          pool,
+          node,
+          image,
+          version,
+          clusterId,
+          serverProperties: properties.get(node.nodeId)!,
+          ...(advertisedListenersEnv ? { advertisedListenersEnv } : {}),
+        }) as KubeObject,
         cluster,
       ) as V1Pod;
-      return { node, desired, live: observed.pods.get(node.podName) };
+      return { node, desired, live };
     });
     const plan = planRestarts(pods);
     for (const p of plan.create) {
+      if (external.get(p.node.nodeId)!.waiting.length > 0) continue;
       await this.m.applier.apply(BuiltinTypes.Pod, p.desired as KubeObject, undefined);
     }
     if (plan.replaceNow) {
@@ -339,8 +382,12 @@ export class KafkaClusterReconciler implements Reconciler {
     nodes: readonly PlannedNode[],
     clusterId: string | undefined,
     operations: OperationStatus[],
-    outcome: { degraded?: Degraded; progressing?: string; quorum?: QuorumStatus },
+    outcome: { degraded?: Degraded; progressing?: string; waitingForAddresses?: string[]; quorum?: QuorumStatus },
   ): Promise<ReconcileResult> {
+    const externalBootstrap = new Map<string, string[]>();
+    for (const addresses of this.externalAddresses(cluster, nodes, observed).values()) {
+      for (const [listener, address] of addresses.known) externalBootstrap.set(listener, [...(externalBootstrap.get(listener) ?? []), address]);
+    }
     const status: KafkaClusterStatus = clusterStatus({
       cluster,
       clusterId: clusterId ?? cluster.status?.clusterId,
@@ -349,6 +396,8 @@ export class KafkaClusterReconciler implements Reconciler {
       operations,
       degraded: outcome.degraded,
       progressing: outcome.progressing,
+      waitingForAddresses: outcome.waitingForAddresses,
+      externalBootstrap,
       quorum: outcome.quorum,
       nowMs: this.now().getTime(),
     });
@@ -359,12 +408,15 @@ export class KafkaClusterReconciler implements Reconciler {
     }
     await this.m.status.update(KafkaClusterType, cluster, status as unknown as Record<string, unknown>);
     if (outcome.degraded?.reason === "ScaleDownBlocked") return { requeueAfterMs: this.opts.blockedRetryAfterMs ?? 30_000 };
+    // A nodePort reaches the cache with the Service's watch event, a load balancer's address whenever
+    // the cloud assigns it: the watches bring both, this is the safety net.
+    if (outcome.waitingForAddresses?.length) return { requeueAfterMs: this.opts.addressRetryAfterMs ?? 5_000 };
     return { requeueAfterMs: this.opts.resyncAfterMs ?? 3_600_000 };
   }
 
   // --- helpers ---------------------------------------------------------------------------
 
-  private serverPropertiesOf(cluster: KafkaClusterObject, node: PlannedNode, nodes: readonly PlannedNode[]): string {
+  private serverPropertiesOf(cluster: KafkaClusterObject, node: PlannedNode, nodes: readonly PlannedNode[], external: NodeExternalAddresses): string {
     const { name, namespace } = meta(cluster);
     return serverProperties({
       clusterName: name,
@@ -375,6 +427,7 @@ export class KafkaClusterReconciler implements Reconciler {
       nodePrincipal: nodePrincipal(name),
       operatorPrincipal: operatorPrincipal(name),
       principalMappingRules: PRINCIPAL_MAPPING_RULES,
+      externalAdvertised: external.advertised,
     });
   }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { brokerConfigFromMap } from "../../../broker/config/broker-config.js";
 import { parseProperties } from "../../../broker/config/properties.js";
 import { planNodes } from "./node-layout.js";
-import { serverProperties, STANDARD_AUTHORIZER } from "./server-properties.js";
+import { advertisedListenersFromEnv, serverProperties, STANDARD_AUTHORIZER } from "./server-properties.js";
 import { exampleCluster } from "./test-fixtures.js";
 
 const PRINCIPALS = {
@@ -99,5 +99,41 @@ describe("serverProperties", () => {
     const p = propertiesOf(text(3, { ...cluster.spec, authorization: undefined }));
     expect(p["authorizer.class.name"]).toBeUndefined();
     expect(p["super.users"]).toBeUndefined();
+  });
+});
+
+describe("serverProperties with external listeners", () => {
+  const cluster = exampleCluster("kafka");
+  const spec = { ...cluster.spec, listeners: [...cluster.spec.listeners, { name: "ext", port: 9094, type: "loadbalancer" as const, tls: true }] };
+  const { nodes } = planNodes("demo", spec, []);
+  const node = nodes.find((n) => n.nodeId === 3)!;
+  const input = (externalAdvertised: Map<string, string>) => ({ clusterName: "demo", namespace: "kafka", spec, node, nodes, ...PRINCIPALS, externalAdvertised });
+
+  it("a load balancer's address is advertised in the file", () => {
+    const advertised = new Map([["EXT", "203.0.113.7:9094"]]);
+    const p = propertiesOf(serverProperties(input(advertised)));
+    expect(p["advertised.listeners"]).toBe("REPLICATION://demo-brokers-3.demo-nodes.kafka.svc:9091,INTERNAL://demo-brokers-3.demo-nodes.kafka.svc:9093,EXT://203.0.113.7:9094");
+    expect(advertisedListenersFromEnv(input(advertised))).toBeUndefined();
+    brokerConfigFromMap(p);
+  });
+
+  it("a nodeport's $(HOST_IP) leaves advertised.listeners to the Pod's environment, with a comment saying so", () => {
+    const advertised = new Map([["EXT", "$(HOST_IP):31234"]]);
+    const text = serverProperties(input(advertised));
+    const p = propertiesOf(text);
+    expect(p["advertised.listeners"]).toBeUndefined();
+    expect(text).toContain("# advertised.listeners is set by the Pod's environment (MILLRACE_ADVERTISED_LISTENERS)");
+    expect(advertisedListenersFromEnv(input(advertised))).toBe(
+      "REPLICATION://demo-brokers-3.demo-nodes.kafka.svc:9091,INTERNAL://demo-brokers-3.demo-nodes.kafka.svc:9093,EXT://$(HOST_IP):31234",
+    );
+    // The broker accepts the file without it, and the environment's value as the kubelet expands it.
+    brokerConfigFromMap(p);
+    const c = brokerConfigFromMap({ ...p, "advertised.listeners": advertisedListenersFromEnv(input(advertised))!.replace("$(HOST_IP)", "10.1.2.3") });
+    expect(c.nodeId).toBe(3);
+  });
+
+  it("a controller-only node never takes advertised.listeners from the environment", () => {
+    const controller = nodes.find((n) => n.nodeId === 0)!;
+    expect(advertisedListenersFromEnv({ ...input(new Map([["EXT", "$(HOST_IP):31234"]])), node: controller })).toBeUndefined();
   });
 });

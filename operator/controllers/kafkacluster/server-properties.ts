@@ -6,6 +6,7 @@
 // the broker without a restart (its listeners re-read their PEM files).
 import type { KafkaClusterSpec } from "../../api/v1alpha1/kafkacluster.js";
 import { operatorOwnedKeysIn } from "../../api/v1alpha1/operator-owned.js";
+import { HOST_IP_REFERENCE } from "./external-addresses.js";
 import { nodeListeners } from "./listeners.js";
 import { CLIENTS_CA_MOUNT_PATH, CONTROLLER_LISTENER, CONTROLLER_PORT, LOG_DIR, NODE_CERTS_MOUNT_PATH, REPLICATION_LISTENER, nodeHostName } from "./names.js";
 import { quorumVoters, type PlannedNode } from "./node-layout.js";
@@ -29,19 +30,49 @@ export interface ServerPropertiesInput {
   nodePrincipal: string;
   operatorPrincipal: string;
   principalMappingRules: string;
+  /**
+   * Advertised `host:port` of external listeners by Kafka listener name (see external-addresses.ts);
+   * the others advertise the node's DNS name. A host of `$(HOST_IP)` is only known in the Pod: then
+   * advertised.listeners comes from the Pod's environment (advertisedListenersFromEnv).
+   */
+  externalAdvertised?: ReadonlyMap<string, string>;
+}
+
+/** The broker takes a key from its MILLRACE_* environment (broker/config/sources.ts): this one overrides the file's. */
+export const ADVERTISED_LISTENERS_ENV = "MILLRACE_ADVERTISED_LISTENERS";
+
+/** advertised.listeners of a broker: REPLICATION and the client listeners (never CONTROLLER, Kafka's rule for brokers). */
+export function advertisedListenersValue(input: Pick<ServerPropertiesInput, "clusterName" | "namespace" | "spec" | "node" | "externalAdvertised">): string {
+  const { clusterName, namespace, node } = input;
+  const host = nodeHostName(clusterName, node.pool, node.nodeId, namespace);
+  return nodeListeners(node.roles, input.spec.listeners)
+    .filter((l) => l.name !== CONTROLLER_LISTENER)
+    .map((l) => `${l.name}://${input.externalAdvertised?.get(l.name) ?? `${host}:${l.port}`}`)
+    .join(",");
+}
+
+/**
+ * The advertised.listeners value the Pod's environment must carry, or undefined when
+ * server.properties holds it: only a nodeport listener's host (the Kubernetes node) is unknown
+ * until the Pod runs.
+ */
+export function advertisedListenersFromEnv(input: Pick<ServerPropertiesInput, "clusterName" | "namespace" | "spec" | "node" | "externalAdvertised">): string | undefined {
+  if (!input.node.roles.includes("broker")) return undefined;
+  const value = advertisedListenersValue(input);
+  return value.includes(HOST_IP_REFERENCE) ? value : undefined;
 }
 
 export function serverProperties(input: ServerPropertiesInput): string {
   const { clusterName, namespace, spec, node } = input;
   const owned = operatorOwnedKeysIn(spec.config);
   if (owned.length > 0) throw new Error(`spec.config sets keys the operator owns: ${owned.join(", ")}`);
-  const host = nodeHostName(clusterName, node.pool, node.nodeId, namespace);
   const listeners = nodeListeners(node.roles, spec.listeners);
   const isBroker = node.roles.includes("broker");
   const voters = quorumVotersValue(clusterName, namespace, input.nodes);
   if (voters === "") throw new Error("no node has the controller role: the quorum has no voters");
 
-  const p: [string, string][] = [];
+  // A string is a comment line.
+  const p: ([string, string] | string)[] = [];
   p.push(["node.id", String(node.nodeId)]);
   p.push(["process.roles", node.roles.join(",")]);
   p.push(["log.dirs", LOG_DIR]);
@@ -50,8 +81,11 @@ export function serverProperties(input: ServerPropertiesInput): string {
   p.push(["controller.listener.names", CONTROLLER_LISTENER]);
   p.push(["listeners", listeners.map((l) => `${l.name}://:${l.port}`).join(",")]);
   if (isBroker) {
-    // The controller listener is not advertised to clients (Kafka's rule for brokers).
-    p.push(["advertised.listeners", listeners.filter((l) => l.name !== CONTROLLER_LISTENER).map((l) => `${l.name}://${host}:${l.port}`).join(",")]);
+    if (advertisedListenersFromEnv(input)) {
+      p.push(`# advertised.listeners is set by the Pod's environment (${ADVERTISED_LISTENERS_ENV}): a nodeport listener advertises the Kubernetes node's address, known once the Pod is scheduled.`);
+    } else {
+      p.push(["advertised.listeners", advertisedListenersValue(input)]);
+    }
     p.push(["inter.broker.listener.name", REPLICATION_LISTENER]);
   }
   // Every node knows the controller listener's protocol (brokers dial it).
@@ -88,7 +122,7 @@ export function serverProperties(input: ServerPropertiesInput): string {
     "# Written by the Millrace operator: edits are overwritten. Set broker configuration in the KafkaCluster's spec.config.",
   ];
   const userConfig = Object.entries(spec.config ?? {}).map(([k, v]) => [k, String(v)] as [string, string]);
-  const lines = [...header, ...p.map(propertyLine)];
+  const lines = [...header, ...p.map((entry) => (typeof entry === "string" ? entry : propertyLine(entry)))];
   if (userConfig.length > 0) lines.push("# spec.config", ...userConfig.map(propertyLine));
   return lines.join("\n") + "\n";
 }

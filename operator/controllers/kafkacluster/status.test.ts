@@ -51,4 +51,19 @@ describe("clusterStatus", () => {
     const again = clusterStatus({ cluster: { ...cluster, status: first }, clusterId: "id", nodes, livePod: () => readyPod(true), operations: [], nowMs: NOW + 60_000 });
     expect(again).toEqual(first);
   });
+
+  it("external listeners list every broker's known address; waiting Services come first in Reconciling", () => {
+    const withExternal = { ...cluster, spec: { ...cluster.spec, listeners: [...cluster.spec.listeners, { name: "ext", port: 9094, type: "nodeport" as const, tls: true }] } };
+    const externalBootstrap = new Map([["ext", ["10.1.2.3:31234", "10.1.2.4:31235"]]]);
+    const s = clusterStatus({ cluster: withExternal, clusterId: "id", nodes, livePod: () => readyPod(true), operations: [], externalBootstrap, nowMs: NOW });
+    expect(s.listeners).toEqual([
+      { name: "internal", type: "internal", bootstrapServers: "demo-bootstrap.kafka.svc:9093" },
+      { name: "ext", type: "nodeport", bootstrapServers: "10.1.2.3:31234,10.1.2.4:31235" },
+    ]);
+    const waiting = clusterStatus({ cluster: withExternal, clusterId: "id", nodes, livePod: () => undefined, operations: [], waitingForAddresses: ["demo-ext-3"], nowMs: NOW });
+    expect(waiting.listeners?.[1]?.bootstrapServers).toBe("");
+    const reconciling = waiting.conditions?.find((c) => c.type === "Reconciling");
+    expect(reconciling).toMatchObject({ status: "True", reason: "WaitingForExternalAddresses" });
+    expect(reconciling?.message).toContain("demo-ext-3");
+  });
 });
