@@ -196,4 +196,17 @@ describe('KafkaCluster external listeners on a real API server', () => {
     }
     expect(manager.http.writeCount).toBe(writes);
   });
+
+  it("a load balancer's new address is a configuration change: the broker's Pod is due for replacement", async () => {
+    const hash = (await get('pods', 'lb-brokers-1'))!.metadata!.annotations!['kafka.millrace.dev/pod-hash'];
+    await patchStatus('services', 'lb-ext-1', { loadBalancer: { ingress: [{ ip: '203.0.113.99' }] } });
+    await until('the new address in server.properties', async () => (await get('configmaps', 'lb-brokers-1'))!.data!['server.properties']!.includes('EXT://203.0.113.99:9094\n'));
+    const ops = await until('a RollingRestart of node 1', async () => (await status('lb')).operations);
+    expect(ops).toEqual([expect.objectContaining({ type: 'RollingRestart', nodeIds: [1] })]);
+    // No node is Ready (no kubelet): the replacement waits its turn, the old Pod stays meanwhile.
+    expect((await get('pods', 'lb-brokers-1'))!.metadata!.annotations!['kafka.millrace.dev/pod-hash']).toBe(hash);
+    await until('the new IP SAN', async () => (await certificateSans('lb-brokers-1-certs')).includes('IP Address:203.0.113.99'));
+    expect(await certificateSans('lb-brokers-1-certs')).not.toContain('203.0.113.10');
+    expect((await status('lb')).listeners?.[1]?.bootstrapServers).toBe('203.0.113.99:9094,lb-2.example.com:9094');
+  });
 });
