@@ -5,8 +5,10 @@
 // (RF 3) gets one replica per zone, as the brokers report it; examples/kafka-user.yaml (SCRAM)
 // lets a client Pod produce and consume 100,000 records over SASL_SSL with the cluster CA; a
 // deleted broker Pod returns with its node id and volume and loses nothing (same digest);
-// deleting the KafkaCluster garbage-collects what it owns (Pods, Services, ConfigMaps, Secrets;
-// PVCs per deleteClaim: the controllers' pool deletes them, the brokers' keeps them).
+// a client outside Kubernetes (this test process, KafkaJS) produces and consumes through a nodeport
+// listener added to the example, at the addresses the cluster's status lists; deleting the
+// KafkaCluster garbage-collects what it owns (Pods, Services, ConfigMaps, Secrets; PVCs per
+// deleteClaim: the controllers' pool deletes them, the brokers' keeps them).
 // Every wait is bounded; on a failure the test prints the operator's and the nodes' logs,
 // `kubectl describe` and events.
 import { randomBytes } from "node:crypto";
@@ -15,6 +17,7 @@ import { join } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import * as k8s from "@kubernetes/client-node";
+import { Kafka, logLevel } from "kafkajs";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from "vitest";
 import {
@@ -45,6 +48,9 @@ const VERSION = "v1alpha1";
 const ZONE_LABEL = "topology.kubernetes.io/zone";
 const ZONES = ["zone-a", "zone-b", "zone-c"];
 const COUNT = 100_000;
+/** A listener for clients outside Kubernetes, added to the example: SCRAM over plaintext, one NodePort Service per broker. */
+const EXTERNAL_LISTENER = { name: "external", port: 9094, type: "nodeport", authentication: { type: "scram-sha-512" } };
+const EXTERNAL_COUNT = 1_000;
 
 // Bounds of the waits (ms).
 const OPERATOR_READY_MS = 300_000;
@@ -74,6 +80,7 @@ function fitForKind(cluster: Record<string, any>): Record<string, any> {
     // Both deleteClaim behaviours in one cluster: the controllers' claims go with it, the brokers' stay.
     pool.storage = { ...pool.storage, size: "1Gi", ...(broker ? {} : { deleteClaim: true }) };
   }
+  patched.spec.listeners = [...patched.spec.listeners, EXTERNAL_LISTENER];
   return patched;
 }
 
@@ -345,6 +352,58 @@ describe("the operator on a 3-zone kind cluster", () => {
     expect(result.received).toBe(COUNT);
     expect(result.sha256).toBe(firstSha);
   }, BROKER_BACK_MS * 2 + CLIENT_DONE_MS + 60_000);
+
+  it("serves a client outside Kubernetes through the nodeport listener, at the addresses in the cluster's status", async () => {
+    onTestFailed(diagnostics);
+    expect(credentials, "the topic and user step did not finish").toBeDefined();
+    const cluster = await readResource("KafkaCluster", CLUSTER);
+    const external = (cluster.status?.listeners as { name: string; type: string; bootstrapServers: string }[]).find((l) => l.name === EXTERNAL_LISTENER.name);
+    console.log(`listener ${EXTERNAL_LISTENER.name}: ${JSON.stringify(external)}`);
+    expect(external?.type).toBe("nodeport");
+    // One <kind node address>:<nodePort> per broker.
+    const addresses = external!.bootstrapServers.split(",").filter(Boolean);
+    expect(addresses).toHaveLength(3);
+    const nodeAddresses = new Set((await core.listNode()).items.flatMap((n) => (n.status?.addresses ?? []).map((a) => a.address)));
+    for (const a of addresses) expect(nodeAddresses.has(a.slice(0, a.lastIndexOf(":"))), `${a} is a node's address`).toBe(true);
+
+    const secret = await core.readNamespacedSecret({ name: credentials!.secretName, namespace: ns });
+    const password = Buffer.from(secret.data!.password!, "base64").toString("utf8");
+    const kafka = new Kafka({
+      brokers: addresses,
+      clientId: "e2e-outside",
+      sasl: { mechanism: "scram-sha-512", username: credentials!.username, password },
+      logLevel: logLevel.NOTHING,
+    });
+    // Metadata through this listener names every broker by its external address: the client reaches all of them.
+    const admin = kafka.admin();
+    await admin.connect();
+    const described = await admin.fetchTopicMetadata({ topics: [TOPIC] });
+    await admin.disconnect();
+    expect(described.topics[0]!.partitions).toHaveLength(PARTITIONS);
+
+    const marker = randomBytes(8).toString("hex");
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: TOPIC, acks: -1, messages: Array.from({ length: EXTERNAL_COUNT }, (_, i) => ({ key: `${marker}-${i}`, value: `outside ${i}` })) });
+    await producer.disconnect();
+
+    const seen = new Set<string>();
+    const consumer = kafka.consumer({ groupId: `${TOPIC}-outside-${marker}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const key = message.key?.toString() ?? "";
+        if (key.startsWith(`${marker}-`)) seen.add(key);
+      },
+    });
+    try {
+      await waitFor(`${EXTERNAL_COUNT} records read back from outside`, 180_000, async () => (seen.size === EXTERNAL_COUNT ? true : undefined));
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(seen.size).toBe(EXTERNAL_COUNT);
+  }, 300_000);
 
   it("garbage-collects everything the KafkaCluster owns when it is deleted; PVCs per deleteClaim", async () => {
     onTestFailed(diagnostics);
