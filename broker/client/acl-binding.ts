@@ -50,6 +50,20 @@ export function aclCodes(b: AclBinding | AclBindingFilter) {
   };
 }
 
+/** A filter as DescribeAcls and DeleteAcls both carry it on the wire. */
+export function aclFilterFields(f: AclBindingFilter) {
+  const codes = aclCodes(f);
+  return {
+    resourceTypeFilter: codes.resourceType,
+    resourceNameFilter: f.resourceName,
+    patternTypeFilter: codes.patternType,
+    principalFilter: f.principal,
+    hostFilter: f.host,
+    operation: codes.operation,
+    permissionType: codes.permissionType,
+  };
+}
+
 export function aclBindingFromCodes(codes: {
   resourceType: number;
   resourceName: string;

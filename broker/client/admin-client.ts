@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import { ZERO_UUID, type Uuid } from "../protocol/primitives.js";
 import type { ClientSecurity } from "../security/client-security.js";
-import { aclBindingFromCodes, aclCodes, type AclBinding, type AclBindingFilter } from "./acl-binding.js";
+import { aclBindingFromCodes, aclCodes, aclFilterFields, type AclBinding, type AclBindingFilter } from "./acl-binding.js";
 import * as Calls from "./admin-calls.js";
 import { withRetries } from "./admin-retry.js";
 import { ClusterConnections } from "./cluster-connections.js";
@@ -279,16 +279,7 @@ export class AdminClient {
   }
 
   async describeAcls(filter: AclBindingFilter): Promise<AclBinding[]> {
-    const codes = aclCodes(filter);
-    return this.call("describeAcls", Calls.DESCRIBE_ACLS, {
-      resourceTypeFilter: codes.resourceType,
-      resourceNameFilter: filter.resourceName,
-      patternTypeFilter: codes.patternType,
-      principalFilter: filter.principal,
-      hostFilter: filter.host,
-      operation: codes.operation,
-      permissionType: codes.permissionType,
-    }, (response) => {
+    return this.call("describeAcls", Calls.DESCRIBE_ACLS, aclFilterFields(filter), (response) => {
       throwIfError(response.errorCode, response.errorMessage, "DescribeAcls");
       return response.resources.flatMap((res) =>
         res.acls.map((a) => aclBindingFromCodes({ resourceType: res.resourceType, resourceName: res.resourceName, patternType: res.patternType, ...a })),
@@ -299,18 +290,7 @@ export class AdminClient {
   /** Deletes the ACLs matching each filter and returns those deleted. */
   async deleteAcls(filters: readonly AclBindingFilter[]): Promise<AclBinding[]> {
     return this.call("deleteAcls", Calls.DELETE_ACLS, {
-      filters: filters.map((f) => {
-        const codes = aclCodes(f);
-        return {
-          resourceTypeFilter: codes.resourceType,
-          resourceNameFilter: f.resourceName,
-          patternTypeFilter: codes.patternType,
-          principalFilter: f.principal,
-          hostFilter: f.host,
-          operation: codes.operation,
-          permissionType: codes.permissionType,
-        };
-      }),
+      filters: filters.map(aclFilterFields),
     }, (response) => {
       return response.filterResults.flatMap((r) => {
         throwIfError(r.errorCode, r.errorMessage, "DeleteAcls");

@@ -34,6 +34,12 @@ export function isClusterUnreachable(err: unknown): boolean {
 /** Each admin call is bounded so that a dead cluster holds a reconcile worker for at most this long. */
 export const ADMIN_TIMEOUT_MS = 10_000;
 
+/**
+ * Work-queue backoff of controllers whose reconciles call a cluster: an unreachable cluster is
+ * retried from 200 ms up to once a minute, not the runtime's 1000 s.
+ */
+export const CLUSTER_CALL_BACKOFF = { baseDelayMs: 200, maxDelayMs: 60_000 } as const;
+
 function clusterKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }

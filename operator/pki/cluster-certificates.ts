@@ -153,21 +153,14 @@ interface EnsuredCa {
 async function ensureCertificateAuthority(input: ClusterCertificateInput, secretName: string, commonName: string, settings: CaSettings): Promise<EnsuredCa> {
   const { now } = input;
   const existing = input.existing(secretName);
-  const certPem = decoded(existing, TLS_CERT);
-  const keyPem = decoded(existing, TLS_KEY);
+  const { certPem, keyPem, reason, missing } = storedPair(existing, "no CA yet");
   const storedPrevious = decoded(existing, PREVIOUS_CA_CERTS) ?? "";
   const previous = stillValidCertificates(storedPrevious, now);
 
-  let problem: string | undefined;
-  let reason: SecretChange = "renewed";
-  if (!existing) {
-    problem = "no CA yet";
-    reason = "created";
-  } else if (!certPem || !keyPem) {
-    problem = `${TLS_CERT} or ${TLS_KEY} is missing`;
-  } else {
-    problem = caProblem({ certPem, keyPem });
-    if (!problem && needsRenewal(certPem, settings.renewalDays, now)) problem = `the CA expires ${certificateInfo(certPem).notAfter.toISOString()}, within ${settings.renewalDays} days`;
+  let problem = missing;
+  if (!problem) {
+    problem = caProblem({ certPem: certPem!, keyPem: keyPem! });
+    if (!problem && needsRenewal(certPem!, settings.renewalDays, now)) problem = `the CA expires ${certificateInfo(certPem!).notAfter.toISOString()}, within ${settings.renewalDays} days`;
   }
 
   if (!problem) {
@@ -213,18 +206,8 @@ interface LeafWanted {
 
 async function ensureLeafCertificate(input: ClusterCertificateInput, secretName: string, issuer: EnsuredCa, settings: CaSettings, wanted: LeafWanted): Promise<DesiredSecret> {
   const existing = input.existing(secretName);
-  const certPem = decoded(existing, TLS_CERT);
-  const keyPem = decoded(existing, TLS_KEY);
-  let problem: string | undefined;
-  let reason: SecretChange = "renewed";
-  if (!existing) {
-    problem = "no certificate yet";
-    reason = "created";
-  } else if (!certPem || !keyPem) {
-    problem = `${TLS_CERT} or ${TLS_KEY} is missing`;
-  } else {
-    problem = leafProblem(issuer, certPem, keyPem, wanted, settings.renewalDays, input.now);
-  }
+  const { certPem, keyPem, reason, missing } = storedPair(existing, "no certificate yet");
+  const problem = missing ?? leafProblem(issuer, certPem!, keyPem!, wanted, settings.renewalDays, input.now);
 
   if (!problem) {
     if (decoded(existing, CA_CERT) === issuer.trustBundle) {
@@ -347,6 +330,18 @@ function validateSettings(field: string, settings: CaSettings): void {
   if (!Number.isFinite(validityDays) || validityDays <= 0) throw new CertificateSettingsError(`${field}.validityDays must be a positive number of days, got ${validityDays}`);
   if (!Number.isFinite(renewalDays) || renewalDays < 0) throw new CertificateSettingsError(`${field}.renewalDays must be zero or more days, got ${renewalDays}`);
   if (renewalDays >= validityDays) throw new CertificateSettingsError(`${field}.renewalDays (${renewalDays}) must be less than validityDays (${validityDays}), or every certificate would be renewed at once, again and again`);
+}
+
+/**
+ * The certificate and key a Secret holds, and what a replacement would be: "created" when there
+ * is no Secret (`missing` = `absent`), else "renewed" (`missing` set when either part is absent).
+ */
+function storedPair(existing: V1Secret | undefined, absent: string): { certPem?: string; keyPem?: string; reason: SecretChange; missing?: string } {
+  if (!existing) return { reason: "created", missing: absent };
+  const certPem = decoded(existing, TLS_CERT);
+  const keyPem = decoded(existing, TLS_KEY);
+  if (!certPem || !keyPem) return { certPem, keyPem, reason: "renewed", missing: `${TLS_CERT} or ${TLS_KEY} is missing` };
+  return { certPem, keyPem, reason: "renewed" };
 }
 
 function decoded(secret: V1Secret | undefined, key: string): string | undefined {

@@ -5,7 +5,7 @@ import { keyForObject, keysFrom } from "../../runtime/event-mappers.js";
 import type { Controller } from "../../runtime/controller.js";
 import type { Manager } from "../../runtime/manager.js";
 import { formatKey } from "../../runtime/object-key.js";
-import type { ClusterAdminProvider } from "../cluster-admin.js";
+import { CLUSTER_CALL_BACKOFF, type ClusterAdminProvider } from "../cluster-admin.js";
 import { KafkaClusterType, KafkaTopicType, type KafkaTopicObject } from "../resource-types.js";
 import { KafkaTopicReconciler, TOPIC_RESYNC_MS } from "./kafkatopic-reconciler.js";
 
@@ -21,8 +21,7 @@ export function kafkaTopicController(m: Manager, admins: ClusterAdminProvider, o
       name: "kafkatopic",
       reconciler: new KafkaTopicReconciler(m, admins, resyncMs),
       workers: opts.workers ?? 2,
-      // An unreachable cluster is retried from 200 ms up to once a minute, not the runtime's 1000 s.
-      queue: { baseDelayMs: 200, maxDelayMs: 60_000 },
+      queue: CLUSTER_CALL_BACKOFF,
       resyncPeriodMs: resyncMs,
     })
     .watch(m.cache.informersFor(KafkaTopicType), keyForObject(KafkaTopicType))

@@ -7,7 +7,7 @@ import { keyForControllerOwner, keyForObject, keysFrom } from "../../runtime/eve
 import type { Manager } from "../../runtime/manager.js";
 import { formatKey } from "../../runtime/object-key.js";
 import { BuiltinTypes } from "../../runtime/resource-type.js";
-import type { ClusterAdminProvider } from "../cluster-admin.js";
+import { CLUSTER_CALL_BACKOFF, type ClusterAdminProvider } from "../cluster-admin.js";
 import { clientsCaSecretName } from "../kafkacluster/names.js";
 import { KafkaClusterType, KafkaUserType, type KafkaUserObject } from "../resource-types.js";
 import { KafkaUserReconciler, USER_RESYNC_MS } from "./kafkauser-reconciler.js";
@@ -29,7 +29,7 @@ export function kafkaUserController(m: Manager, admins: ClusterAdminProvider, op
       name: "kafkauser",
       reconciler: new KafkaUserReconciler(m, admins, resyncMs),
       workers: opts.workers ?? 2,
-      queue: { baseDelayMs: 200, maxDelayMs: 60_000 },
+      queue: CLUSTER_CALL_BACKOFF,
       resyncPeriodMs: resyncMs,
     })
     .watch(m.cache.informersFor(KafkaUserType), keyForObject(KafkaUserType))
