@@ -32,17 +32,29 @@ export function testLog(): Logger {
   return pino({ level: process.env.MILLRACE_TEST_LOG ?? 'silent' });
 }
 
+export interface KubeWorldOptions {
+  /** Labels of every namespace created (e.g. a Pod Security Standard to enforce). */
+  namespaceLabels?: Record<string, string>;
+  /** Wait for each namespace's default ServiceAccount (made by the controller manager): Pods need it. */
+  serviceAccounts?: boolean;
+}
+
 /** API server with the CRDs from crds/ installed and served, and the namespaces created. */
-export async function startKubeWorld(namespaces: string[]): Promise<KubeWorld> {
+export async function startKubeWorld(namespaces: string[], opts: KubeWorldOptions = {}): Promise<KubeWorld> {
   const api = await startApiServer({ tools: inject('kubeTools'), controllerManager: true });
   const kc = kubeConfigFor(api.kubeconfigPath);
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
   await api.kubectl(['apply', '-f', join(repoRoot, 'crds')]);
   await api.kubectl(['wait', '--for', 'condition=Established', '--timeout=60s', 'crd', '--all']);
-  for (const name of namespaces) await core.createNamespace({ body: { metadata: { name } } });
+  for (const name of namespaces) await core.createNamespace({ body: { metadata: { name, labels: opts.namespaceLabels } } });
   // Discovery of fresh CRDs can lag Established: list until served.
   await until('the operator kinds served', async () => (await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: namespaces[0]!, plural: 'kafkatopics' })) && true);
+  if (opts.serviceAccounts) {
+    for (const namespace of namespaces) {
+      await until(`the default ServiceAccount of ${namespace}`, async () => (await core.listNamespacedServiceAccount({ namespace })).items.length > 0);
+    }
+  }
   return { api, kc, core, custom, events: kc.makeApiClient(EventsV1Api) };
 }
 

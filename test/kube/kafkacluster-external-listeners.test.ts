@@ -2,10 +2,10 @@
 // kube-apiserver: the per-broker Services get their nodePorts from the API server, the test plays
 // the kubelet (a Pod's status.hostIP) and the cloud's load balancer controller (a Service's
 // status.loadBalancer.ingress) through the status subresource.
+import type { KubeConfig } from '@kubernetes/client-node';
 import { X509Certificate } from 'node:crypto';
-import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../broker/client/index.js';
 import type { KafkaCluster, KafkaClusterStatus } from '../../operator/api/v1alpha1/kafkacluster.js';
 import { kafkaClusterController } from '../../operator/controllers/kafkacluster/controller.js';
@@ -15,11 +15,11 @@ import { ContentType, KubeHttp } from '../../operator/runtime/kube-http.js';
 import { Manager } from '../../operator/runtime/manager.js';
 import { OperatorMetrics } from '../../operator/runtime/metrics.js';
 import type { KubeObject } from '../../operator/runtime/resource-type.js';
-import { startApiServer, type ApiServer } from './api-server.js';
-import { kubeConfigFor, until } from './runtime-helpers.js';
+import type { ApiServer } from './api-server.js';
+import { startKubeWorld } from './kafka-operator-fixture.js';
+import { until } from './runtime-helpers.js';
 
 const NS = 'ext';
-const repoRoot = join(import.meta.dirname, '..', '..');
 
 interface Item extends KubeObject {
   spec?: Record<string, any>;
@@ -79,14 +79,11 @@ describe('KafkaCluster external listeners on a real API server', () => {
   const settled = async (name: string) => controller.workQueue!.length === 0 && !controller.workQueue!.isProcessing(`KafkaCluster/${NS}/${name}`);
 
   beforeAll(async () => {
-    api = await startApiServer({ tools: inject('kubeTools'), controllerManager: true });
-    http = new KubeHttp(kubeConfigFor(api.kubeconfigPath));
-    await http.send({ verb: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } });
-    await api.kubectl(['apply', '--server-side', '-f', join(repoRoot, 'crds')]);
-    await api.kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
-    await until('the default ServiceAccount', async () => (await list('serviceaccounts')).length > 0);
+    let kc: KubeConfig;
+    ({ api, kc } = await startKubeWorld([NS], { serviceAccounts: true }));
+    http = new KubeHttp(kc);
     manager = new Manager({
-      kubeConfig: kubeConfigFor(api.kubeconfigPath),
+      kubeConfig: kc,
       log: pino({ level: process.env.MILLRACE_TEST_LOG ?? 'silent' }),
       identity: 'op-0',
       namespaces: [NS],

@@ -2,10 +2,10 @@
 // with kube-controller-manager (garbage collection). No kubelet: Pods never run, so the test
 // plays the kubelet's part by writing their Ready condition through the status subresource.
 // The brokers' admin answers (replicas held, for the scale-down guard) come from a fake.
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminClient } from '../../broker/client/index.js';
 import type { KafkaCluster, KafkaClusterStatus } from '../../operator/api/v1alpha1/kafkacluster.js';
 import { CLUSTER_ID_ANNOTATION } from '../../operator/controllers/kafkacluster/cluster-id.js';
@@ -18,8 +18,9 @@ import { ContentType, KubeHttp } from '../../operator/runtime/kube-http.js';
 import { Manager } from '../../operator/runtime/manager.js';
 import { OperatorMetrics } from '../../operator/runtime/metrics.js';
 import type { KubeObject } from '../../operator/runtime/resource-type.js';
-import { startApiServer, type ApiServer } from './api-server.js';
-import { kubeConfigFor, until } from './runtime-helpers.js';
+import type { ApiServer } from './api-server.js';
+import { startKubeWorld } from './kafka-operator-fixture.js';
+import { until } from './runtime-helpers.js';
 
 const NS = 'kafka';
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -81,17 +82,9 @@ describe('KafkaCluster reconciler on a real API server', () => {
   const examplePools = async () => (await clusterObj()).spec.nodePools;
 
   beforeAll(async () => {
-    api = await startApiServer({ tools: inject('kubeTools'), controllerManager: true });
-    kc = kubeConfigFor(api.kubeconfigPath);
-    http = new KubeHttp(kc);
     // The restricted Pod Security Standard, enforced: the node Pods must pass it.
-    for (const ns of [NS, 'crash']) {
-      await http.send({ verb: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } } });
-    }
-    await api.kubectl(['apply', '--server-side', '-f', join(repoRoot, 'crds')]);
-    await api.kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
-    // Pods need the namespace's default ServiceAccount (made by the controller manager).
-    await until('default ServiceAccounts', async () => (await list('serviceaccounts')).length > 0 && (await list('serviceaccounts', 'crash')).length > 0);
+    ({ api, kc } = await startKubeWorld([NS, 'crash'], { namespaceLabels: { 'pod-security.kubernetes.io/enforce': 'restricted' }, serviceAccounts: true }));
+    http = new KubeHttp(kc);
 
     manager = new Manager({ kubeConfig: kc, log: pino({ level: process.env.MILLRACE_TEST_LOG ?? 'silent' }), identity: 'op-0', namespaces: [NS], metrics: new OperatorMetrics() });
     controller = manager.register(kafkaClusterController({ admin, operatorVersion: '0.1.0', blockedRetryAfterMs: 300 }));
