@@ -63,6 +63,7 @@ LABEL org.opencontainers.image.title="millrace" \
 USER 10001:10001
 EXPOSE 9092
 VOLUME ["/var/lib/millrace"]
-# node is PID 1 and the broker handles SIGTERM itself (a clean shutdown, "broker stopped").
-ENTRYPOINT ["node", "/opt/millrace/dist/millrace.js"]
+# The V8 flag is broker/cli/node-flags.ts's (the reason is there). node is PID 1 and the broker
+# handles SIGTERM itself (a clean shutdown, "broker stopped").
+ENTRYPOINT ["node", "--initial-old-space-size=256", "/opt/millrace/dist/millrace.js"]
 CMD ["broker", "--config", "/etc/millrace/server.properties"]

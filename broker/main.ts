@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=256
 // The `millrace` command. Subcommands: `broker`, `storage`, `cluster`; `mirror`, `topic`,
 // `produce`, `consume` arrive with their issues.
 import "./v8-flags.js"; // first: V8 settings before the rest of the broker loads

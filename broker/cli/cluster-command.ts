@@ -16,6 +16,7 @@ import { initialVoterSet, writeBootstrapCheckpoint } from "../metadata/initial-v
 import { formatDirs, newClusterId, readMetaProperties, writeMetaProperties } from "../metadata/meta-properties.js";
 import { randomUuid } from "../protocol/primitives.js";
 import { stablePort } from "./stable-port.js";
+import { BROKER_NODE_FLAGS } from "./node-flags.js";
 
 const USAGE = `usage: millrace cluster up --brokers N --controllers M [--dedicated-controllers] [--dynamic-quorum] [--racks a,b,c] [--data-dir DIR] [--override key=value]...
   Without --dedicated-controllers: N nodes; 1..M are combined (broker and controller), M+1..N brokers only (M ≤ N).
@@ -153,7 +154,7 @@ export async function runClusterCommand(args: string[]): Promise<number> {
   for (const n of nodes) {
     // A fresh log per run, so "broker started" from an earlier run is not mistaken for this one.
     const out = openSync(join(n.dir, "broker.log"), "w");
-    n.child = spawn(process.execPath, [main, "broker", "--config", join(n.dir, "server.properties")], { stdio: ["ignore", out, out] });
+    n.child = spawn(process.execPath, [...BROKER_NODE_FLAGS, main, "broker", "--config", join(n.dir, "server.properties")], { stdio: ["ignore", out, out] });
     process.stderr.write(`node ${n.id} pid=${n.child.pid} dir=${n.dir} ${n.roles}\n`);
   }
   let stopping = false;

@@ -11,6 +11,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { tail, waitForExit } from "../kafka/kafka.js";
 import { freePort } from "../kafka/probe.js";
 import { TOPOLOGY_SINGLE } from "./cluster-config.js";
+import { BROKER_NODE_FLAGS } from "../../broker/cli/node-flags.js";
 
 export type BrokerKind = "kafka" | "millrace";
 export type Durability = "pagecache" | "fsync";
@@ -163,6 +164,7 @@ export async function startBenchBroker(kind: BrokerKind, opts: StartOptions): Pr
     // broker does not read it as config (it reads every MILLRACE_* variable); stated in the report.
     const extra = (process.env.BENCH_MILLRACE_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
     const args = [
+      ...BROKER_NODE_FLAGS,
       ...(opts.nodeFlags ?? []),
       ...extra,
       MILLRACE_MAIN,

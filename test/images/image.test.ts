@@ -122,7 +122,7 @@ describe.skipIf(!ctx)("the millrace image", () => {
     expect((await ok(docker, ["exec", name, "id", "-u"])).trim()).toBe("10001");
     // PID 1 is node itself (no shell in between), so SIGTERM from `docker stop` reaches the broker.
     expect((await ok(docker, ["exec", name, "cat", "/proc/1/cmdline"])).split("\0")).toEqual([
-      "node", "/opt/millrace/dist/millrace.js", "broker", "--config", "/etc/millrace/server.properties", "",
+      "node", "--initial-old-space-size=256", "/opt/millrace/dist/millrace.js", "broker", "--config", "/etc/millrace/server.properties", "",
     ]);
     expect((await ok(docker, ["exec", name, "stat", "-c", "%u", "/var/lib/millrace"])).trim()).toBe("10001");
   });
