@@ -7,7 +7,11 @@ import { writeFileAtomic } from "./file-io.js";
 const VERSION = 0;
 
 export function writeCheckpoint(path: string, lines: readonly string[]): void {
-  writeFileAtomic(path, `${VERSION}\n${lines.length}\n${lines.map((l) => `${l}\n`).join("")}`);
+  writeFileAtomic(path, checkpointText(lines));
+}
+
+export function checkpointText(lines: readonly string[]): string {
+  return `${VERSION}\n${lines.length}\n${lines.map((l) => `${l}\n`).join("")}`;
 }
 
 /**
@@ -39,12 +43,16 @@ export function readCheckpoint(path: string, fieldsPerLine: number): string[][] 
 
 /** The log-dir level checkpoints: "topic partition offset" per line. */
 export function writeOffsetCheckpoint(path: string, offsets: ReadonlyMap<string, number>): void {
+  writeCheckpoint(path, offsetCheckpointLines(offsets));
+}
+
+export function offsetCheckpointLines(offsets: ReadonlyMap<string, number>): string[] {
   const lines: string[] = [];
   for (const [dirName, offset] of offsets) {
     const tp = splitTopicPartition(dirName);
     if (tp) lines.push(`${tp.topic} ${tp.partition} ${offset}`);
   }
-  writeCheckpoint(path, lines);
+  return lines;
 }
 
 /** Keys are partition directory names ("topic-partition"). */

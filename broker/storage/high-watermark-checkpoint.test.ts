@@ -112,7 +112,7 @@ describe("LogManager with replicated high watermarks", () => {
     await appendValues(b, 0, 8);
     a.updateHighWatermark(7n);
     b.updateHighWatermark(8n);
-    m.checkpointHighWatermarks();
+    await m.checkpointHighWatermarks();
     expect(fs.readFileSync(path.join(dirOf("orders-0"), CHECKPOINT), "utf8")).toBe("0\n1\norders 0 7\n");
     expect(fs.readFileSync(path.join(dirOf("orders-1"), CHECKPOINT), "utf8")).toBe("0\n1\norders 1 8\n");
     // Committed after the last checkpoint, then a crash: not known as committed on reopening.
@@ -185,7 +185,7 @@ describe("LogManager with replicated high watermarks", () => {
     await appendValues(gone, 0, 2);
     keep.updateHighWatermark(2n);
     gone.updateHighWatermark(2n);
-    m.checkpointHighWatermarks();
+    await m.checkpointHighWatermarks();
     const goneDir = dirOf("gone-0");
     expect(readOffsetCheckpoint(path.join(goneDir, CHECKPOINT)).has("gone-0")).toBe(true);
     await m.deleteLog("gone", 0);

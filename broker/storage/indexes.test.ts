@@ -25,6 +25,8 @@ describe("OffsetIndex", () => {
     expect(idx.lookup(105)).toEqual({ offset: 105, position: 50 });
     expect(idx.lookup(119)).toEqual({ offset: 110, position: 120 });
     expect(idx.lookup(1000)).toEqual({ offset: 120, position: 400 });
+    // The first entry at or above: where the batch holding the offset starts at the latest.
+    expect([99, 105, 106, 119, 120, 121].map((o) => idx.positionAtOrAbove(o))).toEqual([50, 50, 120, 400, 400, undefined]);
     idx.truncateToOffset(110);
     expect(idx.entries).toBe(1);
   });

@@ -52,7 +52,7 @@ describe("LogManager", () => {
     const log = await m.createLog("t", 0, id(3), cfg);
     for (let i = 0; i < 10; i++) await log.append(batch([`k${i}:v${i}`]), clientAppend);
     await log.flush();
-    m.checkpoint();
+    await m.checkpoint();
     log.closeAbruptly();
     const m2 = await open();
     expect(m2.hadCleanShutdown(dirs[0]!)).toBe(false);

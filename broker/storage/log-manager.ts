@@ -6,7 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import type { Uuid } from "../protocol/primitives.js";
-import { readOffsetCheckpoint, splitTopicPartition, writeOffsetCheckpoint } from "./checkpoint-file.js";
+import { offsetCheckpointLines, readOffsetCheckpoint, splitTopicPartition } from "./checkpoint-file.js";
+import { CheckpointWriter } from "./checkpoint-writer.js";
 import { DEFAULT_MAX_KEYS } from "./cleaner.js";
 import { type Clock, schedule, systemClock } from "./clock.js";
 import { describeError } from "./errors.js";
@@ -76,6 +77,12 @@ interface LogDirState {
   cleanerOffsets: Map<string, number>;
   /** replication-offset-checkpoint (only with replicatedHighWatermarks). */
   highWatermarks: Map<string, number>;
+  files: {
+    recoveryPoints: CheckpointWriter;
+    logStartOffsets: CheckpointWriter;
+    cleanerOffsets: CheckpointWriter;
+    highWatermarks: CheckpointWriter;
+  };
 }
 
 const OPEN_CONCURRENCY = 8;
@@ -115,6 +122,12 @@ export class LogManager {
         logStartOffsets: readCheckpointOrEmpty(path.join(dir, LOG_START_OFFSET_CHECKPOINT), opts.logger),
         cleanerOffsets: readCheckpointOrEmpty(path.join(dir, CLEANER_OFFSET_CHECKPOINT), opts.logger),
         highWatermarks: opts.replicatedHighWatermarks ? readHighWatermarkCheckpoint(dir) : new Map(),
+        files: {
+          recoveryPoints: new CheckpointWriter(path.join(dir, RECOVERY_POINT_CHECKPOINT)),
+          logStartOffsets: new CheckpointWriter(path.join(dir, LOG_START_OFFSET_CHECKPOINT)),
+          cleanerOffsets: new CheckpointWriter(path.join(dir, CLEANER_OFFSET_CHECKPOINT)),
+          highWatermarks: new CheckpointWriter(path.join(dir, REPLICATION_OFFSET_CHECKPOINT)),
+        },
       });
     }
     const manager = new LogManager(opts, dirs);
@@ -124,7 +137,7 @@ export class LogManager {
       // Only now: a crash while loading must find the marker again and trust the files again.
       fs.rmSync(path.join(state.dir, CLEAN_SHUTDOWN_MARKER), { force: true });
     }
-    manager.checkpoint();
+    for (const state of dirs) manager.checkpointDirSync(state);
     opts.logger.info(
       { logDirs: opts.logDirs, logs: manager.logs.size, ms: Date.now() - started, clean: dirs.map((d) => d.cleanShutdown) },
       "logs loaded",
@@ -262,8 +275,8 @@ export class LogManager {
     state.recoveryPoints.delete(name);
     state.logStartOffsets.delete(name);
     state.cleanerOffsets.delete(name);
-    this.checkpointDir(state);
-    if (this.opts.replicatedHighWatermarks) this.writeHighWatermarks(state);
+    this.checkpointDirSync(state);
+    if (this.opts.replicatedHighWatermarks) state.files.highWatermarks.writeSync(this.highWatermarkLines(state));
     schedule(log.config.fileDeleteDelayMs, () => {
       fs.promises.rm(to, { recursive: true, force: true }).catch((err) => {
         this.logger.warn({ dir: to, err: describeError(err) }, "could not remove a deleted log");
@@ -317,59 +330,83 @@ export class LogManager {
         this.logger.error({ topic: log.topic, partition: log.partition, err: describeError(err) }, "compaction failed");
       }
     }
-    if (cleaned > 0) this.checkpoint();
+    if (cleaned > 0) await this.checkpoint();
     return cleaned;
   }
 
-  /** Writes the recovery-point, log-start-offset and cleaner-offset checkpoints of every dir. */
-  checkpoint(): void {
-    for (const state of this.dirs) this.checkpointDir(state);
+  /**
+   * Writes the recovery-point, log-start-offset and cleaner-offset checkpoints of every dir, off
+   * the event loop (checkpoint-writer.ts says why).
+   */
+  async checkpoint(): Promise<void> {
+    await Promise.all(
+      this.dirs.map(async (state) => {
+        this.refreshDirOffsets(state);
+        try {
+          await Promise.all([
+            state.files.recoveryPoints.write(offsetCheckpointLines(state.recoveryPoints)),
+            state.files.logStartOffsets.write(offsetCheckpointLines(state.logStartOffsets)),
+            state.files.cleanerOffsets.write(offsetCheckpointLines(state.cleanerOffsets)),
+          ]);
+        } catch (err) {
+          this.logger.error({ dir: state.dir, err: describeError(err) }, "could not write log dir checkpoints");
+        }
+      }),
+    );
   }
 
-  private checkpointDir(state: LogDirState): void {
+  /** checkpoint() for one dir, blocking (start-up and log deletion). */
+  private checkpointDirSync(state: LogDirState): void {
+    this.refreshDirOffsets(state);
+    try {
+      state.files.recoveryPoints.writeSync(offsetCheckpointLines(state.recoveryPoints));
+      state.files.logStartOffsets.writeSync(offsetCheckpointLines(state.logStartOffsets));
+      state.files.cleanerOffsets.writeSync(offsetCheckpointLines(state.cleanerOffsets));
+    } catch (err) {
+      this.logger.error({ dir: state.dir, err: describeError(err) }, "could not write log dir checkpoints");
+    }
+  }
+
+  private refreshDirOffsets(state: LogDirState): void {
     for (const [name, { log, dir }] of this.logs) {
       if (dir !== state || log.offline) continue;
       state.recoveryPoints.set(name, Number(log.recoveryPoint));
       state.logStartOffsets.set(name, Number(log.logStartOffset));
       state.cleanerOffsets.set(name, log.cleanerCheckpoint);
     }
-    try {
-      writeOffsetCheckpoint(path.join(state.dir, RECOVERY_POINT_CHECKPOINT), state.recoveryPoints);
-      writeOffsetCheckpoint(path.join(state.dir, LOG_START_OFFSET_CHECKPOINT), state.logStartOffsets);
-      writeOffsetCheckpoint(path.join(state.dir, CLEANER_OFFSET_CHECKPOINT), state.cleanerOffsets);
-    } catch (err) {
-      this.logger.error({ dir: state.dir, err: describeError(err) }, "could not write log dir checkpoints");
-    }
   }
 
-  /** Writes every dir's replication-offset-checkpoint (with replicatedHighWatermarks). */
-  checkpointHighWatermarks(): void {
+  /** Writes every dir's replication-offset-checkpoint (with replicatedHighWatermarks), off the event loop. */
+  async checkpointHighWatermarks(): Promise<void> {
     if (!this.opts.replicatedHighWatermarks) return;
-    for (const state of this.dirs) this.writeHighWatermarks(state);
+    await Promise.all(
+      this.dirs.map((state) =>
+        state.files.highWatermarks.write(this.highWatermarkLines(state)).catch((err: unknown) => {
+          this.logger.error({ dir: state.dir, err: describeError(err) }, "could not write the high watermark checkpoint");
+        }),
+      ),
+    );
   }
 
   /**
    * The high watermarks of the logs held in this dir now: a log that failed keeps the value last
    * written (its high watermark is no longer maintained), a log no longer held here leaves.
    */
-  private writeHighWatermarks(state: LogDirState): void {
+  private highWatermarkLines(state: LogDirState): string[] {
     for (const name of state.highWatermarks.keys()) if (this.logs.get(name)?.dir !== state) state.highWatermarks.delete(name);
     for (const [name, { log, dir }] of this.logs) {
       if (dir === state && (!log.offline || log.closedCleanly)) state.highWatermarks.set(name, Number(log.highWatermark));
     }
-    try {
-      writeOffsetCheckpoint(path.join(state.dir, REPLICATION_OFFSET_CHECKPOINT), state.highWatermarks);
-    } catch (err) {
-      this.logger.error({ dir: state.dir, err: describeError(err) }, "could not write the high watermark checkpoint");
-    }
+    return offsetCheckpointLines(state.highWatermarks);
   }
 
   private writeLogStartOffsets(state: LogDirState): void {
     for (const [name, { log, dir }] of this.logs) {
       if (dir === state && !log.offline) state.logStartOffsets.set(name, Number(log.logStartOffset));
     }
+    // Blocking, so DeleteRecords answers only once the new start is durable (rare, unlike the periodic writes).
     try {
-      writeOffsetCheckpoint(path.join(state.dir, LOG_START_OFFSET_CHECKPOINT), state.logStartOffsets);
+      state.files.logStartOffsets.writeSync(offsetCheckpointLines(state.logStartOffsets));
     } catch (err) {
       this.logger.error({ dir: state.dir, err: describeError(err) }, "could not write the log start offset checkpoint");
     }
@@ -410,6 +447,8 @@ export class LogManager {
     const logs = this.allLogs();
     // Recovery points are final only once each log has flushed on close.
     await Promise.all(logs.map((l) => l.close()));
+    // Async checkpoint writes still running would otherwise be dropped (the writes below are newer) half-way.
+    await Promise.all(this.dirs.flatMap((state) => Object.values(state.files).map((f) => f.idle())));
     for (const state of this.dirs) {
       for (const [name, { log, dir }] of this.logs) {
         if (dir !== state) continue;
@@ -419,11 +458,11 @@ export class LogManager {
       }
       const failed = logs.some((l) => this.logs.get(`${l.topic}-${l.partition}`)?.dir === state && !l.closedCleanly);
       // Replication stopped before the logs closed: these are the last high watermarks.
-      if (this.opts.replicatedHighWatermarks) this.writeHighWatermarks(state);
       try {
-        writeOffsetCheckpoint(path.join(state.dir, RECOVERY_POINT_CHECKPOINT), state.recoveryPoints);
-        writeOffsetCheckpoint(path.join(state.dir, LOG_START_OFFSET_CHECKPOINT), state.logStartOffsets);
-        writeOffsetCheckpoint(path.join(state.dir, CLEANER_OFFSET_CHECKPOINT), state.cleanerOffsets);
+        if (this.opts.replicatedHighWatermarks) state.files.highWatermarks.writeSync(this.highWatermarkLines(state));
+        state.files.recoveryPoints.writeSync(offsetCheckpointLines(state.recoveryPoints));
+        state.files.logStartOffsets.writeSync(offsetCheckpointLines(state.logStartOffsets));
+        state.files.cleanerOffsets.writeSync(offsetCheckpointLines(state.cleanerOffsets));
         if (!failed) writeFileAtomic(path.join(state.dir, CLEAN_SHUTDOWN_MARKER), JSON.stringify({ version: 0, brokerEpoch: -1 }));
       } catch (err) {
         this.logger.error({ dir: state.dir, err: describeError(err) }, "could not write shutdown checkpoints");

@@ -73,6 +73,22 @@ export class OffsetIndex {
     return { offset: this.baseOffset + this.rel[found]!, position: this.pos[found]! };
   }
 
+  /**
+   * The position of the first entry for `offset` or above, if any. Entries are keyed by a batch's
+   * last offset, so the batch holding `offset` starts at or before it (and after `lookup`'s).
+   */
+  positionAtOrAbove(offset: number): number | undefined {
+    const rel = offset - this.baseOffset;
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.rel[mid]! < rel) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.count ? this.pos[lo]! : undefined;
+  }
+
   /** Drops entries for offsets at or above `offset`. */
   truncateToOffset(offset: number): void {
     const rel = offset - this.baseOffset;

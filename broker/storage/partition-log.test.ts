@@ -74,6 +74,26 @@ describe("PartitionLog append and read", () => {
     expect(log.stats.diskReads).toBeGreaterThan(0);
   });
 
+  it("reads a fetch of older data from disk with one file read, and as many batches as fit", async () => {
+    const batches = Array.from({ length: 40 }, () => bulkBatch(20, 1000));
+    for (const b of batches) ok(await log.append(b, clientAppend));
+    await log.close();
+    const io = new SpyIo();
+    log = await openLog(dir, {}, { io });
+    const size = batches[0]!.length;
+    for (const [offset, maxBytes, expected] of [
+      [0n, 3 * size, [0n, 20n, 40n]],
+      [205n, 2 * size + 10, [200n, 220n]], // from the middle of a batch
+      [780n, 64 * 1024, [780n]], // the last batch
+    ] as const) {
+      const before = io.reads;
+      const r = await log.read(offset, maxBytes, { minOneMessage: true, upperBound: "logEnd" });
+      if ("error" in r) throw new Error(r.error);
+      expect(batchesOf(r.records).map((b) => b.baseOffset)).toEqual(expected);
+      expect([offset, io.reads - before]).toEqual([offset, 1]);
+    }
+  });
+
   it("respects maxBytes, but returns one oversized batch when minOneMessage", async () => {
     const big = bulkBatch(3, 500);
     ok(await log.append(big, clientAppend));

@@ -244,20 +244,33 @@ export class LogSegment {
    * Position of the first batch whose last offset is at or above `offset`, searching from the
    * index entry below it; undefined when no such batch is written yet.
    */
-  async locate(offset: number, limit = this.writtenSize): Promise<{ position: number; chunk: Buffer; chunkPos: number } | undefined> {
+  async locate(
+    offset: number,
+    limit = this.writtenSize,
+    readAhead?: { bytes: number; allocate: (size: number) => Buffer },
+  ): Promise<{ position: number; chunk: Buffer; chunkPos: number } | undefined> {
     await this.ensureLoaded();
     let pos = this.offsetIdx!.lookup(offset).position;
+    // With readAhead, the first chunk reaches from the index entry below the batch to `bytes`
+    // past the furthest place the batch can start, so it usually holds the batch and what follows.
+    const batchStartBound = readAhead ? (this.offsetIdx!.positionAtOrAbove(offset) ?? pos + LOCATE_CHUNK) : pos;
+    let chunkBytes = readAhead ? batchStartBound - pos + readAhead.bytes : LOCATE_CHUNK;
+    let allocate = readAhead?.allocate ?? Buffer.allocUnsafe;
     while (limit - pos >= SCAN_HEADER_BYTES) {
-      const chunk = await readFully(this.io, this.fd, pos, Math.min(LOCATE_CHUNK, limit - pos));
+      const chunk = await readFully(this.io, this.fd, pos, Math.min(chunkBytes, limit - pos), allocate);
       let at = 0;
       while (chunk.length - at >= SCAN_HEADER_BYTES) {
         const size = LOG_OVERHEAD + chunk.readInt32BE(at + BATCH.batchLength);
-        if (size < BATCH_HEADER_SIZE) return undefined;
+        if (size < BATCH_HEADER_SIZE) break;
         const last = readInt64Number(chunk, at) + chunk.readInt32BE(at + BATCH.lastOffsetDelta);
         if (last >= offset) return { position: pos + at, chunk, chunkPos: at };
         at += size;
       }
+      ioBuffers.release(chunk);
+      if (chunk.length - at >= SCAN_HEADER_BYTES) return undefined; // impossible framing
       pos += at;
+      chunkBytes = LOCATE_CHUNK;
+      allocate = Buffer.allocUnsafe;
     }
     return undefined;
   }
@@ -270,22 +283,28 @@ export class LogSegment {
   async read(offset: number, maxBytes: number, limitOffset: number, minOneMessage: boolean): Promise<Buffer> {
     this.retain();
     try {
-      const found = await this.locate(offset);
+      // The first chunk locate reads (pooled) is big enough to be the answer too: one file read
+      // per fetched partition, not a read to find the batch and another for the records.
+      const wanted = Math.max(maxBytes, SCAN_HEADER_BYTES);
+      const found = await this.locate(offset, this.writtenSize, { bytes: wanted, allocate: readBuffer });
       if (!found) return EMPTY;
-      const start = found.position;
+      const { position: start, chunk, chunkPos } = found;
       const available = this.writtenSize - start;
-      const want = Math.min(Math.max(maxBytes, SCAN_HEADER_BYTES), available);
-      const chunk = found.chunk!;
-      const chunkPos = found.chunkPos!;
-      const data =
-        chunk.length - chunkPos >= want ? chunk.subarray(chunkPos, chunkPos + want) : await readFully(this.io, this.fd, start, want, readBuffer);
+      const want = Math.min(wanted, available);
+      let data = chunk.subarray(chunkPos, chunkPos + want);
+      const fromChunk = data.length === want;
+      if (!fromChunk) {
+        ioBuffers.release(chunk);
+        data = await readFully(this.io, this.fd, start, want, readBuffer);
+      }
       let end = 0;
       while (data.length - end >= SCAN_HEADER_BYTES) {
         const size = LOG_OVERHEAD + data.readInt32BE(end + BATCH.batchLength);
         if (readInt64Number(data, end) >= limitOffset) break;
         if (end + size > data.length || end + size > maxBytes) {
           if (end === 0 && minOneMessage && size <= available) {
-            if (chunk.length - chunkPos >= size) return chunk.subarray(chunkPos, chunkPos + size);
+            if (fromChunk && chunk.length - chunkPos >= size) return chunk.subarray(chunkPos, chunkPos + size);
+            ioBuffers.release(data);
             const whole = await readFully(this.io, this.fd, start, size, readBuffer);
             return whole.length === size ? whole : EMPTY;
           }
@@ -293,7 +312,9 @@ export class LogSegment {
         }
         end += size;
       }
-      return end === 0 ? EMPTY : data.subarray(0, end);
+      if (end > 0) return data.subarray(0, end);
+      ioBuffers.release(data);
+      return EMPTY;
     } finally {
       this.release();
     }
