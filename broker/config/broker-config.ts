@@ -58,6 +58,8 @@ export interface BrokerConfig {
   readonly brokerRack: string | null;
   /** millrace.health.port: the HTTP /healthz and /readyz port; 0 = no health endpoint. */
   readonly healthPort: number;
+  /** millrace.log.cache.max.bytes: all partitions' recent-batches caches together. */
+  readonly logCacheMaxBytes: number;
   /** KIP-392: Kafka's RackAwareReplicaSelector lets rack-aware consumers read from followers; null: leaders only. */
   readonly replicaSelectorClass: string | null;
   readonly controllerQuorumElectionTimeoutMs: number;
@@ -503,6 +505,7 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
     singleNodeQuorum,
     brokerRack: a.str("broker.rack"),
     healthPort: a.int("millrace.health.port"),
+    logCacheMaxBytes: a.long("millrace.log.cache.max.bytes"),
     replicaSelectorClass: a.str("replica.selector.class"),
     controllerQuorumElectionTimeoutMs: a.int("controller.quorum.election.timeout.ms"),
     controllerQuorumFetchTimeoutMs: a.int("controller.quorum.fetch.timeout.ms"),

@@ -534,6 +534,9 @@ export const BROKER_CONFIG_DEFS: readonly ConfigKeyDef[] = [
   key("millrace.health.port", "int", "0", "low", "read-only",
     "Port of the plain-HTTP health endpoint (GET /healthz, GET /readyz) for orchestrators' probes; 0 turns it off.",
     { validator: between(0, 65535) }),
+  key("millrace.log.cache.max.bytes", "long", "268435456", "medium", "read-only",
+    "Memory for the most recent batches of all partitions together, served to consumers and followers without reading the files; the oldest leave first.",
+    { validator: atLeast(0) }),
 ];
 
 const BY_NAME: ReadonlyMap<string, ConfigKeyDef> = new Map(BROKER_CONFIG_DEFS.map((d) => [d.name, d]));

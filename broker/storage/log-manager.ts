@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 import type { Uuid } from "../protocol/primitives.js";
 import { offsetCheckpointLines, readOffsetCheckpoint, splitTopicPartition } from "./checkpoint-file.js";
+import { CacheBudget, DEFAULT_CACHE_MAX_BYTES } from "./cache-budget.js";
 import { CheckpointWriter } from "./checkpoint-writer.js";
 import { DEFAULT_MAX_KEYS } from "./cleaner.js";
 import { type Clock, schedule, systemClock } from "./clock.js";
@@ -52,6 +53,8 @@ export interface LogManagerOptions {
   /** producer.id.expiration.check.interval.ms */
   producerIdExpirationCheckIntervalMs?: number;
   cacheBytesPerPartition?: number;
+  /** millrace.log.cache.max.bytes: all partitions' recent-batches caches together (cache-budget.ts). */
+  cacheMaxBytes?: number;
   /** Closed segments' indexes unused this long are dropped from memory (default 10 minutes). */
   indexIdleMs?: number;
   producerState?: ProducerStateOptions;
@@ -96,6 +99,7 @@ export class LogManager {
   private closed = false;
   private readonly clock: Clock;
   private readonly io: FileIo;
+  private readonly cacheBudget: CacheBudget;
   private readonly logger: Logger;
   private readonly defaultConfig: LogConfig;
 
@@ -105,6 +109,7 @@ export class LogManager {
   ) {
     this.clock = opts.clock ?? systemClock;
     this.io = opts.io ?? nodeFileIo;
+    this.cacheBudget = new CacheBudget(opts.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES);
     this.logger = opts.logger;
     this.defaultConfig = opts.defaultConfig ?? { ...DEFAULT_LOG_CONFIG };
   }
@@ -196,6 +201,7 @@ export class LogManager {
       // Kafka's rule for a partition missing from the checkpoint: 0, which the log raises to its start.
       ...(replicated ? { externalHighWatermark: true, highWatermark: BigInt(state.highWatermarks.get(name) ?? 0) } : {}),
       cacheBytes: this.opts.cacheBytesPerPartition ?? DEFAULT_CACHE_BYTES,
+      cacheBudget: this.cacheBudget,
       ...(this.opts.producerState ? { producerState: this.opts.producerState } : {}),
       hooks: {
         onLogStartOffsetChanged: () => this.writeLogStartOffsets(state),

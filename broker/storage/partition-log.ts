@@ -60,6 +60,8 @@ import {
   writeSnapshot,
   writeSnapshotSync,
 } from "./producer-state-store.js";
+import { ioBuffers } from "../buffer-pool.js";
+import type { CacheBudget } from "./cache-budget.js";
 import { RecentBatches } from "./recent-batches.js";
 import { recoverSegments } from "./recovery.js";
 import { segmentsToDelete } from "./retention.js";
@@ -91,6 +93,8 @@ export interface PartitionLogOptions {
   cleanShutdown?: boolean;
   /** Per-partition budget for the in-memory tail (default 8 MiB). */
   cacheBytes?: number;
+  /** The broker-wide budget shared by every partition's cache (none: only `cacheBytes` bounds it). */
+  cacheBudget?: CacheBudget;
   producerState?: ProducerStateOptions;
   hooks?: PartitionLogHooks;
   /**
@@ -167,7 +171,7 @@ export class PartitionLog {
     this.hw = this.externalHw && opts.highWatermark !== undefined ? initialHighWatermark(opts.highWatermark, logStart, nextOffset) : nextOffset;
     this.epochs = epochs;
     this.producers = producers;
-    this.cache = new RecentBatches(opts.cacheBytes ?? DEFAULT_CACHE_BYTES);
+    this.cache = new RecentBatches(opts.cacheBytes ?? DEFAULT_CACHE_BYTES, ioBuffers, opts.cacheBudget);
     this.lastFlushMs = this.clock.nowMs();
     this.writer = new LogWriter(this.io, {
       // With an fsync per append, parallel writes only split what one sync could cover.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BufferPool, POOL_MIN_BYTES } from "../buffer-pool.js";
 import { buildRecordBatch } from "../protocol/records.js";
+import { CacheBudget } from "./cache-budget.js";
 import { RecentBatches } from "./recent-batches.js";
 
 /** `n` one-record batches at offsets base.. , laid out in a pooled buffer as a produce frame would be. */
@@ -51,5 +52,66 @@ describe("RecentBatches with pooled buffers", () => {
     const plain = buildRecordBatch([{ value: Buffer.from("x"), timestamp: 1n }], { baseOffset: 0n });
     cache.add(0, 1, plain);
     expect(cache.read(0, 1 << 20, 1, true)!.buffer).toBe(plain.buffer);
+  });
+});
+
+describe("RecentBatches sharing a broker-wide budget", () => {
+  /** One unpooled 1-record batch of ~1 KB at `offset`, in a buffer of its own. */
+  const own = (offset: number) => {
+    const batch = buildRecordBatch([{ value: Buffer.alloc(1000, 1), timestamp: 1n }], { baseOffset: BigInt(offset) });
+    const buf = Buffer.allocUnsafeSlow(batch.length); // not a slice of Node's shared pool
+    batch.copy(buf);
+    return buf;
+  };
+  const cached = (cache: RecentBatches, offset: number) => cache.read(offset, 1 << 20, Infinity, true) !== undefined;
+
+  it("evicts the oldest entries across partitions once all of them together are over it", () => {
+    const pool = new BufferPool(0);
+    const size = own(0).buffer.byteLength;
+    const shared = new CacheBudget(3 * size);
+    const a = new RecentBatches(1 << 30, pool, shared);
+    const b = new RecentBatches(1 << 30, pool, shared);
+    a.add(0, 1, own(0));
+    b.add(0, 1, own(0));
+    a.add(1, 2, own(1));
+    for (const c of [a, b]) c.markWritten(2);
+    expect(shared.bytes).toBe(3 * size);
+    b.add(1, 2, own(1)); // a fourth entry: the oldest of all (a's first) leaves
+    expect([cached(a, 0), cached(b, 0), cached(a, 1), cached(b, 1)]).toEqual([false, true, true, true]);
+    expect(shared.bytes).toBe(3 * size);
+    a.add(2, 3, own(2)); // next oldest: b's first
+    expect([cached(b, 0), cached(a, 1)]).toEqual([false, true]);
+    expect(a.sizeInBytes + b.sizeInBytes).toBe(shared.bytes);
+  });
+
+  it("keeps entries not yet written over budget, and evicts them once they are", () => {
+    const pool = new BufferPool(0);
+    const size = own(0).buffer.byteLength;
+    const shared = new CacheBudget(size);
+    const a = new RecentBatches(1 << 30, pool, shared);
+    const b = new RecentBatches(1 << 30, pool, shared);
+    a.add(0, 1, own(0));
+    b.add(0, 1, own(0));
+    expect(shared.bytes).toBe(2 * size);
+    a.markWritten(1);
+    expect([cached(a, 0), cached(b, 0)]).toEqual([false, true]);
+    expect(shared.bytes).toBe(size);
+  });
+
+  it("counts a buffer shared by entries of one partition once, and nothing after clear or dropBelow", () => {
+    const pool = new BufferPool(1 << 30);
+    const shared = new CacheBudget(1 << 30);
+    const a = new RecentBatches(1 << 30, pool, shared);
+    const b = new RecentBatches(1 << 30, pool, shared);
+    const frame = pooledBatches(pool, 0, 4);
+    a.add(0, 2, frame.subarray(0, frame.length / 2));
+    a.add(2, 4, frame.subarray(frame.length / 2));
+    b.add(0, 1, own(0));
+    expect(shared.bytes).toBe(frame.buffer.byteLength + own(0).buffer.byteLength);
+    a.dropBelow(2);
+    expect(shared.bytes).toBe(frame.buffer.byteLength + own(0).buffer.byteLength);
+    a.clear();
+    b.dropBelow(1);
+    expect(shared.bytes).toBe(0);
   });
 });

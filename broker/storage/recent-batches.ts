@@ -3,10 +3,12 @@
 // written are never evicted: the cache is also how readers see data while its write is in flight.
 // Entries may be views of pooled request buffers (buffer-pool.ts): each entry holds a reference
 // until it leaves, and reads copy such bytes out instead of handing out views of them.
+// Besides its own budget, every cache shares the broker-wide one (cache-budget.ts).
 import { type BufferPool, ioBuffers } from "../buffer-pool.js";
 import { BATCH, LOG_OVERHEAD, readInt64Number } from "../protocol/records.js";
+import { type BudgetedEntry, CacheBudget } from "./cache-budget.js";
 
-interface Entry {
+interface Entry extends BudgetedEntry {
   base: number;
   end: number;
   buf: Buffer;
@@ -28,6 +30,7 @@ export class RecentBatches {
   constructor(
     private budget: number,
     private readonly pool: BufferPool = ioBuffers,
+    private readonly shared: CacheBudget = new CacheBudget(Infinity),
   ) {}
 
   get sizeInBytes(): number {
@@ -50,31 +53,30 @@ export class RecentBatches {
       this.clear();
       last = undefined;
     }
+    const entry: Entry = { base, end, buf, charge: 0, owner: this };
     if (last && last.buf.buffer === buf.buffer) {
-      this.entries.push({ base, end, buf, charge: last.charge });
-      last.charge = 0;
+      entry.charge = last.charge;
+      this.shared.recharge(last, 0);
     } else {
-      const charge = buf.buffer.byteLength;
-      this.entries.push({ base, end, buf, charge });
-      this.bytes += charge;
+      entry.charge = buf.buffer.byteLength;
+      this.bytes += entry.charge;
     }
+    this.entries.push(entry);
+    this.shared.add(entry);
     this.evict();
+    this.shared.evict();
   }
 
   /** Everything below `end` is on disk now and may be evicted. */
   markWritten(end: number): void {
     if (end > this.writtenEnd) this.writtenEnd = end;
     this.evict();
+    this.shared.evict();
   }
 
   /** Forgets entries wholly below `offset` (their bytes were rewritten by compaction). */
   dropBelow(offset: number): void {
-    while (this.head < this.entries.length && this.entries[this.head]!.end <= offset) {
-      this.bytes -= this.entries[this.head]!.charge;
-      this.pool.release(this.entries[this.head]!.buf);
-      this.entries[this.head] = undefined as unknown as Entry;
-      this.head++;
-    }
+    while (this.head < this.entries.length && this.entries[this.head]!.end <= offset) this.dropHead();
     if (this.head > 0 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
@@ -82,7 +84,10 @@ export class RecentBatches {
   }
 
   clear(): void {
-    for (let i = this.head; i < this.entries.length; i++) this.pool.release(this.entries[i]!.buf);
+    for (let i = this.head; i < this.entries.length; i++) {
+      this.shared.remove(this.entries[i]!);
+      this.pool.release(this.entries[i]!.buf);
+    }
     this.entries = [];
     this.head = 0;
     this.bytes = 0;
@@ -143,15 +148,34 @@ export class RecentBatches {
     return Buffer.concat(parts, total);
   }
 
+  /** The shared budget's eviction: `entry` is this cache's oldest; false while it is unwritten. */
+  evictOldestFor(entry: BudgetedEntry): boolean {
+    const head = this.entries[this.head];
+    if (head !== entry) throw new Error("recent-batches: the shared budget's oldest entry is not its cache's oldest");
+    if (head.end > this.writtenEnd) return false;
+    this.dropHead();
+    this.compact();
+    return true;
+  }
+
   private evict(): void {
     while (this.bytes > this.budget && this.head < this.entries.length) {
-      const e = this.entries[this.head]!;
-      if (e.end > this.writtenEnd) break;
-      this.bytes -= e.charge;
-      this.pool.release(e.buf);
-      this.entries[this.head] = undefined as unknown as Entry;
-      this.head++;
+      if (this.entries[this.head]!.end > this.writtenEnd) break;
+      this.dropHead();
     }
+    this.compact();
+  }
+
+  private dropHead(): void {
+    const e = this.entries[this.head]!;
+    this.bytes -= e.charge;
+    this.shared.remove(e);
+    this.pool.release(e.buf);
+    this.entries[this.head] = undefined as unknown as Entry;
+    this.head++;
+  }
+
+  private compact(): void {
     if (this.head > 64 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.head = 0;

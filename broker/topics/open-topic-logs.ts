@@ -22,6 +22,7 @@ export async function openTopicLogs(
   const logs = await LogManager.open({
     ...tuning,
     logDirs: config.logDirs,
+    cacheMaxBytes: config.logCacheMaxBytes,
     defaultConfig: logConfigFor(current(), new Map()),
     topicConfig: (topic: string) => {
       const image = metadata.topic(topic);
