@@ -19,6 +19,8 @@ export type Durability = "pagecache" | "fsync";
 export const REPO = resolve(import.meta.dirname, "../../..");
 export const KAFKA_SH = join(REPO, "test/kafka/kafka.sh");
 export const MILLRACE_MAIN = join(REPO, "dist/millrace.js");
+/** The same code unbundled: profiles then name our source files rather than one bundle. */
+export const MILLRACE_UNBUNDLED_MAIN = join(REPO, "dist/broker/main.js");
 
 /** Both brokers get the same flush setting: fsync before acknowledging (Kafka's flush.messages=1). */
 export function durabilityOverrides(mode: Durability): Record<string, string> {
@@ -29,6 +31,8 @@ export interface StartOptions {
   mode: Durability;
   /** Millrace only: node flags such as --cpu-prof. */
   nodeFlags?: string[];
+  /** Millrace only: the script to run instead of the bundle (the profile uses the unbundled tree). */
+  main?: string;
   /** Where the data directory is created (a fresh mkdtemp under it). */
   baseDir?: string;
   /** Keep the data directory after stop (for looking at logs). */
@@ -167,7 +171,7 @@ export async function startBenchBroker(kind: BrokerKind, opts: StartOptions): Pr
       ...BROKER_NODE_FLAGS,
       ...(opts.nodeFlags ?? []),
       ...extra,
-      MILLRACE_MAIN,
+      opts.main ?? MILLRACE_MAIN,
       "broker",
       "--override", `listeners=PLAINTEXT://127.0.0.1:${port}`,
       "--override", `log.dirs=${join(dir, "data")}`,

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, hostname, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { createTopics, REPO, startBenchBroker, storedRecords, type BenchBroker, type BrokerKind, type Durability } from "./brokers.js";
+import { createTopics, MILLRACE_UNBUNDLED_MAIN, REPO, startBenchBroker, storedRecords, type BenchBroker, type BrokerKind, type Durability } from "./brokers.js";
 import { formatCallers, formatSummary, hottest, summarizeProfile, type CpuProfile, type Window } from "./cpuprofile-top.js";
 import { payloadFile } from "./payload.js";
 import { startBenchCluster } from "./cluster.js";
@@ -441,7 +441,7 @@ async function profile(o: Options): Promise<void> {
   const payloadDir = join(o.tmpDir, "millrace-bench-payloads");
   log(`profile: Millrace under node --cpu-prof, ${records} × 1 KiB records to 16 partitions at max rate, then consumed`);
   const b = await startBenchBroker("millrace", {
-    mode: "pagecache", baseDir: o.tmpDir, nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--cpu-prof-name=millrace.cpuprofile"],
+    mode: "pagecache", baseDir: o.tmpDir, main: MILLRACE_UNBUNDLED_MAIN, nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--cpu-prof-name=millrace.cpuprofile"],
   });
   const phases: { name: string; line: string; window: Window }[] = [];
   try {
