@@ -8,7 +8,7 @@
 
 /** An entry as the shared budget sees it. */
 export interface BudgetedEntry {
-  /** Bytes this entry accounts for (may move to a newer entry of the same cache: see `moveCharge`). */
+  /** Bytes this entry accounts for (may move to a newer entry of the same cache: see `recharge`). */
   charge: number;
   older?: BudgetedEntry;
   newer?: BudgetedEntry;

@@ -773,6 +773,8 @@ export class PartitionLog {
     this.failure = err ?? new Error("unknown storage failure");
     this.logger.error({ err, topic: this.topic, partition: this.partition }, "log offline after a storage error");
     this.writer.rejectQueued(this.failure);
+    // Nothing reads an offline log; its unwritten entries would also stall the shared cache budget.
+    this.cache.clear();
     this.notify();
     this.hooks.onOffline?.(this, err);
   }
@@ -1149,6 +1151,7 @@ export class PartitionLog {
     }
     this.closed = true;
     for (const seg of this.segments) seg.close();
+    this.cache.clear();
     this.notify();
     this.hwListeners.clear();
     this.writeListeners.clear();
@@ -1159,6 +1162,7 @@ export class PartitionLog {
   closeAbruptly(): void {
     this.closed = true;
     for (const seg of this.segments) seg.close();
+    this.cache.clear();
   }
 }
 
