@@ -306,7 +306,8 @@ public final class Driver {
         Map<TopicPartition, Long> committed = new HashMap<>();
         Stop[] stop = {Stop.NONE};
         CountDownLatch mainDone = new CountDownLatch(1);
-        int[] exitCode = {0};
+        // Success only once the result is out: a failure that skips it must not exit 0 via the hook.
+        int[] exitCode = {1};
 
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -408,7 +409,13 @@ public final class Driver {
             if (o != null && !o.equals(committed.get(tp))) offs.put(tp, new OffsetAndMetadata(o));
         }
         if (offs.isEmpty()) return;
-        c.commitSync(offs);
+        try {
+            c.commitSync(offs);
+        } catch (WakeupException e) {
+            // SIGTERM's hook woke the consumer while it committed rather than polled: a wakeup is
+            // used up by the call it interrupts, so commit again (the same offsets: idempotent).
+            c.commitSync(offs);
+        }
         Map<String, Object> j = new TreeMap<>(Driver::byNumber);
         offs.forEach((tp, om) -> { committed.put(tp, om.offset()); j.put(String.valueOf(tp.partition()), om.offset()); });
         emit(Json.obj("type", "commit", "offsets", j));
