@@ -12,7 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { checkpointText, writeCheckpoint } from "./checkpoint-file.js";
-import { nodeFileIo } from "./file-io.js";
+import { nodeFileIo, writeFileDurably } from "./file-io.js";
 
 interface QueuedWrite {
   lines: readonly string[];
@@ -58,13 +58,7 @@ export class CheckpointWriter {
 
   private async writeQueued(w: QueuedWrite): Promise<void> {
     const tmp = `${this.path}.async.tmp`;
-    const handle = await fs.promises.open(tmp, "w");
-    try {
-      await handle.writeFile(checkpointText(w.lines));
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
+    await writeFileDurably(tmp, checkpointText(w.lines));
     if (w.syncWritesSeen !== this.syncWrites) {
       await fs.promises.rm(tmp, { force: true });
       return;

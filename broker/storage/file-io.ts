@@ -109,12 +109,17 @@ function pathDir(path: string): string {
 /** writeFileAtomic without blocking the event loop on the fsync (snapshots written on roll). */
 export async function writeFileAtomicAsync(path: string, data: Buffer): Promise<void> {
   const tmp = `${path}.tmp`;
-  const fh = await fs.promises.open(tmp, "w");
+  await writeFileDurably(tmp, data);
+  await fs.promises.rename(tmp, path);
+}
+
+/** Writes (replacing) a file and fdatasyncs it, off the event loop: the first half of an atomic write. */
+export async function writeFileDurably(path: string, data: string | Buffer): Promise<void> {
+  const fh = await fs.promises.open(path, "w");
   try {
     await fh.writeFile(data);
     await fh.datasync();
   } finally {
     await fh.close();
   }
-  await fs.promises.rename(tmp, path);
 }

@@ -259,15 +259,19 @@ export class LogSegment {
     while (limit - pos >= SCAN_HEADER_BYTES) {
       const chunk = await readFully(this.io, this.fd, pos, Math.min(chunkBytes, limit - pos), allocate);
       let at = 0;
+      let impossibleFraming = false;
       while (chunk.length - at >= SCAN_HEADER_BYTES) {
         const size = LOG_OVERHEAD + chunk.readInt32BE(at + BATCH.batchLength);
-        if (size < BATCH_HEADER_SIZE) break;
+        if (size < BATCH_HEADER_SIZE) {
+          impossibleFraming = true;
+          break;
+        }
         const last = readInt64Number(chunk, at) + chunk.readInt32BE(at + BATCH.lastOffsetDelta);
         if (last >= offset) return { position: pos + at, chunk, chunkPos: at };
         at += size;
       }
       ioBuffers.release(chunk);
-      if (chunk.length - at >= SCAN_HEADER_BYTES) return undefined; // impossible framing
+      if (impossibleFraming) return undefined;
       pos += at;
       chunkBytes = LOCATE_CHUNK;
       allocate = Buffer.allocUnsafe;
