@@ -60,6 +60,8 @@ export interface BrokerConfig {
   readonly healthPort: number;
   /** millrace.log.cache.max.bytes: all partitions' recent-batches caches together. */
   readonly logCacheMaxBytes: number;
+  /** millrace.log.inline.write.max.bytes: appends up to this size are written on the event loop; 0 = never. */
+  readonly logInlineWriteMaxBytes: number;
   /** KIP-392: Kafka's RackAwareReplicaSelector lets rack-aware consumers read from followers; null: leaders only. */
   readonly replicaSelectorClass: string | null;
   readonly controllerQuorumElectionTimeoutMs: number;
@@ -506,6 +508,7 @@ export function buildBrokerConfig(given: BrokerConfigLayers = EMPTY_LAYERS): Bro
     brokerRack: a.str("broker.rack"),
     healthPort: a.int("millrace.health.port"),
     logCacheMaxBytes: a.long("millrace.log.cache.max.bytes"),
+    logInlineWriteMaxBytes: a.long("millrace.log.inline.write.max.bytes"),
     replicaSelectorClass: a.str("replica.selector.class"),
     controllerQuorumElectionTimeoutMs: a.int("controller.quorum.election.timeout.ms"),
     controllerQuorumFetchTimeoutMs: a.int("controller.quorum.fetch.timeout.ms"),

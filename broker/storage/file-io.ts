@@ -5,6 +5,11 @@ import fs from "node:fs";
 export interface FileIo {
   /** Writes all of `buffers` at `position` (loops on short writes). */
   writev(fd: number, buffers: readonly Buffer[], position: number): Promise<void>;
+  /**
+   * The same write on the calling thread (inline-writes.ts says when). Optional: an
+   * implementation without it (a test's stalling or failing one) always gets `writev`.
+   */
+  writevSync?(fd: number, buffers: readonly Buffer[], position: number): void;
   /** Reads up to `length` bytes at `position`; returns the bytes read (short at end of file). */
   read(fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
   datasync(fd: number): Promise<void>;
@@ -18,7 +23,7 @@ function writevOnce(fd: number, buffers: readonly Buffer[], position: number): P
   });
 }
 
-export const nodeFileIo: FileIo = {
+export const nodeFileIo: Required<FileIo> = {
   async writev(fd, buffers, position) {
     let total = 0;
     for (const b of buffers) total += b.length;
@@ -28,6 +33,19 @@ export const nodeFileIo: FileIo = {
     let rest = Buffer.concat(buffers as Buffer[], total).subarray(written);
     while (rest.length > 0) {
       const n = await writevOnce(fd, [rest], position + written);
+      if (n <= 0) throw new Error(`write made no progress at position ${position + written}`);
+      written += n;
+      rest = rest.subarray(n);
+    }
+  },
+  writevSync(fd, buffers, position) {
+    let total = 0;
+    for (const b of buffers) total += b.length;
+    let written = fs.writevSync(fd, buffers as Buffer[], position);
+    if (written === total) return;
+    let rest = Buffer.concat(buffers as Buffer[], total).subarray(written);
+    while (rest.length > 0) {
+      const n = fs.writeSync(fd, rest, 0, rest.length, position + written);
       if (n <= 0) throw new Error(`write made no progress at position ${position + written}`);
       written += n;
       rest = rest.subarray(n);

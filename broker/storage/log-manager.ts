@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { Uuid } from "../protocol/primitives.js";
 import { offsetCheckpointLines, readOffsetCheckpoint, splitTopicPartition } from "./checkpoint-file.js";
 import { CacheBudget, DEFAULT_CACHE_MAX_BYTES } from "./cache-budget.js";
+import { DEFAULT_INLINE_WRITE_MAX_BYTES, InlineWrites } from "./inline-writes.js";
 import { CheckpointWriter } from "./checkpoint-writer.js";
 import { DEFAULT_MAX_KEYS } from "./cleaner.js";
 import { type Clock, schedule, systemClock } from "./clock.js";
@@ -55,6 +56,8 @@ export interface LogManagerOptions {
   cacheBytesPerPartition?: number;
   /** millrace.log.cache.max.bytes: all partitions' recent-batches caches together (cache-budget.ts). */
   cacheMaxBytes?: number;
+  /** millrace.log.inline.write.max.bytes: appends up to this size are written on the event loop (inline-writes.ts); 0 = never. */
+  inlineWriteMaxBytes?: number;
   /** Closed segments' indexes unused this long are dropped from memory (default 10 minutes). */
   indexIdleMs?: number;
   producerState?: ProducerStateOptions;
@@ -100,6 +103,7 @@ export class LogManager {
   private readonly clock: Clock;
   private readonly io: FileIo;
   private readonly cacheBudget: CacheBudget;
+  private readonly inlineWrites: InlineWrites;
   private readonly logger: Logger;
   private readonly defaultConfig: LogConfig;
 
@@ -111,6 +115,12 @@ export class LogManager {
     this.io = opts.io ?? nodeFileIo;
     this.cacheBudget = new CacheBudget(opts.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES);
     this.logger = opts.logger;
+    this.inlineWrites = new InlineWrites({
+      maxBytes: opts.inlineWriteMaxBytes ?? DEFAULT_INLINE_WRITE_MAX_BYTES,
+      clock: this.clock,
+      onPause: (tookMs, pauseMs) =>
+        this.logger.warn({ tookMs: Math.round(tookMs), pauseMs }, "a log write blocked the event loop; writing from the thread pool for a while"),
+    });
     this.defaultConfig = opts.defaultConfig ?? { ...DEFAULT_LOG_CONFIG };
   }
 
@@ -202,6 +212,7 @@ export class LogManager {
       ...(replicated ? { externalHighWatermark: true, highWatermark: BigInt(state.highWatermarks.get(name) ?? 0) } : {}),
       cacheBytes: this.opts.cacheBytesPerPartition ?? DEFAULT_CACHE_BYTES,
       cacheBudget: this.cacheBudget,
+      inlineWrites: this.inlineWrites,
       ...(this.opts.producerState ? { producerState: this.opts.producerState } : {}),
       hooks: {
         onLogStartOffsetChanged: () => this.writeLogStartOffsets(state),

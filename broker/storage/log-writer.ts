@@ -1,8 +1,11 @@
 // The write path of one log: queued appends become positional writev calls, several in flight
 // at once (libuv runs them in parallel on its pool, all to one segment), completed strictly in
 // queue order.
-// Appends that pile up behind writes in flight are coalesced into one writev.
+// Appends that pile up behind writes in flight are coalesced into one writev. A write the host's
+// InlineWrites allows runs on the loop instead (inline-writes.ts): it completes before pump
+// returns, through the same completion chain as a pooled one.
 import type { FileIo } from "./file-io.js";
+import type { InlineWrites } from "./inline-writes.js";
 import type { LogSegment } from "./segment.js";
 
 export interface WriteItem {
@@ -25,6 +28,8 @@ export interface TaskItem {
 export interface WriterHost {
   /** How many writes may be in flight now. */
   maxInFlight(): number;
+  /** The policy for writing on the loop, or undefined when this log's writes all go to the pool. */
+  inlineWrites(): InlineWrites | undefined;
   /** The failure that took the log offline, if any. */
   failure(): unknown;
   fail(err: unknown): void;
@@ -99,13 +104,20 @@ export class LogWriter {
       const items = this.queue.splice(0, n) as WriteItem[];
       this.inFlight++;
       this.inFlightSegment = first.segment;
-      const write = this.io.writev(first.segment.fd, items.map((i) => i.buf), first.position);
+      const write = this.startWrite(first.segment.fd, items.map((i) => i.buf), first.position, bytes);
       write.catch(() => undefined);
       this.completions = this.completions
         .then(() => this.complete(write, items, first.segment, first.position + bytes))
         .catch((err) => this.host.fail(err));
     }
     this.notifyIdle();
+  }
+
+  private startWrite(fd: number, buffers: Buffer[], position: number, bytes: number): Promise<void> {
+    const writeSync = this.io.writevSync?.bind(this.io);
+    const inline = writeSync ? this.host.inlineWrites() : undefined;
+    if (writeSync && inline?.allows(bytes)) return inline.write(() => writeSync(fd, buffers, position));
+    return this.io.writev(fd, buffers, position);
   }
 
   private async complete(write: Promise<void>, items: WriteItem[], segment: LogSegment, end: number): Promise<void> {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BATCH, RecordBatchView } from "../protocol/records.js";
 import { ManualClock } from "./clock.js";
+import { InlineWrites } from "./inline-writes.js";
 import type { AppendResult, AppendSuccess, PartitionLog } from "./partition-log.js";
 import {
   SpyIo,
@@ -213,6 +214,44 @@ describe("PartitionLog append and read", () => {
     // The new file's name is durable now: later appends sync only data.
     ok(await log.append(batch(["c:3"]), clientAppend));
     expect(io.dirSyncs).toBe(before + 1);
+  });
+
+  it("writes appends on the event loop as its InlineWrites allows, and through the pool otherwise", async () => {
+    await log.close();
+    const io = new SpyIo();
+    log = await openLog(dir, {}, { io, inlineWrites: new InlineWrites({ maxBytes: 1024 }) });
+    ok(await log.append(batch(["a:1"]), clientAppend));
+    expect([io.inlineWrites, io.writes]).toEqual([1, 0]);
+    ok(await log.append(bulkBatch(10, 200), clientAppend));
+    expect([io.inlineWrites, io.writes]).toEqual([1, 1]);
+    ok(await log.append(batch(["b:2"]), clientAppend));
+    expect([io.inlineWrites, io.writes]).toEqual([2, 1]);
+    expect((await readAll(log)).map((e) => e.offset)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    await log.close();
+    log = await openLog(dir);
+    expect((await readAll(log)).length).toBe(12);
+  });
+
+  it("never writes inline when every append is fsynced", async () => {
+    await log.close();
+    const io = new SpyIo();
+    log = await openLog(dir, { flushMessages: 1 }, { io, inlineWrites: new InlineWrites({ maxBytes: 1024 }) });
+    ok(await log.append(batch(["a:1"]), clientAppend));
+    expect([io.inlineWrites, io.writes]).toEqual([0, 1]);
+  });
+
+  it("goes offline with KAFKA_STORAGE_ERROR when an inline write fails", async () => {
+    await log.close();
+    const io = new SpyIo();
+    log = await openLog(dir, {}, { io, inlineWrites: new InlineWrites({ maxBytes: 1024 }) });
+    ok(await log.append(batch(["a:1"]), clientAppend));
+    io.failWrites = true;
+    expect(await log.append(batch(["b:2"]), clientAppend)).toMatchObject({ error: "KAFKA_STORAGE_ERROR" });
+    expect(log.offline).toBe(true);
+    expect(io.inlineWrites).toBe(2);
+    await log.close();
+    log = await openLog(dir);
+    expect((await readAll(log)).map((e) => e.value)).toEqual(["1"]);
   });
 
   it("coalesces concurrent appends into few writes", async () => {

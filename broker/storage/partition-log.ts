@@ -62,6 +62,7 @@ import {
 } from "./producer-state-store.js";
 import { ioBuffers } from "../buffer-pool.js";
 import type { CacheBudget } from "./cache-budget.js";
+import type { InlineWrites } from "./inline-writes.js";
 import { RecentBatches } from "./recent-batches.js";
 import { recoverSegments } from "./recovery.js";
 import { segmentsToDelete } from "./retention.js";
@@ -95,6 +96,8 @@ export interface PartitionLogOptions {
   cacheBytes?: number;
   /** The broker-wide budget shared by every partition's cache (none: only `cacheBytes` bounds it). */
   cacheBudget?: CacheBudget;
+  /** The broker-wide policy for appends written on the event loop (none: always the thread pool). */
+  inlineWrites?: InlineWrites;
   producerState?: ProducerStateOptions;
   hooks?: PartitionLogHooks;
   /**
@@ -176,6 +179,8 @@ export class PartitionLog {
     this.writer = new LogWriter(this.io, {
       // With an fsync per append, parallel writes only split what one sync could cover.
       maxInFlight: () => (syncsEveryAppend(this.cfg) ? 1 : MAX_WRITES_IN_FLIGHT),
+      // A write right after the previous append's fsync meets that journal commit: keep it off the loop.
+      inlineWrites: () => (syncsEveryAppend(this.cfg) ? undefined : opts.inlineWrites),
       failure: () => this.failure,
       fail: (err) => this.fail(err),
       written: (items, segment, end) => this.written(items, segment, end),

@@ -105,6 +105,13 @@ export class SpyIo implements FileIo {
     if (this.failWrites) throw Object.assign(new Error("EIO: injected write failure"), { code: "EIO" });
     return nodeFileIo.writev(fd, buffers, position);
   }
+  /** Writes on the calling thread (used only when a log is given an InlineWrites). */
+  inlineWrites = 0;
+  writevSync(fd: number, buffers: readonly Buffer[], position: number): void {
+    this.inlineWrites++;
+    if (this.failWrites) throw Object.assign(new Error("EIO: injected write failure"), { code: "EIO" });
+    nodeFileIo.writevSync(fd, buffers, position);
+  }
   async read(fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
     this.reads++;
     return nodeFileIo.read(fd, buffer, offset, length, position);

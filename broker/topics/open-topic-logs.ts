@@ -23,6 +23,7 @@ export async function openTopicLogs(
     ...tuning,
     logDirs: config.logDirs,
     cacheMaxBytes: config.logCacheMaxBytes,
+    inlineWriteMaxBytes: config.logInlineWriteMaxBytes,
     defaultConfig: logConfigFor(current(), new Map()),
     topicConfig: (topic: string) => {
       const image = metadata.topic(topic);

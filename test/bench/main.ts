@@ -16,6 +16,11 @@ import { formatRatio } from "./stats.js";
 import { consumerPerformance, endToEndLatency, PRODUCER_PROPS, producerPerformance, rdkafkaProduce, run } from "./tools.js";
 
 const MiB = 1024 * 1024;
+/**
+ * Seconds of records at the fixed rate before the measured ones: the client JVM's own start (JIT,
+ * first batches) can lag for 2–3 s and then catch up in a burst that would land in a 2 s window.
+ */
+const LATENCY_WARMUP_SEC = 5;
 
 interface Options {
   quick: boolean;
@@ -279,7 +284,7 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
       for (const pctRate of o.latencyPcts) {
         const base = ctx.kafkaRate.get(`${mode}/${w.name}`) ?? ps.recordsPerSec;
         const rate = Math.max(1, Math.round((base * pctRate) / 100));
-        const warm = rate * 2;
+        const warm = rate * LATENCY_WARMUP_SEC;
         const n = Math.max(1000, Math.round(rate * o.latencySec));
         log(`${kind} ${mode} run ${round} ${w.name}: fixed rate ${rate} records/s (${pctRate} % of Kafka's max), ${o.latencySec} s`);
         const l = await measure(b.pids, () => producerPerformance({
@@ -369,7 +374,7 @@ async function rdkafkaPhases(
   for (const pctRate of o.latencyPcts) {
     const base = ctx.kafkaRate.get(`${mode}/${wl}`) ?? p.value.recordsPerSec;
     const rate = Math.max(1, Math.round((base * pctRate) / 100));
-    const warm = rate * 2;
+    const warm = rate * LATENCY_WARMUP_SEC;
     const n = Math.max(1000, Math.round(rate * o.latencySec));
     log(`${kind} ${mode} run ${round} ${w.name}: librdkafka at ${rate} records/s (${pctRate} % of Kafka's librdkafka max)`);
     const l = await measure(b.pids, () => rdkafkaProduce({
@@ -546,7 +551,7 @@ async function main(): Promise<void> {
     "",
     "Clients: Kafka 4.4.0's ProducerPerformance / ConsumerPerformance / EndToEndLatency (Java 17), the same for both brokers, " +
       `producer ${Object.entries(PRODUCER_PROPS).map(([k, v]) => `${k}=${v}`).join(" ")}; half-random payloads (--payload-file). ` +
-      "Max-rate and fixed-rate figures are ProducerPerformance's steady state (after 10 % / 2 s of warmup records); fixed rates are % of Kafka's max rate in the first round, the same for all rounds. " +
+      `Max-rate and fixed-rate figures are ProducerPerformance's steady state (after 10 % / ${LATENCY_WARMUP_SEC} s of warmup records); fixed rates` + " are % of Kafka's max rate in the first round, the same for all rounds. " +
       "MiB = 2^20 bytes (the tools' \"MB\"). Latency percentiles are whole milliseconds (the tools' resolution). " +
       "Consume rate excludes the consumer group join. " +
       (o.cluster
