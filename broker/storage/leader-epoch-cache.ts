@@ -1,6 +1,14 @@
 // Leader epoch → first offset written in it, persisted as Kafka's leader-epoch-checkpoint.
 // Answers OffsetForLeaderEpoch and lets followers find where their log diverges.
-import { readCheckpoint, writeCheckpoint } from "./checkpoint-file.js";
+//
+// An append that starts a new epoch persists it off the event loop (persistAsync): after a
+// leadership change every partition's first append would otherwise fsync on the loop, one after
+// another. That is safe while the log's recovery point stays at or below the start of any epoch
+// not yet durable, as PartitionLog keeps it (its syncs await `durable`): recovery re-reads the
+// batches from the recovery point and assigns their epochs again. Truncations and start-up still
+// persist with a blocking write, which a pending async write never lands over.
+import { readCheckpoint } from "./checkpoint-file.js";
+import { CheckpointWriter } from "./checkpoint-writer.js";
 
 export interface EpochEntry {
   epoch: number;
@@ -12,12 +20,11 @@ export const UNDEFINED_EPOCH_OFFSET = -1;
 
 export class LeaderEpochCache {
   private entries: EpochEntry[];
+  private readonly file: CheckpointWriter;
 
-  constructor(
-    private readonly path: string,
-    entries: EpochEntry[] = [],
-  ) {
+  constructor(path: string, entries: EpochEntry[] = []) {
     this.entries = entries;
+    this.file = new CheckpointWriter(path);
   }
 
   /** Loads the checkpoint; a malformed file is dropped (recovery re-derives epochs from batches). */
@@ -106,10 +113,22 @@ export class LeaderEpochCache {
     this.entries = [];
   }
 
+  /** Writes the checkpoint now, blocking the event loop. */
   persist(): void {
-    writeCheckpoint(
-      this.path,
-      this.entries.map((e) => `${e.epoch} ${e.startOffset}`),
-    );
+    this.file.writeSync(this.lines());
+  }
+
+  /** Writes the checkpoint without blocking; resolves once these entries (or newer) are durable. */
+  persistAsync(): Promise<void> {
+    return this.file.write(this.lines());
+  }
+
+  /** Resolves once no async write is pending (its failure went to persistAsync's caller). */
+  durable(): Promise<void> {
+    return this.file.idle();
+  }
+
+  private lines(): string[] {
+    return this.entries.map((e) => `${e.epoch} ${e.startOffset}`);
   }
 }

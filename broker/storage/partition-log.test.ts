@@ -356,6 +356,8 @@ describe("PartitionLog segments", () => {
     expect(log.endOffsetForEpoch(3)).toEqual({ epoch: 3, endOffset: 4n });
     expect(log.endOffsetForEpoch(0)).toEqual({ epoch: 0, endOffset: 0n });
     expect(log.endOffsetForEpoch(9)).toEqual({ epoch: -1, endOffset: -1n });
+    // New epochs are persisted off the loop; a flush (which moves the recovery point) waits for them.
+    await log.flush();
     expect(fs.readFileSync(path.join(log.dir, "leader-epoch-checkpoint"), "utf8")).toBe("0\n2\n1 0\n3 3\n");
     await log.close();
   });

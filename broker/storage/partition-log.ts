@@ -401,7 +401,7 @@ export class PartitionLog {
         else if (b.timestampType === "LogAppendTime") b.setCreateTime();
         offset += b.lastOffsetDelta + 1;
       }
-      if (opts.leaderEpoch >= 0 && this.epochs.assign(opts.leaderEpoch, base)) this.epochs.persist();
+      if (opts.leaderEpoch >= 0 && this.epochs.assign(opts.leaderEpoch, base)) this.persistEpochs();
       const success: AppendSuccess = {
         baseOffset: BigInt(base),
         lastOffset: BigInt(end - 1),
@@ -443,7 +443,7 @@ export class PartitionLog {
       for (const b of batches) {
         const baseOffset = readInt64Number(b.buf, b.pos);
         const epoch = b.partitionLeaderEpoch;
-        if (epoch >= 0 && epoch > (this.epochs.latestEpoch ?? -1) && this.epochs.assign(epoch, baseOffset)) this.epochs.persist();
+        if (epoch >= 0 && epoch > (this.epochs.latestEpoch ?? -1) && this.epochs.assign(epoch, baseOffset)) this.persistEpochs();
         if (readInt64Number(b.buf, b.pos + BATCH.producerId) >= 0) producerBatches.push(describeProducerBatch(b, baseOffset));
       }
       const prepared = producerBatches.length > 0 ? this.producers.prepare(producerBatches, "replication") : undefined;
@@ -694,6 +694,11 @@ export class PartitionLog {
   /** A segment file was created since the directory was last synced (its entry is not durable yet). */
   private dirEntryUnsynced = false;
 
+  /** An append started a new epoch: persist it off the loop; a failed write takes the log offline. */
+  private persistEpochs(): void {
+    this.epochs.persistAsync().catch((err) => this.fail(err));
+  }
+
   private async syncDirtySegments(): Promise<void> {
     const segs = [...this.dirty];
     const syncDir = this.dirEntryUnsynced;
@@ -704,7 +709,14 @@ export class PartitionLog {
     try {
       // fdatasync makes a new segment's bytes durable, not its name: without the directory sync a
       // power loss could drop the whole file holding acknowledged records.
-      await Promise.all([...segs.map((s) => (s.isClosed ? undefined : this.io.datasync(s.fd))), syncDir ? this.io.syncDir(this.dir) : undefined]);
+      // The epochs of the batches synced here must be durable before the recovery point passes
+      // them (leader-epoch-cache.ts): recovery would not re-read those batches.
+      await Promise.all([
+        ...segs.map((s) => (s.isClosed ? undefined : this.io.datasync(s.fd))),
+        syncDir ? this.io.syncDir(this.dir) : undefined,
+        this.epochs.durable(),
+      ]);
+      if (this.failure !== undefined) throw this.failure;
     } catch (err) {
       for (const s of segs) this.dirty.add(s);
       if (syncDir) this.dirEntryUnsynced = true;
@@ -1148,7 +1160,9 @@ export class PartitionLog {
       try {
         await this.commit.request(this.writtenEnd);
         for (const seg of this.segments) seg.persistIndexes();
-        // The epoch checkpoint is written on every change already.
+        // The epoch checkpoint is written on every change; the last write may still be running.
+        await this.epochs.durable();
+        if (this.failure !== undefined) throw this.failure;
         writeSnapshotSync(this.dir, this.nextOffset, snapshotBytes(this.producers));
       } catch (err) {
         this.fail(err);

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BATCH } from "../protocol/records.js";
 import type { PartitionLog } from "./partition-log.js";
 import { StallingIo, batch, bulkBatch, clientAppend, openLog, readAll, removeDir, segmentFiles, tempDir } from "./test-support.js";
@@ -162,11 +162,33 @@ describe("recovery", () => {
     const log = await openLog(dir);
     await log.append(batch(["a"]), { ...clientAppend, leaderEpoch: 2 });
     await log.append(batch(["b"]), { ...clientAppend, leaderEpoch: 5 });
+    const file = path.join(log.dir, "leader-epoch-checkpoint");
+    // The new epochs are written off the loop: remove the file only once that write has landed.
+    await vi.waitFor(() => expect(fs.readFileSync(file, "utf8")).toContain("5 1"), { timeout: 10_000 });
     log.closeAbruptly();
-    fs.rmSync(path.join(log.dir, "leader-epoch-checkpoint"));
+    fs.rmSync(file);
     const again = await openLog(dir, {}, { cleanShutdown: false });
     expect(again.endOffsetForEpoch(2)).toEqual({ epoch: 2, endOffset: 1n });
     expect(again.latestEpoch).toBe(5);
+    await again.close();
+  });
+
+  it("re-derives an epoch whose checkpoint write had not landed, and a flush waits for that write", async () => {
+    const log = await openLog(dir);
+    const file = path.join(log.dir, "leader-epoch-checkpoint");
+    await log.append(batch(["a"]), { ...clientAppend, leaderEpoch: 2 });
+    await log.append(batch(["b"]), { ...clientAppend, leaderEpoch: 5 });
+    // Let the async write land, then put back what a crash before it would have left.
+    await vi.waitFor(() => expect(fs.readFileSync(file, "utf8")).toBe("0\n2\n2 0\n5 1\n"), { timeout: 10_000 });
+    log.closeAbruptly();
+    fs.writeFileSync(file, "0\n1\n2 0\n");
+    const again = await openLog(dir, {}, { cleanShutdown: false });
+    expect(again.latestEpoch).toBe(5);
+    expect(again.endOffsetForEpoch(2)).toEqual({ epoch: 2, endOffset: 1n });
+    await again.append(batch(["c"]), { ...clientAppend, leaderEpoch: 7 });
+    await again.flush();
+    expect(again.recoveryPoint).toBe(3n);
+    expect(fs.readFileSync(file, "utf8")).toBe("0\n3\n2 0\n5 1\n7 2\n");
     await again.close();
   });
 
