@@ -2,9 +2,9 @@
 //
 // A write to the page cache is a memcpy: ~0.15 ms for the ~450 KB a producer sends per request.
 // Through the pool it costs two thread hand-offs, and on a busy machine each hand-off waits for
-// the scheduler: at 90k records/s on 2 cores the broker's produce handling went from p50 0.88 /
-// p99 3.5–5 ms through the pool to 0.74 / 1.1–3.9 ms inline, and the producer's p99 from
-// 11–14 to 9–11 ms (test/bench/README.md, "appends written on the event loop").
+// the scheduler: at 90k records/s on 2 cores the broker's produce handling (frame in to response
+// ready) went from p50 0.88 / p99 3.5–5 ms through the pool to 0.74 / 1.1–3.9 ms inline
+// (test/bench/README.md, "appends written on the event loop").
 //
 // A write can also block: the kernel throttles writers when dirty pages pile up, and a write may
 // wait for a journal commit. On the loop that would stall every connection, so a write that took
