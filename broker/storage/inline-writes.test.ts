@@ -24,6 +24,18 @@ describe("InlineWrites", () => {
     expect(inline.inlineWrites).toBe(2);
   });
 
+  it("settles in a later turn of the event loop, as a pooled write does, though the write is done", async () => {
+    const inline = new InlineWrites({ maxBytes: 100 });
+    let written = false;
+    let settled = false;
+    const done = inline.write(() => void (written = true)).then(() => void (settled = true));
+    expect(written).toBe(true);
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(settled).toBe(false);
+    await done;
+    expect(settled).toBe(true);
+  });
+
   it("sends writes to the pool for pauseMs after one that took longer than slowMs", async () => {
     const { t, clock, now } = manualTime();
     const pauses: [number, number][] = [];
