@@ -23,14 +23,19 @@ function writevOnce(fd: number, buffers: readonly Buffer[], position: number): P
   });
 }
 
+const NOTHING_LEFT = Buffer.alloc(0);
+
+/** What a (short) write of `written` bytes left of `buffers`: flattened once, empty when all went. */
+function unwritten(buffers: readonly Buffer[], written: number): Buffer {
+  let total = 0;
+  for (const b of buffers) total += b.length;
+  return written === total ? NOTHING_LEFT : Buffer.concat(buffers as Buffer[], total).subarray(written);
+}
+
 export const nodeFileIo: Required<FileIo> = {
   async writev(fd, buffers, position) {
-    let total = 0;
-    for (const b of buffers) total += b.length;
     let written = await writevOnce(fd, buffers, position);
-    if (written === total) return;
-    // A short write: flatten the remainder once, then keep going.
-    let rest = Buffer.concat(buffers as Buffer[], total).subarray(written);
+    let rest = unwritten(buffers, written);
     while (rest.length > 0) {
       const n = await writevOnce(fd, [rest], position + written);
       if (n <= 0) throw new Error(`write made no progress at position ${position + written}`);
@@ -39,11 +44,8 @@ export const nodeFileIo: Required<FileIo> = {
     }
   },
   writevSync(fd, buffers, position) {
-    let total = 0;
-    for (const b of buffers) total += b.length;
     let written = fs.writevSync(fd, buffers as Buffer[], position);
-    if (written === total) return;
-    let rest = Buffer.concat(buffers as Buffer[], total).subarray(written);
+    let rest = unwritten(buffers, written);
     while (rest.length > 0) {
       const n = fs.writeSync(fd, rest, 0, rest.length, position + written);
       if (n <= 0) throw new Error(`write made no progress at position ${position + written}`);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { InlineWrites } from "./inline-writes.js";
 
-/** A clock and a sub-millisecond timer the test moves by hand. */
+/** A timer the test moves by hand. */
 function manualTime() {
   const t = { ms: 1_000 };
-  return { t, clock: { nowMs: () => t.ms }, now: () => t.ms };
+  return { t, now: () => t.ms };
 }
 
 describe("InlineWrites", () => {
@@ -37,9 +37,9 @@ describe("InlineWrites", () => {
   });
 
   it("sends writes to the pool for pauseMs after one that took longer than slowMs", async () => {
-    const { t, clock, now } = manualTime();
+    const { t, now } = manualTime();
     const pauses: [number, number][] = [];
-    const inline = new InlineWrites({ maxBytes: 100, slowMs: 5, pauseMs: 10_000, clock, now, onPause: (took, pause) => pauses.push([took, pause]) });
+    const inline = new InlineWrites({ maxBytes: 100, slowMs: 5, pauseMs: 10_000, now, onPause: (took, pause) => pauses.push([took, pause]) });
     await inline.write(() => void (t.ms += 5));
     expect(inline.allows(1)).toBe(true);
     await inline.write(() => void (t.ms += 40));
@@ -53,8 +53,8 @@ describe("InlineWrites", () => {
   });
 
   it("a failed write that was slow pauses too", async () => {
-    const { t, clock, now } = manualTime();
-    const inline = new InlineWrites({ maxBytes: 100, slowMs: 5, pauseMs: 1_000, clock, now });
+    const { t, now } = manualTime();
+    const inline = new InlineWrites({ maxBytes: 100, slowMs: 5, pauseMs: 1_000, now });
     await expect(inline.write(() => { t.ms += 50; throw new Error("EIO"); })).rejects.toThrow("EIO");
     expect(inline.allows(1)).toBe(false);
   });

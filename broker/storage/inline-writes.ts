@@ -11,9 +11,6 @@
 // longer than `slowMs` sends writes back to the pool for `pauseMs`. Logs that fsync every append
 // never write inline (PartitionLog decides): their writes meet the journal commit of the previous
 // sync each time, which made the tail worse, not better.
-import type { Clock } from "./clock.js";
-import { systemClock } from "./clock.js";
-
 /** Up to 1 MiB per write: a producer request's batches for one partition, not a cleaner pass. */
 export const DEFAULT_INLINE_WRITE_MAX_BYTES = 1024 * 1024;
 /**
@@ -29,10 +26,9 @@ export interface InlineWritesOptions {
   maxBytes: number;
   slowMs?: number;
   pauseMs?: number;
-  clock?: Clock;
   /** Called when a slow write pauses inline writes (for a log line). */
   onPause?: (tookMs: number, pauseMs: number) => void;
-  /** Elapsed milliseconds, with sub-millisecond precision (performance.now by default). */
+  /** Monotonic milliseconds with sub-millisecond precision, for write times and the pause (performance.now by default). */
   now?: () => number;
 }
 
@@ -40,7 +36,6 @@ export class InlineWrites {
   private readonly maxBytes: number;
   private readonly slowMs: number;
   private readonly pauseMs: number;
-  private readonly clock: Clock;
   private readonly now: () => number;
   private pausedUntilMs = 0;
   /** Writes done on the loop, and pauses taken (for tests and diagnostics). */
@@ -51,13 +46,12 @@ export class InlineWrites {
     this.maxBytes = opts.maxBytes;
     this.slowMs = opts.slowMs ?? INLINE_WRITE_SLOW_MS;
     this.pauseMs = opts.pauseMs ?? INLINE_WRITE_PAUSE_MS;
-    this.clock = opts.clock ?? systemClock;
     this.now = opts.now ?? (() => performance.now());
   }
 
   /** Whether a write of `bytes` may run on the loop now. */
   allows(bytes: number): boolean {
-    return bytes <= this.maxBytes && this.clock.nowMs() >= this.pausedUntilMs;
+    return bytes <= this.maxBytes && this.now() >= this.pausedUntilMs;
   }
 
   /**
@@ -70,23 +64,22 @@ export class InlineWrites {
    */
   write(write: () => void): Promise<void> {
     const started = this.now();
-    let failure: unknown;
-    let failed = false;
+    let outcome: { failure: unknown } | undefined;
     try {
       write();
-    } catch (err) {
-      failure = err;
-      failed = true;
-    } finally {
-      this.inlineWrites++;
-      this.took(this.now() - started);
+    } catch (failure) {
+      outcome = { failure };
     }
-    return new Promise((resolve, reject) => setImmediate(() => (failed ? reject(failure) : resolve())));
+    this.inlineWrites++;
+    this.took(started);
+    return new Promise((resolve, reject) => setImmediate(() => (outcome ? reject(outcome.failure) : resolve())));
   }
 
-  private took(ms: number): void {
+  private took(started: number): void {
+    const now = this.now();
+    const ms = now - started;
     if (ms <= this.slowMs) return;
-    this.pausedUntilMs = this.clock.nowMs() + this.pauseMs;
+    this.pausedUntilMs = now + this.pauseMs;
     this.pauses++;
     this.opts.onPause?.(ms, this.pauseMs);
   }

@@ -117,7 +117,6 @@ export class LogManager {
     this.logger = opts.logger;
     this.inlineWrites = new InlineWrites({
       maxBytes: opts.inlineWriteMaxBytes ?? DEFAULT_INLINE_WRITE_MAX_BYTES,
-      clock: this.clock,
       onPause: (tookMs, pauseMs) =>
         this.logger.warn({ tookMs: Math.round(tookMs), pauseMs }, "a log write blocked the event loop; writing from the thread pool for a while"),
     });

@@ -2,8 +2,9 @@
 // at once (libuv runs them in parallel on its pool, all to one segment), completed strictly in
 // queue order.
 // Appends that pile up behind writes in flight are coalesced into one writev. A write the host's
-// InlineWrites allows runs on the loop instead (inline-writes.ts): it completes before pump
-// returns, through the same completion chain as a pooled one.
+// InlineWrites allows runs on the loop instead (inline-writes.ts): its bytes are in the file
+// before pump returns, and its completion arrives in a later turn through the same chain as a
+// pooled write's.
 import type { FileIo } from "./file-io.js";
 import type { InlineWrites } from "./inline-writes.js";
 import type { LogSegment } from "./segment.js";
@@ -114,10 +115,10 @@ export class LogWriter {
   }
 
   private startWrite(fd: number, buffers: Buffer[], position: number, bytes: number): Promise<void> {
-    const writeSync = this.io.writevSync?.bind(this.io);
-    const inline = writeSync ? this.host.inlineWrites() : undefined;
-    if (writeSync && inline?.allows(bytes)) return inline.write(() => writeSync(fd, buffers, position));
-    return this.io.writev(fd, buffers, position);
+    const io = this.io;
+    const inline = io.writevSync ? this.host.inlineWrites() : undefined;
+    if (inline?.allows(bytes)) return inline.write(() => io.writevSync!(fd, buffers, position));
+    return io.writev(fd, buffers, position);
   }
 
   private async complete(write: Promise<void>, items: WriteItem[], segment: LogSegment, end: number): Promise<void> {

@@ -551,7 +551,7 @@ async function main(): Promise<void> {
     "",
     "Clients: Kafka 4.4.0's ProducerPerformance / ConsumerPerformance / EndToEndLatency (Java 17), the same for both brokers, " +
       `producer ${Object.entries(PRODUCER_PROPS).map(([k, v]) => `${k}=${v}`).join(" ")}; half-random payloads (--payload-file). ` +
-      `Max-rate and fixed-rate figures are ProducerPerformance's steady state (after 10 % / ${LATENCY_WARMUP_SEC} s of warmup records); fixed rates` + " are % of Kafka's max rate in the first round, the same for all rounds. " +
+      `Max-rate and fixed-rate figures are ProducerPerformance's steady state (after 10 % / ${LATENCY_WARMUP_SEC} s of warmup records); fixed rates are % of Kafka's max rate in the first round, the same for all rounds. ` +
       "MiB = 2^20 bytes (the tools' \"MB\"). Latency percentiles are whole milliseconds (the tools' resolution). " +
       "Consume rate excludes the consumer group join. " +
       (o.cluster
