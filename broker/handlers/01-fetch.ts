@@ -27,12 +27,14 @@ import {
 import { emptyPartitionData, readPartitions, type FetchedPartition, type PartitionToFetch } from "./fetch/fetch-partitions.js";
 import { defineHandler, type RequestContext } from "./handler.js";
 import { replicaFetch, replicaIdOf } from "./fetch/replica-fetch.js";
-import { waitForLogs } from "./fetch/wait-for-logs.js";
+import { noteSignals, waitForLogs, type WaitOptions } from "./fetch/wait-for-logs.js";
 import { fetchQuotaFor } from "../security/quotas/fetch-quota.js";
 import { AclOperation, authorizeCluster, authorizedNameTest, ResourceType } from "../security/authorizer/request-authorization.js";
 
 const READ_COMMITTED = 1;
 const TOPIC_IDS_VERSION = 13;
+/** Consumers read up to the high watermark: only its moves are news. */
+const CONSUMER_WAIT: WaitOptions = { written: false };
 /** KIP-392: from v11 consumers may read from followers and name their rack. */
 const FOLLOWER_READS_VERSION = 11;
 
@@ -170,14 +172,16 @@ export const fetchHandler = defineHandler({
     const quota = fetchQuotaFor(ctx);
     const maxBytes = Math.min(ctx.apiVersion >= 3 ? request.maxBytes : 2 ** 31 - 1, quota?.maxBytes ?? Infinity);
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
+    const logs = planned.partitions.flatMap((p) => ctx.broker.logs.getLog(p.topic, p.partition) ?? []);
+    let noted = noteSignals(logs, CONSUMER_WAIT);
     let fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readOptions);
     for (;;) {
       const bytes = fetched.reduce((sum, f) => sum + f.bytes, 0);
       const anyError = fetched.some((f) => f.data.errorCode !== 0) || planned.unknownTopicIds.length > 0 || denied.length > 0;
       if (bytes >= request.minBytes || anyError || Date.now() >= deadline || planned.partitions.length === 0) break;
-      const logs = planned.partitions.flatMap((p) => ctx.broker.logs.getLog(p.topic, p.partition) ?? []);
-      await waitForLogs(ctx, logs, deadline, { written: false });
+      await waitForLogs(ctx, logs, noted, deadline, CONSUMER_WAIT);
       if (ctx.closed.closed) break;
+      noted = noteSignals(logs, CONSUMER_WAIT);
       fetched = await readPartitions(ctx.broker, planned.partitions, maxBytes, readOptions);
     }
     // Over the consumer byte rate: no records, the session's view unchanged (Kafka's throttled response).

@@ -56,11 +56,11 @@ export class InlineWrites {
 
   /**
    * Runs the blocking `write`, timed; its failure becomes the returned promise's rejection. The
-   * promise settles in a later turn of the event loop (setImmediate), as a pooled write's does:
-   * code that appends and then, in the same turn, checks the log and registers a listener for
-   * new writes must not see the write complete in between. Settling at once lost such wake-ups:
-   * a 3-node cluster (`npm run bench -- --cluster --quick`) at a fixed 10 % rate achieved 4–5k of
-   * the 12–13k records/s, with p50 latencies of seconds, and recovered with this.
+   * promise settles in a later turn of the event loop (setImmediate), as a pooled write's does, so
+   * callers see one completion order whichever path wrote. Settling at once first exposed a lost
+   * wake-up in the fetch long poll (a write landing between an awaited read and the wait; fixed in
+   * handlers/fetch/wait-for-logs.ts). With that fixed, settling at once measured the same
+   * (`npm run bench -- --cluster --quick --brokers millrace --latency 10`: p99 11–14 ms either way).
    */
   write(write: () => void): Promise<void> {
     const started = this.now();

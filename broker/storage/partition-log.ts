@@ -141,6 +141,8 @@ export class PartitionLog {
   private lastFlushMs: number;
   private hwListeners = new Set<(hw: bigint) => void>();
   private writeListeners = new Set<() => void>();
+  private hwSignals = 0;
+  private writeSignals = 0;
   private maintenance: Promise<unknown> = Promise.resolve();
   private failure: unknown;
   private closed = false;
@@ -351,6 +353,15 @@ export class PartitionLog {
   onHighWatermark(listener: (hw: bigint) => void): () => void {
     this.hwListeners.add(listener);
     return () => this.hwListeners.delete(listener);
+  }
+
+  /**
+   * How many times high-watermark listeners have been called (and, with `written`, write
+   * listeners too). A long poll notes it before reading and waits only if it is unchanged when
+   * it subscribes: a signal during an awaited read would otherwise be missed.
+   */
+  signalCount(opts: { written: boolean }): number {
+    return opts.written ? this.hwSignals + this.writeSignals : this.hwSignals;
   }
 
   activeProducers(): ProducerSummary[] {
@@ -651,6 +662,7 @@ export class PartitionLog {
     this.cache.markWritten(this.writtenEnd);
     for (const i of items) this.unflushedMessages += i.messages;
     this.afterWrite(items);
+    this.writeSignals++;
     for (const l of this.writeListeners) l();
   }
 
@@ -761,6 +773,7 @@ export class PartitionLog {
   }
 
   private notify(): void {
+    this.hwSignals++;
     const hw = BigInt(this.hw);
     for (const l of this.hwListeners) {
       try {

@@ -12,9 +12,11 @@ import type { PartitionLog } from "../../storage/index.js";
 import type { RequestContext } from "../handler.js";
 import { localPartition } from "../local-partition.js";
 import { emptyPartitionData } from "./fetch-partitions.js";
-import { waitForLogs } from "./wait-for-logs.js";
+import { noteSignals, waitForLogs, type WaitOptions } from "./wait-for-logs.js";
 
 const TOPIC_IDS_VERSION = 13;
+/** A follower reads up to the log end: newly written records are news before the high watermark moves. */
+const FOLLOWER_WAIT: WaitOptions = { written: true };
 
 /** The follower's replica id, or -1 for a consumer. */
 export function replicaIdOf(request: FetchRequest, version: number): number {
@@ -51,12 +53,15 @@ export async function replicaFetch(request: FetchRequest, replicaId: number, ctx
     }
   }
   const deadline = Date.now() + Math.max(0, request.maxWaitMs);
+  const logs = planned.flatMap((p) => p.log ?? []);
+  let noted = noteSignals(logs, FOLLOWER_WAIT);
   let answers = await readAll(planned, replicaId, ctx);
   // A new high watermark is news as well: the follower's own high watermark follows it.
   const firstHw = answers.map((a) => a.data.highWatermark);
   const news = () => answers.some((a, i) => a.news || a.data.highWatermark !== firstHw[i]);
   while (!news() && !ctx.closed.closed && Date.now() < deadline) {
-    await waitForLogs(ctx, planned.flatMap((p) => p.log ?? []), deadline, { written: true });
+    await waitForLogs(ctx, logs, noted, deadline, FOLLOWER_WAIT);
+    noted = noteSignals(logs, FOLLOWER_WAIT);
     answers = await readAll(planned, replicaId, ctx);
   }
   const topics = new Map<string, FetchResponse["responses"][number]>();
