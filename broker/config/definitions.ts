@@ -537,8 +537,8 @@ export const BROKER_CONFIG_DEFS: readonly ConfigKeyDef[] = [
   key("millrace.log.cache.max.bytes", "long", "268435456", "medium", "read-only",
     "Memory for the most recent batches of all partitions together, served to consumers and followers without reading the files; the oldest leave first.",
     { validator: atLeast(0) }),
-  key("millrace.log.inline.write.max.bytes", "long", "1048576", "low", "read-only",
-    "Appends up to this size are written to the page cache on the event loop rather than the I/O thread pool (lower latency); a write that blocks sends writes back to the pool for 10 s. Never for logs that fsync every append; 0 turns it off.",
+  key("millrace.log.inline.write.max.bytes", "long", "0", "low", "read-only",
+    "Appends up to this size are written to the page cache on the event loop rather than the I/O thread pool (one thread hand-off less per write); a write that blocks sends writes back to the pool for 10 s. Never for logs that fsync every append. 0 (the default) turns it off: under dirty-page writeback a blocked write stalls every connection.",
     { validator: atLeast(0) }),
 ];
 

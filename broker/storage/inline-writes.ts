@@ -1,18 +1,23 @@
-// When an append is written on the event loop itself instead of libuv's thread pool.
+// When an append is written on the event loop itself instead of libuv's thread pool. Off by
+// default (millrace.log.inline.write.max.bytes=0): an opt-in for disks that keep up with writes.
 //
 // A write to the page cache is a memcpy: ~0.15 ms for the ~450 KB a producer sends per request.
 // Through the pool it costs two thread hand-offs, and on a busy machine each hand-off waits for
 // the scheduler: at 90k records/s on 2 cores the broker's produce handling (frame in to response
 // ready) went from p50 0.88 / p99 3.5–5 ms through the pool to 0.74 / 1.1–3.9 ms inline
-// (test/bench/README.md, "appends written on the event loop").
+// (test/bench/README.md, "appends written on the event loop"); the client's p99 moved less than
+// the noise.
 //
 // A write can also block: the kernel throttles writers when dirty pages pile up, and a write may
-// wait for a journal commit. On the loop that would stall every connection, so a write that took
-// longer than `slowMs` sends writes back to the pool for `pauseMs`. Logs that fsync every append
-// never write inline (PartitionLog decides): their writes meet the journal commit of the previous
-// sync each time, which made the tail worse, not better.
-/** Up to 1 MiB per write: a producer request's batches for one partition, not a cleaner pass. */
-export const DEFAULT_INLINE_WRITE_MAX_BYTES = 1024 * 1024;
+// wait for a journal commit. On the loop that stalls every connection, so a write that took
+// longer than `slowMs` sends writes back to the pool for `pauseMs`. That bounds the harm but does
+// not remove it: with gigabytes of dirty pages being written back, a 3-node cluster at 25k
+// records/s saw inline writes block for 44–109 ms, and its p99 was 120–180 ms inline against
+// 48–56 ms through the pool. Hence off by default. Logs that fsync every append never write
+// inline (PartitionLog decides): their writes meet the journal commit of the previous sync each
+// time, which made the tail worse, not better.
+/** Off: appends go through the pool unless millrace.log.inline.write.max.bytes says otherwise. */
+export const DEFAULT_INLINE_WRITE_MAX_BYTES = 0;
 /**
  * A page-cache write of ≤ 1 MiB takes well under 1 ms, but the timing also counts time the thread
  * was preempted (6–9 ms were seen on 2 busy cores); dirty-page throttling blocks for 10–200 ms.
