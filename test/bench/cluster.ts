@@ -13,7 +13,7 @@ import { createInterface } from "node:readline";
 import { tail, waitForExit } from "../kafka/kafka.js";
 import { freePort } from "../kafka/probe.js";
 import {
-  execOf, firstAck, KAFKA_SH, MILLRACE_MAIN, stopChild, durabilityOverrides,
+  execOf, firstAck, KAFKA_SH, MILLRACE_MAIN, stopChild, durabilityOverrides, warmMillrace,
   type BenchBroker, type BrokerKind, type StartOptions,
 } from "./brokers.js";
 import {
@@ -122,6 +122,7 @@ async function startKafkaCluster(dir: string, overrides: Record<string, string>,
 async function startMillraceCluster(dir: string, overrides: Record<string, string>, opts: StartOptions): Promise<BenchBroker> {
   const dataDir = join(dir, "cluster");
   const logFile = join(dir, "cluster.log");
+  warmMillrace();
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [MILLRACE_MAIN, ...millraceClusterArgs(dataDir, overrides)], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   const nodePids: number[] = [];

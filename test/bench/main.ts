@@ -401,8 +401,8 @@ function clusterText(): string {
     "topics created with replication factor 3; producers acks=all; clients bootstrap from node 1. " +
     "Resident memory and CPU are summed over the three node processes (VmRSS summed per 100 ms sample; VmHWM is the sum of each node's own peak; " +
     "Millrace's `cluster up` supervisor is not counted, nor is it \"other\" load). " +
-    "Start-up: from the first node process (Kafka: the first exec of a broker JVM, after the three `kafka-storage format` runs; Millrace: the spawn of `cluster up`) " +
-    "to the first acknowledged acks=all write to a new RF 3 topic.";
+    "Start-up: from the first node process (Kafka: the first exec of a broker JVM, after the three `kafka-storage format` runs; Millrace: the spawn of `cluster up`, after an untimed `millrace --help`) " +
+    "to the first acknowledged acks=all write to a new RF 3 topic; both thus start with their program files in the page cache.";
 }
 
 function environment(): Record<string, unknown> {
@@ -557,7 +557,7 @@ async function main(): Promise<void> {
       (o.cluster
         ? "CPU is the three node processes summed (utime+stime from /proc), per 10^9 payload bytes (each byte is stored three times). "
         : "CPU is the broker process only (utime+stime from /proc), per 10^9 payload bytes. " +
-          "Kafka's start-up is from the exec of its JVM (after `kafka-storage format`, which kafka.sh runs first) to the first acknowledged write; Millrace's from its spawn.") +
+          "Kafka's start-up is from the exec of its JVM (after `kafka-storage format`, which kafka.sh runs first) to the first acknowledged write; Millrace's from its spawn, after an untimed `millrace --help`: both start with their program files in the page cache.") +
       (o.backlogMiB > 0 ? ` Backlog: ${o.backlogMiB} MiB produced, then ${ctx.dropCachesWorked ? "the page cache dropped (sync; echo 1 > /proc/sys/vm/drop_caches)" : "(page cache could NOT be dropped)"}, then read from the start.` : ""),
     markdownTable(rows, topology),
     "",
