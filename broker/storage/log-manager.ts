@@ -103,7 +103,8 @@ export class LogManager {
   private readonly clock: Clock;
   private readonly io: FileIo;
   private readonly cacheBudget: CacheBudget;
-  private readonly inlineWrites: InlineWrites;
+  /** Undefined when inline writes are off (the default): every append then goes to the pool without a check. */
+  private readonly inlineWrites: InlineWrites | undefined;
   private readonly logger: Logger;
   private readonly defaultConfig: LogConfig;
 
@@ -115,11 +116,15 @@ export class LogManager {
     this.io = opts.io ?? nodeFileIo;
     this.cacheBudget = new CacheBudget(opts.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES);
     this.logger = opts.logger;
-    this.inlineWrites = new InlineWrites({
-      maxBytes: opts.inlineWriteMaxBytes ?? DEFAULT_INLINE_WRITE_MAX_BYTES,
-      onPause: (tookMs, pauseMs) =>
-        this.logger.warn({ tookMs: Math.round(tookMs), pauseMs }, "a log write blocked the event loop; writing from the thread pool for a while"),
-    });
+    const inlineMaxBytes = opts.inlineWriteMaxBytes ?? DEFAULT_INLINE_WRITE_MAX_BYTES;
+    this.inlineWrites =
+      inlineMaxBytes > 0
+        ? new InlineWrites({
+            maxBytes: inlineMaxBytes,
+            onPause: (tookMs, pauseMs) =>
+              this.logger.warn({ tookMs: Math.round(tookMs), pauseMs }, "a log write blocked the event loop; writing from the thread pool for a while"),
+          })
+        : undefined;
     this.defaultConfig = opts.defaultConfig ?? { ...DEFAULT_LOG_CONFIG };
   }
 
