@@ -6,6 +6,8 @@
 // every in-sync replica has the records; NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below
 // the minimum meanwhile, NOT_LEADER_OR_FOLLOWER if leadership moved.
 // Transactional produce is a later issue: it is refused with TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
+// Every append is queued before the handler first waits: the connection starts the next Produce
+// then (network/connection.ts), and the records keep request order only because of this.
 import { errorCode, KafkaError, type KafkaErrorName } from "../protocol/errors.js";
 import { produceRequestMeta, readProduceRequest, type PartitionProduceData } from "../protocol/generated/produce-request.gen.js";
 import {

@@ -1,5 +1,10 @@
-// One client connection: frames in, requests handled one at a time in arrival order (as Kafka
-// mutes a channel while a request is in flight), responses out in the same order.
+// One client connection: frames in, requests handled in arrival order, responses out in the same
+// order. Kafka mutes a channel while a request is in flight; we do too, except between Produce
+// requests: the next Produce starts as soon as the one before has queued its appends, so a client
+// that sends many small requests at once (librdkafka: one per partition) is not held to one log
+// write at a time. Offsets and producer state are assigned when an append is queued, so the
+// records land in request order all the same. Any other request waits until every earlier answer
+// is written, and with client quotas in force Produce is handled one at a time too.
 // A malformed frame or an unknown API closes the connection with a log line, as Kafka does.
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
@@ -34,6 +39,10 @@ export class Connection {
   private readonly decoder: FrameDecoder;
   private readonly queue: Buffer[] = [];
   private processing = false;
+  /** Produce requests started and not yet answered. */
+  private pipelined = 0;
+  /** Settles when every started Produce has been answered (or the connection closed). */
+  private answered: Promise<void> = Promise.resolve();
   private isClosed = false;
   private readonly log: Logger;
   private readonly closeSignal = new CloseSignal();
@@ -70,8 +79,17 @@ export class Connection {
     if (frames.length === 0) return;
     this.queue.push(...frames);
     // Back-pressure: stop reading while many requests wait, as Kafka bounds queued.max.requests.
-    if (this.queue.length >= this.broker.config.queuedMaxRequests) this.socket.pause();
+    if (this.waiting() >= this.broker.config.queuedMaxRequests) this.socket.pause();
     void this.drain();
+  }
+
+  /** Requests read and not answered yet: queued, or started Produce requests. */
+  private waiting(): number {
+    return this.queue.length + this.pipelined;
+  }
+
+  private resumeIfRoom(): void {
+    if (this.waiting() < this.broker.config.queuedMaxRequests && this.socket.isPaused() && !this.isClosed) this.socket.resume();
   }
 
   private async drain(): Promise<void> {
@@ -80,23 +98,63 @@ export class Connection {
     try {
       while (!this.isClosed && this.queue.length > 0) {
         const frame = this.queue.shift()!;
-        const response = await this.process(frame);
-        if (response === "close") {
-          this.close();
-          return;
+        if (this.pipelines(frame)) {
+          this.startPipelined(frame);
+          continue;
         }
-        if (response && !this.isClosed && saslClosesAfterResponse(this.info)) {
-          this.writeResponse(response);
-          this.closeAfterWrites();
-          return;
-        }
-        if (response && !this.isClosed && !this.writeResponse(response)) await waitForDrain(this.socket, this.closeSignal);
-        if (this.throttle.muted) await this.throttle.holdWhileMuted(this.socket, this.closeSignal);
-        if (this.queue.length < this.broker.config.queuedMaxRequests && this.socket.isPaused()) this.socket.resume();
+        await this.answered;
+        if (this.isClosed) return;
+        if (!(await this.deliver(await this.process(frame)))) return;
+        this.resumeIfRoom();
       }
     } finally {
       this.processing = false;
     }
+  }
+
+  /** Whether `frame` may start before the answers to earlier requests are written (header above). */
+  private pipelines(frame: Buffer): boolean {
+    return peekApiKeyAndVersion(frame)?.apiKey === PRODUCE_KEY && !this.throttle.active;
+  }
+
+  /**
+   * Starts a Produce and chains its answer behind the earlier ones. `process` runs the handler
+   * up to its first wait, and the produce handler queues every append before that, so the next
+   * request starts after these records have their offsets.
+   */
+  private startPipelined(frame: Buffer): void {
+    const answer = this.process(frame);
+    this.pipelined++;
+    this.answered = this.answered
+      .then(async () => {
+        const response = await answer;
+        if (!this.isClosed) await this.deliver(response);
+      })
+      .catch((err: unknown) => {
+        this.log.error({ err }, "closing connection: answering a produce request failed");
+        this.close();
+      })
+      .finally(() => {
+        this.pipelined--;
+        this.resumeIfRoom();
+      });
+  }
+
+  /** Writes one request's answer; false when the connection is closing. */
+  private async deliver(response: Buffer[] | null | "close"): Promise<boolean> {
+    if (response === "close") {
+      this.close();
+      return false;
+    }
+    if (this.isClosed) return false;
+    if (response && saslClosesAfterResponse(this.info)) {
+      this.writeResponse(response);
+      this.closeAfterWrites();
+      return false;
+    }
+    if (response && !this.writeResponse(response)) await waitForDrain(this.socket, this.closeSignal);
+    if (this.throttle.muted) await this.throttle.holdWhileMuted(this.socket, this.closeSignal);
+    return !this.isClosed;
   }
 
   /**

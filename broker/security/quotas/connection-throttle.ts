@@ -30,7 +30,8 @@ export class ConnectionThrottle {
 
   constructor(private readonly quotas: ClientQuotaManager | undefined) {}
 
-  private get active(): boolean {
+  /** Whether any client quota is configured (requests are then measured one at a time). */
+  get active(): boolean {
     return this.quotas !== undefined && !this.quotas.idle;
   }
 
