@@ -56,6 +56,11 @@ export class OffsetIndex {
 
   /** The last entry at or below `offset`, or the segment start. */
   lookup(offset: number): OffsetPosition {
+    return this.entryAtOrBelow(offset) ?? { offset: this.baseOffset, position: 0 };
+  }
+
+  /** The last entry at or below `offset`, if any: its offset is the last offset of the batch at its position. */
+  entryAtOrBelow(offset: number): OffsetPosition | undefined {
     const rel = offset - this.baseOffset;
     let lo = 0;
     let hi = this.count - 1;
@@ -69,7 +74,7 @@ export class OffsetIndex {
         hi = mid - 1;
       }
     }
-    if (found < 0) return { offset: this.baseOffset, position: 0 };
+    if (found < 0) return undefined;
     return { offset: this.baseOffset + this.rel[found]!, position: this.pos[found]! };
   }
 

@@ -95,6 +95,49 @@ describe("PartitionLog append and read", () => {
     }
   });
 
+  it("reads a fetch at a batch's first offset from that batch, not from the batch before it", async () => {
+    // Index entries are keyed by last offsets: the entry at or below a batch's first offset is the
+    // batch before. These batches (~20 KiB, over index.interval.bytes) each have an entry.
+    const batches = Array.from({ length: 10 }, () => bulkBatch(20, 1000));
+    for (const b of batches) ok(await log.append(b, clientAppend));
+    await log.close();
+    const io = new SpyIo();
+    log = await openLog(dir, {}, { io });
+    const size = batches[0]!.length;
+    for (const [offset, expected] of [
+      [40n, [40n, 60n]],
+      [100n, [100n, 120n]],
+      [105n, [100n, 120n]], // from the middle of a batch
+      [180n, [180n]], // the last batch
+    ] as const) {
+      const before = { reads: io.reads, bytes: io.bytesRead };
+      const r = await log.read(offset, 2 * size, { minOneMessage: true, upperBound: "logEnd" });
+      if ("error" in r) throw new Error(r.error);
+      expect(batchesOf(r.records).map((b) => b.baseOffset)).toEqual(expected);
+      expect([offset, io.reads - before.reads]).toEqual([offset, 1]);
+      expect(io.bytesRead - before.bytes).toBeLessThanOrEqual(2 * size);
+    }
+  });
+
+  it("finds a batch that has no index entry of its own behind the entry above it", async () => {
+    // index.interval.bytes 4096: an entry goes to the first batch after more than 4096 bytes
+    // without one, so of these only 30 and 63 have entries; 31–32 and 33–62 lie between them.
+    const batches = [bulkBatch(30, 1000), bulkBatch(1, 1000), bulkBatch(2, 1000), bulkBatch(30, 1000), bulkBatch(1, 100)];
+    for (const b of batches) ok(await log.append(b, clientAppend));
+    await log.close();
+    log = await openLog(dir);
+    for (const [offset, expected] of [
+      [31n, [31n, 33n, 63n]],
+      [33n, [33n, 63n]],
+      [40n, [33n, 63n]],
+      [63n, [63n]],
+    ] as const) {
+      const r = await log.read(offset, 1 << 20, { minOneMessage: true, upperBound: "logEnd" });
+      if ("error" in r) throw new Error(r.error);
+      expect([offset, batchesOf(r.records).map((b) => b.baseOffset)]).toEqual([offset, expected]);
+    }
+  });
+
   it("respects maxBytes, but returns one oversized batch when minOneMessage", async () => {
     const big = bulkBatch(3, 500);
     ok(await log.append(big, clientAppend));

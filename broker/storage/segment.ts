@@ -250,10 +250,18 @@ export class LogSegment {
     readAhead?: { bytes: number; allocate: (size: number) => Buffer },
   ): Promise<{ position: number; chunk: Buffer; chunkPos: number } | undefined> {
     await this.ensureLoaded();
-    let pos = this.offsetIdx!.lookup(offset).position;
+    const below = this.offsetIdx!.entryAtOrBelow(offset);
+    let pos = below?.position ?? 0;
+    const ceiling = this.offsetIdx!.positionAtOrAbove(offset);
+    // `below` is keyed by its batch's last offset: when that is under `offset`, the batch wanted
+    // comes after it, most likely at `ceiling` (readIfBatchHolds says why).
+    if (readAhead && below !== undefined && below.offset < offset && ceiling !== undefined && ceiling - pos > LOCATE_CHUNK) {
+      const direct = await this.readIfBatchHolds(ceiling, offset, limit, readAhead);
+      if (direct) return direct;
+    }
     // With readAhead, the first chunk reaches from the index entry below the batch to `bytes`
     // past the furthest place the batch can start, so it usually holds the batch and what follows.
-    const batchStartBound = readAhead ? (this.offsetIdx!.positionAtOrAbove(offset) ?? pos + LOCATE_CHUNK) : pos;
+    const batchStartBound = readAhead ? (ceiling ?? pos + LOCATE_CHUNK) : pos;
     let chunkBytes = readAhead ? batchStartBound - pos + readAhead.bytes : LOCATE_CHUNK;
     let allocate = readAhead?.allocate ?? Buffer.allocUnsafe;
     while (limit - pos >= SCAN_HEADER_BYTES) {
@@ -276,6 +284,32 @@ export class LogSegment {
       chunkBytes = LOCATE_CHUNK;
       allocate = Buffer.allocUnsafe;
     }
+    return undefined;
+  }
+
+  /**
+   * Index entries are keyed by a batch's last offset, so for a fetch at a batch's first offset
+   * the entry below is the batch before it, which may be a megabyte: reading from there would
+   * read it again on every fetch. The entry at or above `offset` starts the wanted batch whenever
+   * that batch has an entry of its own (always after a batch bigger than index.interval.bytes);
+   * this reads from there and keeps the chunk if its first batch holds `offset`, else the caller
+   * scans from the entry below as before (one read wasted, for a batch without an entry).
+   */
+  private async readIfBatchHolds(
+    position: number,
+    offset: number,
+    limit: number,
+    readAhead: { bytes: number; allocate: (size: number) => Buffer },
+  ): Promise<{ position: number; chunk: Buffer; chunkPos: number } | undefined> {
+    if (limit - position < SCAN_HEADER_BYTES) return undefined;
+    const chunk = await readFully(this.io, this.fd, position, Math.min(readAhead.bytes, limit - position), readAhead.allocate);
+    if (chunk.length >= SCAN_HEADER_BYTES) {
+      const size = LOG_OVERHEAD + chunk.readInt32BE(BATCH.batchLength);
+      const base = readInt64Number(chunk, 0);
+      const last = base + chunk.readInt32BE(BATCH.lastOffsetDelta);
+      if (size >= BATCH_HEADER_SIZE && base <= offset && last >= offset) return { position, chunk, chunkPos: 0 };
+    }
+    ioBuffers.release(chunk);
     return undefined;
   }
 

@@ -112,9 +112,12 @@ export class SpyIo implements FileIo {
     if (this.failWrites) throw Object.assign(new Error("EIO: injected write failure"), { code: "EIO" });
     nodeFileIo.writevSync(fd, buffers, position);
   }
+  bytesRead = 0;
   async read(fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
     this.reads++;
-    return nodeFileIo.read(fd, buffer, offset, length, position);
+    const n = await nodeFileIo.read(fd, buffer, offset, length, position);
+    this.bytesRead += n;
+    return n;
   }
   async datasync(fd: number): Promise<void> {
     this.syncs++;
