@@ -148,6 +148,16 @@ export async function execOf(pid: number, needle: string, isAlive: () => boolean
   }
 }
 
+/**
+ * Removes a stopped broker's data directory, then syncs: the file system's work for deleting
+ * gigabytes (journal commits) is done before the next broker starts, not during its timed
+ * start-up, whose first writes are fsynced.
+ */
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  execFileSync("sync");
+}
+
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill("SIGTERM");
@@ -200,7 +210,7 @@ export async function startBenchBroker(kind: BrokerKind, opts: StartOptions): Pr
   const stop = async () => {
     process.removeListener("exit", killOnExit);
     await stopChild(child);
-    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+    if (!opts.keepDir) removeDataDir(dir);
   };
   try {
     // Kafka: kafka.sh formats the directory (a JVM of its own), then execs the broker JVM in

@@ -13,7 +13,7 @@ import { createInterface } from "node:readline";
 import { tail, waitForExit } from "../kafka/kafka.js";
 import { freePort } from "../kafka/probe.js";
 import {
-  execOf, firstAck, KAFKA_SH, MILLRACE_MAIN, stopChild, durabilityOverrides, warmMillrace,
+  execOf, firstAck, KAFKA_SH, MILLRACE_MAIN, stopChild, durabilityOverrides, removeDataDir, warmMillrace,
   type BenchBroker, type BrokerKind, type StartOptions,
 } from "./brokers.js";
 import {
@@ -89,7 +89,7 @@ async function startKafkaCluster(dir: string, overrides: Record<string, string>,
     // Together: each broker's controlled shutdown then still finds a controller quorum (stopped
     // one by one, the last node would wait for a quorum that is gone).
     await Promise.all(children.map(stopChild));
-    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+    if (!opts.keepDir) removeDataDir(dir);
   };
   const logs = () => nodes.map((n) => `--- node ${n.id}: ${join(nodeDir(n), "logs", "server.log")}\n${tail(join(nodeDir(n), "logs", "server.log"), 20)}\n${tail(join(nodeDir(n), "stdout.log"), 10)}`).join("\n");
   try {
@@ -161,7 +161,7 @@ async function startMillraceCluster(dir: string, overrides: Record<string, strin
       }
     }
     killNodes(); // whatever cluster up did not stop
-    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+    if (!opts.keepDir) removeDataDir(dir);
   };
   const deadline = performance.now() + START_TIMEOUT_MS;
   /** Polls `value` every 10 ms until it is defined; throws when cluster up exits or time runs out. */
