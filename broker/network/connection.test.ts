@@ -72,7 +72,7 @@ function heldProduceHandler(): { handler: ApiHandler<any, any>; started: number[
   };
 }
 
-/** Reads response frames from `socket` and yields their correlation ids as they arrive. */
+/** Collects the correlation ids of the response frames arriving on `socket`, in order. */
 function correlationIds(socket: Socket): { ids: number[]; count: (n: number) => Promise<number[]> } {
   const ids: number[] = [];
   const waiters: { n: number; resolve: (ids: number[]) => void }[] = [];
