@@ -73,7 +73,7 @@ function heldProduceHandler(): { handler: ApiHandler<any, any>; started: number[
 }
 
 /** Collects the correlation ids of the response frames arriving on `socket`, in order. */
-function correlationIds(socket: Socket): { ids: number[]; count: (n: number) => Promise<number[]> } {
+function correlationIds(socket: Socket): { count: (n: number) => Promise<number[]> } {
   const ids: number[] = [];
   const waiters: { n: number; resolve: (ids: number[]) => void }[] = [];
   let pending = Buffer.alloc(0);
@@ -85,7 +85,7 @@ function correlationIds(socket: Socket): { ids: number[]; count: (n: number) => 
     }
     for (const w of waiters.filter((x) => ids.length >= x.n)) w.resolve([...ids]);
   });
-  return { ids, count: (n) => (ids.length >= n ? Promise.resolve([...ids]) : new Promise((resolve) => waiters.push({ n, resolve }))) };
+  return { count: (n) => (ids.length >= n ? Promise.resolve([...ids]) : new Promise((resolve) => waiters.push({ n, resolve }))) };
 }
 
 function connectTo(port: number): Promise<Socket> {

@@ -35,6 +35,8 @@ const API_VERSIONS_KEY = 18;
  */
 const PRODUCE_KEY = 0;
 
+type RequestPeek = ReturnType<typeof peekApiKeyAndVersion>;
+
 export class Connection {
   private readonly decoder: FrameDecoder;
   private readonly queue: Buffer[] = [];
@@ -98,13 +100,14 @@ export class Connection {
     try {
       while (!this.isClosed && this.queue.length > 0) {
         const frame = this.queue.shift()!;
-        if (this.pipelines(frame)) {
-          this.startPipelined(frame);
+        const peek = peekApiKeyAndVersion(frame);
+        if (this.pipelines(peek)) {
+          this.startPipelined(frame, peek);
           continue;
         }
         await this.answered;
         if (this.isClosed) return;
-        if (!(await this.deliver(await this.process(frame)))) return;
+        if (!(await this.deliver(await this.process(frame, peek)))) return;
         this.resumeIfRoom();
       }
     } finally {
@@ -112,9 +115,9 @@ export class Connection {
     }
   }
 
-  /** Whether `frame` may start before the answers to earlier requests are written (header above). */
-  private pipelines(frame: Buffer): boolean {
-    return peekApiKeyAndVersion(frame)?.apiKey === PRODUCE_KEY && !this.throttle.active;
+  /** Whether a request may start before the answers to earlier requests are written (header above). */
+  private pipelines(peek: RequestPeek): boolean {
+    return peek?.apiKey === PRODUCE_KEY && !this.throttle.active;
   }
 
   /**
@@ -122,8 +125,8 @@ export class Connection {
    * up to its first wait, and the produce handler queues every append before that, so the next
    * request starts after these records have their offsets.
    */
-  private startPipelined(frame: Buffer): void {
-    const answer = this.process(frame);
+  private startPipelined(frame: Buffer, peek: RequestPeek): void {
+    const answer = this.process(frame, peek);
     this.pipelined++;
     this.answered = this.answered
       .then(async () => {
@@ -177,8 +180,7 @@ export class Connection {
   }
 
   /** Handles one frame; returns the response's buffers, null for none, or "close". */
-  private async process(frame: Buffer): Promise<Buffer[] | null | "close"> {
-    const peek = peekApiKeyAndVersion(frame);
+  private async process(frame: Buffer, peek: RequestPeek): Promise<Buffer[] | null | "close"> {
     if (!peek) {
       this.log.warn({ size: frame.length }, "closing connection: frame shorter than a request header");
       return "close";

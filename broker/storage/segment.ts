@@ -252,7 +252,7 @@ export class LogSegment {
     await this.ensureLoaded();
     const below = this.offsetIdx!.entryAtOrBelow(offset);
     let pos = below?.position ?? 0;
-    const ceiling = this.offsetIdx!.positionAtOrAbove(offset);
+    const ceiling = readAhead ? this.offsetIdx!.positionAtOrAbove(offset) : undefined;
     // `below` is keyed by its batch's last offset: when that is under `offset`, the batch wanted
     // comes after it, most likely at `ceiling` (readIfBatchHolds says why).
     if (readAhead && below !== undefined && below.offset < offset && ceiling !== undefined && ceiling - pos > LOCATE_CHUNK) {
