@@ -45,7 +45,9 @@ describe("QuorumNode with dynamic voters", () => {
       logger: pino({ level: "silent" }),
     });
     nodes.push(node);
-    await vi.waitFor(() => expect(node.isLeader && node.highWatermark > 0n).toBe(true), { timeout: 5000, interval: 10 });
+    // The new leader's first batches (its LeaderChange and the bootstrap voter set) must be
+    // committed: until then a voter change is refused as "another voter change is not yet committed".
+    await vi.waitFor(() => expect(node.isLeader && node.highWatermark > 0n && node.highWatermark >= node.logEndOffset).toBe(true), { timeout: 5000, interval: 10 });
     return node;
   }
 
@@ -66,7 +68,7 @@ describe("QuorumNode with dynamic voters", () => {
     // An observer's first fetch is told where the leader listens (Fetch NodeEndpoints).
     const first = await node.fetch(fetchAt(node, 2, 0n), 0);
     expect(first.leaderEndpoint).toEqual({ host: "127.0.0.1", port: 9091 });
-    expect(await node.addVoter(voter(2), 1000)).toMatchObject({ error: "REQUEST_TIMED_OUT" }); // not caught up
+    expect(await node.addVoter(voter(2), 1000)).toMatchObject({ error: "REQUEST_TIMED_OUT", message: "node 2 has not caught up with the leader's log" });
     await node.fetch(fetchAt(node, 2, node.logEndOffset), 0);
     let answered = false;
     const adding = node.addVoter(voter(2), 10_000).finally(() => (answered = true));
