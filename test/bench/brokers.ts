@@ -266,3 +266,37 @@ export async function storedRecords(bootstrap: string, topic: string): Promise<n
     await admin.disconnect();
   }
 }
+
+/** The null broker (null-broker.ts) in a process of its own, started with the broker's Node flags. */
+export async function startNullBrokerProcess(partitions: number): Promise<{ bootstrap: string; stop: () => Promise<void> }> {
+  const main = join(REPO, "dist/test/bench/null-broker-main.js");
+  const child = spawn(process.execPath, [...BROKER_NODE_FLAGS, main, String(partitions)], { stdio: ["ignore", "pipe", "inherit"] });
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const stop = async () => {
+    process.removeListener("exit", killOnExit);
+    await stopChild(child);
+  };
+  try {
+    const bootstrap = await new Promise<string>((resolveLine, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error("the null broker printed no bootstrap= line within 30 s")), 30_000);
+      child.stdout!.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /bootstrap=(\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolveLine(m[1]!);
+        }
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the null broker exited with ${code} before listening`));
+      });
+    });
+    return { bootstrap, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

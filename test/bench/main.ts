@@ -5,13 +5,13 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, hostname, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { createTopics, MILLRACE_UNBUNDLED_MAIN, REPO, startBenchBroker, storedRecords, type BenchBroker, type BrokerKind, type Durability } from "./brokers.js";
+import { createTopics, MILLRACE_UNBUNDLED_MAIN, REPO, startBenchBroker, startNullBrokerProcess, storedRecords, type BenchBroker, type BrokerKind, type Durability } from "./brokers.js";
 import { formatCallers, formatSummary, hottest, summarizeProfile, type CpuProfile, type Window } from "./cpuprofile-top.js";
 import { payloadFile } from "./payload.js";
 import { startBenchCluster } from "./cluster.js";
 import { KAFKA_CLUSTER_HEAP, TOPOLOGY_CLUSTER, TOPOLOGY_SINGLE } from "./cluster-config.js";
 import { hwmBytesOf, loadAverage, machineBusySeconds, measure, OtherLoad, rssBytesOf } from "./proc.js";
-import { markdownTable, METRICS, ratioOf, summarize, type MetricId, type Sample } from "./report.js";
+import { markdownFloorTable, markdownTable, METRICS, ratioOf, summarize, summarizeFloor, type FloorSample, type MetricId, type Sample } from "./report.js";
 import { formatRatio } from "./stats.js";
 import { consumerPerformance, endToEndLatency, PRODUCER_PROPS, producerPerformance, rdkafkaProduce, run } from "./tools.js";
 
@@ -39,6 +39,8 @@ interface Options {
   backlogMiB: number;
   e2eRecords: number;
   rdkafka: boolean;
+  /** Also run the fixed-rate latency workloads against the null broker (the client's floor). */
+  floor: boolean;
   outDir: string;
   tmpDir: string;
   dropCaches: boolean;
@@ -68,6 +70,8 @@ const USAGE = `npm run bench -- [options]
   --e2e-records N       EndToEndLatency records (default 5000; quick 0 = off)
   --rdkafka             also produce with librdkafka (confluent-kafka, test/bench/rdkafka_produce.py):
                         max rate, and the --latency rates of Kafka's librdkafka max rate (µs latencies)
+  --floor               also run the fixed-rate latency workloads against a broker that stores
+                        nothing (test/bench/null-broker.ts): the client's own floor, in a table of its own
   --no-drop-caches      do not drop the page cache before the backlog read
   --wait-quiet S        before each session wait up to S seconds until the machine is quiet
                         (< 20 % of all cores busy over 5 s while no broker or client of ours runs)
@@ -94,6 +98,7 @@ function parseOptions(argv: string[]): Options {
     backlogMiB: quick ? 0 : full ? 5120 : 2048,
     e2eRecords: quick ? 0 : 5000,
     rdkafka: has("--rdkafka"),
+    floor: has("--floor"),
     outDir: join(REPO, "test/bench/results"),
     tmpDir: tmpdir(),
     dropCaches: !has("--no-drop-caches"),
@@ -113,7 +118,7 @@ function parseOptions(argv: string[]): Options {
       return x;
     };
     switch (a) {
-      case "--quick": case "--full": case "--profile": case "--no-drop-caches": case "--rdkafka": case "--cluster": break;
+      case "--quick": case "--full": case "--profile": case "--no-drop-caches": case "--rdkafka": case "--cluster": case "--floor": break;
       case "--matrix": o.sizes = [100, 1024, 65536]; o.partitions = [16, 100]; break;
       case "--runs": o.runs = nums(v())[0]!; break;
       case "--modes": o.modes = list(v()).map((m) => { if (m !== "pagecache" && m !== "fsync") throw new Error(`mode ${m}`); return m; }); break;
@@ -193,6 +198,7 @@ async function waitQuiet(maxSec: number): Promise<[number, number]> {
 interface Ctx {
   o: Options;
   samples: Sample[];
+  floorSamples: FloorSample[];
   details: Record<string, unknown>[];
   /**
    * Kafka's steady max-rate records/s per (mode, workload) in the first round: the base of the
@@ -210,14 +216,19 @@ function recordsFor(o: Options, size: number, mode: Durability): number {
   return Math.max(10_000, Math.min(20_000_000, Math.floor(bytes / size)));
 }
 
+/** With --wait-quiet: waits for a quiet machine and returns how busy it was at the start (%). */
+async function quietMachine(o: Options): Promise<number | undefined> {
+  if (o.waitQuiet <= 0) return undefined;
+  const [busy, waited] = await waitQuiet(o.waitQuiet);
+  if (waited > 0 || busy >= 20) log(`waited ${waited.toFixed(0)} s for a quiet machine; ${busy.toFixed(0)} % busy at the start`);
+  return busy;
+}
+
 async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: number): Promise<void> {
   const { o } = ctx;
   const add = (workload: string, metric: MetricId, value: number) => ctx.samples.push({ broker: kind, mode, workload, metric, run: round, value });
-  if (o.waitQuiet > 0) {
-    const [busy, waited] = await waitQuiet(o.waitQuiet);
-    add("broker", "quietBusy", busy);
-    if (waited > 0 || busy >= 20) log(`waited ${waited.toFixed(0)} s for a quiet machine; ${busy.toFixed(0)} % busy at the start`);
-  }
+  const busy = await quietMachine(o);
+  if (busy !== undefined) add("broker", "quietBusy", busy);
   const load = loadAverage();
   ctx.loadMax = Math.max(ctx.loadMax, load[0]);
   log(`${kind} ${mode} run ${round}: starting (load average ${load.join(" ")})`);
@@ -282,10 +293,7 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
       log(`  ${c.value.fetchMibPerSec.toFixed(1)} MiB/s (join ${c.value.rebalanceMs} ms excluded), broker ${c.cpuSec.toFixed(1)} CPU-s`);
 
       for (const pctRate of o.latencyPcts) {
-        const base = ctx.kafkaRate.get(`${mode}/${w.name}`) ?? ps.recordsPerSec;
-        const rate = Math.max(1, Math.round((base * pctRate) / 100));
-        const warm = rate * LATENCY_WARMUP_SEC;
-        const n = Math.max(1000, Math.round(rate * o.latencySec));
+        const { rate, warm, n } = fixedRate(ctx, `${mode}/${w.name}`, pctRate, ps.recordsPerSec);
         log(`${kind} ${mode} run ${round} ${w.name}: fixed rate ${rate} records/s (${pctRate} % of Kafka's max), ${o.latencySec} s`);
         const l = await measure(b.pids, () => producerPerformance({
           bootstrap: b.bootstrap, topic: w.topic, records: n + warm, warmupRecords: warm, throughput: rate, payloadFile: file,
@@ -352,6 +360,68 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
   }
 }
 
+/**
+ * A fixed-rate run: `pct` % of Kafka's max rate for `key` ("mode/workload"; `fallback` when Kafka
+ * did not run), with warmup and steady-state record counts.
+ */
+function fixedRate(ctx: Ctx, key: string, pct: number, fallback: number): { rate: number; warm: number; n: number } {
+  const base = ctx.kafkaRate.get(key) ?? fallback;
+  const rate = Math.max(1, Math.round((base * pct) / 100));
+  return { rate, warm: rate * LATENCY_WARMUP_SEC, n: Math.max(1000, Math.round(rate * ctx.o.latencySec)) };
+}
+
+/**
+ * The fixed-rate runs of a session against the null broker, at the same rates: what the clients
+ * measure when the broker costs nothing. Needs Kafka's max rates (Kafka runs first in a round).
+ */
+async function floorSession(ctx: Ctx, mode: Durability, round: number): Promise<void> {
+  const { o } = ctx;
+  const add = (workload: string, metric: MetricId, value: number) => ctx.floorSamples.push({ mode, workload, metric, run: round, value });
+  await quietMachine(o);
+  for (const w of workloads(o)) {
+    const base = ctx.kafkaRate.get(`${mode}/${w.name}`);
+    if (base === undefined) {
+      log(`floor ${mode} run ${round} ${w.name}: skipped (no Kafka max rate to take the fixed rates from)`);
+      continue;
+    }
+    const broker = await startNullBrokerProcess(w.partitions);
+    try {
+      for (const pctRate of o.latencyPcts) {
+        const { rate, warm, n } = fixedRate(ctx, `${mode}/${w.name}`, pctRate, base);
+        log(`floor ${mode} run ${round} ${w.name}: null broker at ${rate} records/s (${pctRate} % of Kafka's max)`);
+        const l = await producerPerformance({
+          bootstrap: broker.bootstrap, topic: w.topic, records: n + warm, warmupRecords: warm, throughput: rate, payloadFile: payloadFile(ctx.payloadDir, w.size),
+          timeoutMs: Math.max(120_000, o.latencySec * 20_000),
+        });
+        const ls = l.steady ?? l.total;
+        const wl = `${w.name} @${pctRate}%`;
+        add(wl, "latencyP50", ls.p50Ms);
+        add(wl, "latencyP99", ls.p99Ms);
+        add(wl, "latencyP999", ls.p999Ms);
+        log(`  achieved ${ls.recordsPerSec.toFixed(0)} records/s; p50 ${ls.p50Ms} p99 ${ls.p99Ms} p99.9 ${ls.p999Ms} ms`);
+      }
+      const rdkKey = `${mode}/${w.name} librdkafka`;
+      const rdkBase = ctx.kafkaRate.get(rdkKey);
+      if (o.rdkafka && rdkBase !== undefined) {
+        for (const pctRate of o.latencyPcts) {
+          const { rate, warm, n } = fixedRate(ctx, rdkKey, pctRate, rdkBase);
+          log(`floor ${mode} run ${round} ${w.name}: librdkafka, null broker at ${rate} records/s (${pctRate} % of Kafka's librdkafka max)`);
+          const l = await rdkafkaProduce({
+            bootstrap: broker.bootstrap, topic: w.topic, records: n + warm, warmup: warm, size: w.size, rate, timeoutMs: Math.max(120_000, o.latencySec * 20_000),
+          });
+          const wl = `${w.name} librdkafka @${pctRate}%`;
+          add(wl, "rdkLatencyP50", l.p50Ms);
+          add(wl, "rdkLatencyP99", l.p99Ms);
+          add(wl, "rdkLatencyP999", l.p999Ms);
+          log(`  achieved ${l.recordsPerSec.toFixed(0)} records/s; p50 ${l.p50Ms} p99 ${l.p99Ms} p99.9 ${l.p999Ms} ms`);
+        }
+      }
+    } finally {
+      await broker.stop();
+    }
+  }
+}
+
 /** librdkafka producer: max rate, then fixed rates as % of Kafka's librdkafka max rate. */
 async function rdkafkaPhases(
   ctx: Ctx, b: BenchBroker, kind: BrokerKind, mode: Durability, round: number, w: Workload,
@@ -372,10 +442,7 @@ async function rdkafkaPhases(
   log(`  ${p.value.mibPerSec.toFixed(1)} MiB/s, ${p.value.recordsPerSec.toFixed(0)} records/s`);
   if (kind === "kafka" && !ctx.kafkaRate.has(`${mode}/${wl}`)) ctx.kafkaRate.set(`${mode}/${wl}`, p.value.recordsPerSec);
   for (const pctRate of o.latencyPcts) {
-    const base = ctx.kafkaRate.get(`${mode}/${wl}`) ?? p.value.recordsPerSec;
-    const rate = Math.max(1, Math.round((base * pctRate) / 100));
-    const warm = rate * LATENCY_WARMUP_SEC;
-    const n = Math.max(1000, Math.round(rate * o.latencySec));
+    const { rate, warm, n } = fixedRate(ctx, `${mode}/${wl}`, pctRate, p.value.recordsPerSec);
     log(`${kind} ${mode} run ${round} ${w.name}: librdkafka at ${rate} records/s (${pctRate} % of Kafka's librdkafka max)`);
     const l = await measure(b.pids, () => rdkafkaProduce({
       bootstrap: b.bootstrap, topic: w.topic, records: n + warm, warmup: warm, size: w.size, rate, timeoutMs: Math.max(120_000, o.latencySec * 20_000),
@@ -504,13 +571,17 @@ async function main(): Promise<void> {
   const started = new Date();
   const loadBefore = loadAverage();
   const ctx: Ctx = {
-    o, samples: [], details: [], kafkaRate: new Map(), payloadDir: join(o.tmpDir, "millrace-bench-payloads"), loadMax: loadBefore[0], dropCachesWorked: undefined,
+    o, samples: [], floorSamples: [], details: [], kafkaRate: new Map(), payloadDir: join(o.tmpDir, "millrace-bench-payloads"), loadMax: loadBefore[0], dropCachesWorked: undefined,
   };
   for (let round = 1; round <= o.runs; round++) {
-    for (const mode of o.modes) for (const kind of o.brokers) await session(ctx, kind, mode, round);
+    for (const mode of o.modes) {
+      for (const kind of o.brokers) await session(ctx, kind, mode, round);
+      if (o.floor) await floorSession(ctx, mode, round);
+    }
   }
   const loadAfter = loadAverage();
   const rows = summarize(ctx.samples);
+  const floorRows = summarizeFloor(ctx.floorSamples, rows);
   const env = environment();
   const ts = stamp(started);
   const tag = [o.quick ? "quick" : "", o.cluster ? "cluster" : ""].filter(Boolean).join("-");
@@ -535,7 +606,9 @@ async function main(): Promise<void> {
     metrics: METRICS,
     summaryLine: quickLine,
     rows,
+    floorRows,
     samples: ctx.samples,
+    floorSamples: ctx.floorSamples,
     sessions: ctx.details,
   };
   const md = [
@@ -560,6 +633,7 @@ async function main(): Promise<void> {
           "Kafka's start-up is from the exec of its JVM (after `kafka-storage format`, which kafka.sh runs first) to the first acknowledged write; Millrace's from its spawn, after an untimed `millrace --help`: both start with their program files in the page cache.") +
       (o.backlogMiB > 0 ? ` Backlog: ${o.backlogMiB} MiB produced, then ${ctx.dropCachesWorked ? "the page cache dropped (sync; echo 1 > /proc/sys/vm/drop_caches)" : "(page cache could NOT be dropped)"}, then read from the start.` : ""),
     markdownTable(rows, topology),
+    markdownFloorTable(floorRows),
     "",
     "```",
     quickLine,

@@ -126,4 +126,60 @@ export function markdownTable(rows: readonly Row[], topology: string): string {
   return out.join("\n");
 }
 
+/** A fixed-rate figure measured against the null broker (null-broker.ts): the client's floor. */
+export interface FloorSample {
+  mode: Durability;
+  workload: string;
+  metric: MetricId;
+  run: number;
+  value: number;
+}
+
+export interface FloorRow {
+  mode: Durability;
+  workload: string;
+  metric: MetricId;
+  label: string;
+  unit: string;
+  floor: Spread;
+  kafka: number;
+  millrace: number;
+  /** floor median / Kafka median: the lowest Millrace / Kafka ratio any broker could show. */
+  bestRatio: number;
+}
+
+/** The floor of each fixed-rate latency figure beside both brokers' medians from `rows`. */
+export function summarizeFloor(samples: readonly FloorSample[], rows: readonly Row[]): FloorRow[] {
+  const groups = new Map<string, FloorSample[]>();
+  for (const s of samples) {
+    const key = `${s.mode}\u0000${s.workload}\u0000${s.metric}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  return [...groups.values()].map((g) => {
+    const { mode, workload, metric } = g[0]!;
+    const floor = spread(g.map((s) => s.value));
+    const kafka = medianOf(rows, mode, workload, metric, "kafka");
+    return { mode, workload, metric, label: METRICS[metric].label, unit: METRICS[metric].unit, floor, kafka, millrace: medianOf(rows, mode, workload, metric, "millrace"), bestRatio: ratio(floor.median, kafka) };
+  });
+}
+
+/** One table of the floors, after the brokers' tables. */
+export function markdownFloorTable(rows: readonly FloorRow[]): string {
+  if (rows.length === 0) return "";
+  const out = [
+    "",
+    "#### Client floor: the same fixed-rate runs against a broker that stores nothing",
+    "",
+    "test/bench/null-broker.ts answers each produce at once and keeps no data, so these figures are the client's own share " +
+      "(linger, batching, its threads, loopback) on this machine. No broker can go below them: floor / Kafka is the lowest Millrace / Kafka ratio reachable.",
+    "",
+    "| workload | mode | metric | unit | floor | Kafka 4.4.0 | Millrace | floor / Kafka |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) {
+    out.push(`| ${r.workload} | ${r.mode} | ${r.label} | ${r.unit} | ${formatSpread(r.floor)} | ${formatNumber(r.kafka)} | ${formatNumber(r.millrace)} | ${formatRatio(r.bestRatio)} |`);
+  }
+  return out.join("\n");
+}
+
 export { formatNumber };
