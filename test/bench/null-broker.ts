@@ -15,6 +15,7 @@ import { FrameDecoder } from "../../broker/network/frame-decoder.js";
 import { encodeResponse, peekApiKeyAndVersion, readHeader, requestHeaderVersion, responseHeaderVersion } from "../../broker/network/request-header.js";
 import { ioBuffers } from "../../broker/buffer-pool.js";
 import { randomUuid, type Uuid } from "../../broker/protocol/primitives.js";
+import { batchViews } from "../../broker/protocol/records.js";
 import { writeApiVersionsResponse, type ApiVersionsResponse } from "../../broker/protocol/generated/api-versions-response.gen.js";
 import { errorCode } from "../../broker/protocol/errors.js";
 import type { MetadataRequest } from "../../broker/protocol/generated/metadata-request.gen.js";
@@ -25,11 +26,6 @@ import type { ProduceResponse } from "../../broker/protocol/generated/produce-re
 
 const NODE_ID = 0;
 const MAX_FRAME_BYTES = 100 << 20;
-/** Record batch header: batchLength (int32) at byte 8, recordsCount (int32) at byte 57, 61 bytes in all. */
-const BATCH_LENGTH_AT = 8;
-const BATCH_LOG_OVERHEAD = 12;
-const RECORDS_COUNT_AT = 57;
-const BATCH_HEADER_BYTES = 61;
 
 export interface NullBroker {
   bootstrap: string;
@@ -41,10 +37,7 @@ export interface NullBroker {
 /** Records in a produce request's record set (the sum of its batches' counts). */
 export function recordsIn(records: Buffer): number {
   let count = 0;
-  for (let pos = 0; pos + BATCH_HEADER_BYTES <= records.length; ) {
-    count += records.readInt32BE(pos + RECORDS_COUNT_AT);
-    pos += BATCH_LOG_OVERHEAD + records.readInt32BE(pos + BATCH_LENGTH_AT);
-  }
+  for (const batch of batchViews(records)) count += batch.recordCount;
   return count;
 }
 
