@@ -41,6 +41,8 @@ interface Options {
   rdkafka: boolean;
   /** Also run the fixed-rate latency workloads against the null broker (the client's floor). */
   floor: boolean;
+  /** Records/s the fixed rates are a share of, instead of Kafka's max (Java client, librdkafka). */
+  baseRate?: { java: number; rdkafka?: number };
   outDir: string;
   tmpDir: string;
   dropCaches: boolean;
@@ -72,6 +74,8 @@ const USAGE = `npm run bench -- [options]
                         max rate, and the --latency rates of Kafka's librdkafka max rate (µs latencies)
   --floor               also run the fixed-rate latency workloads against a broker that stores
                         nothing (test/bench/null-broker.ts): the client's own floor, in a table of its own
+  --base-rate N[,M]     fixed rates as % of N records/s (librdkafka: M) instead of Kafka's max in the
+                        first round: the same rates in every run, e.g. for an A/B of Millrace alone
   --no-drop-caches      do not drop the page cache before the backlog read
   --wait-quiet S        before each session wait up to S seconds until the machine is quiet
                         (< 20 % of all cores busy over 5 s while no broker or client of ours runs)
@@ -131,6 +135,7 @@ function parseOptions(argv: string[]): Options {
       case "--backlog-mib": o.backlogMiB = nums(v())[0]!; break;
       case "--e2e-records": o.e2eRecords = nums(v())[0]!; break;
       case "--wait-quiet": o.waitQuiet = nums(v())[0]!; break;
+      case "--base-rate": { const [java, rdkafka] = nums(v()); o.baseRate = { java: java!, rdkafka }; break; }
       case "--out": o.outDir = v(); break;
       case "--tmp": o.tmpDir = v(); break;
       case "-h": case "--help": process.stdout.write(`${USAGE}\n`); process.exit(0); break;
@@ -360,6 +365,17 @@ async function session(ctx: Ctx, kind: BrokerKind, mode: Durability, round: numb
   }
 }
 
+/** --base-rate: the base of every fixed rate, keyed as Kafka's measured max rates are. */
+function givenRates(o: Options): Map<string, number> {
+  const rates = new Map<string, number>();
+  if (!o.baseRate) return rates;
+  for (const mode of o.modes) for (const w of workloads(o)) {
+    rates.set(`${mode}/${w.name}`, o.baseRate.java);
+    if (o.baseRate.rdkafka !== undefined) rates.set(`${mode}/${w.name} librdkafka`, o.baseRate.rdkafka);
+  }
+  return rates;
+}
+
 /**
  * A fixed-rate run: `pct` % of Kafka's max rate for `key` ("mode/workload"; `fallback` when Kafka
  * did not run), with warmup and steady-state record counts.
@@ -571,7 +587,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const loadBefore = loadAverage();
   const ctx: Ctx = {
-    o, samples: [], floorSamples: [], details: [], kafkaRate: new Map(), payloadDir: join(o.tmpDir, "millrace-bench-payloads"), loadMax: loadBefore[0], dropCachesWorked: undefined,
+    o, samples: [], floorSamples: [], details: [], kafkaRate: givenRates(o), payloadDir: join(o.tmpDir, "millrace-bench-payloads"), loadMax: loadBefore[0], dropCachesWorked: undefined,
   };
   for (let round = 1; round <= o.runs; round++) {
     for (const mode of o.modes) {
@@ -624,7 +640,7 @@ async function main(): Promise<void> {
     "",
     "Clients: Kafka 4.4.0's ProducerPerformance / ConsumerPerformance / EndToEndLatency (Java 17), the same for both brokers, " +
       `producer ${Object.entries(PRODUCER_PROPS).map(([k, v]) => `${k}=${v}`).join(" ")}; half-random payloads (--payload-file). ` +
-      `Max-rate and fixed-rate figures are ProducerPerformance's steady state (after 10 % / ${LATENCY_WARMUP_SEC} s of warmup records); fixed rates are % of Kafka's max rate in the first round, the same for all rounds. ` +
+      `Max-rate and fixed-rate figures are ProducerPerformance's steady state (after 10 % / ${LATENCY_WARMUP_SEC} s of warmup records); ${o.baseRate ? `fixed rates are % of ${o.baseRate.java} records/s (--base-rate${o.baseRate.rdkafka !== undefined ? `; librdkafka ${o.baseRate.rdkafka}` : ""})` : "fixed rates are % of Kafka's max rate in the first round"}, the same for all rounds. ` +
       "MiB = 2^20 bytes (the tools' \"MB\"). Latency percentiles are whole milliseconds (the tools' resolution). " +
       "Consume rate excludes the consumer group join. " +
       (o.cluster
