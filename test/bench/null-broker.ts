@@ -6,23 +6,24 @@
 // can go below on the same machine. The bench runs it as a process of its own, started as a
 // broker is (null-broker-main.ts).
 import { createServer, type Server, type Socket } from "node:net";
-import { apiVersionsHandler } from "../../broker/handlers/18-api-versions.js";
+import { apiVersionsHandler, apiVersionsResponse } from "../../broker/handlers/18-api-versions.js";
 import { metadataHandler } from "../../broker/handlers/03-metadata.js";
 import { initProducerIdHandler } from "../../broker/handlers/22-init-producer-id.js";
 import { produceHandler } from "../../broker/handlers/00-produce.js";
-import type { ApiHandler } from "../../broker/handlers/handler.js";
+import { HandlerRegistry } from "../../broker/handlers/registry.js";
 import { FrameDecoder } from "../../broker/network/frame-decoder.js";
 import { encodeResponse, peekApiKeyAndVersion, readHeader, requestHeaderVersion, responseHeaderVersion } from "../../broker/network/request-header.js";
 import { ioBuffers } from "../../broker/buffer-pool.js";
 import { randomUuid, type Uuid } from "../../broker/protocol/primitives.js";
 import { batchViews } from "../../broker/protocol/records.js";
-import { writeApiVersionsResponse, type ApiVersionsResponse } from "../../broker/protocol/generated/api-versions-response.gen.js";
-import { errorCode } from "../../broker/protocol/errors.js";
+import { writeApiVersionsResponse } from "../../broker/protocol/generated/api-versions-response.gen.js";
 import type { MetadataRequest } from "../../broker/protocol/generated/metadata-request.gen.js";
-import type { MetadataResponse } from "../../broker/protocol/generated/metadata-response.gen.js";
-import type { InitProducerIdResponse } from "../../broker/protocol/generated/init-producer-id-response.gen.js";
+import {
+  defaultMetadataResponse, defaultMetadataResponsePartition, defaultMetadataResponseTopic, type MetadataResponse,
+} from "../../broker/protocol/generated/metadata-response.gen.js";
+import { defaultInitProducerIdResponse } from "../../broker/protocol/generated/init-producer-id-response.gen.js";
 import type { ProduceRequest } from "../../broker/protocol/generated/produce-request.gen.js";
-import type { ProduceResponse } from "../../broker/protocol/generated/produce-response.gen.js";
+import { defaultPartitionProduceResponse, defaultProduceResponse, type ProduceResponse } from "../../broker/protocol/generated/produce-response.gen.js";
 
 const NODE_ID = 0;
 const MAX_FRAME_BYTES = 100 << 20;
@@ -46,56 +47,36 @@ class NullBrokerState {
   private readonly nextOffsets = new Map<string, bigint>();
   private nextProducerId = 1000n;
   produceRequests = 0;
+  /** Where this node listens, for Metadata: known once the server listens. */
+  port = 0;
 
-  constructor(
-    private readonly port: number,
-    private readonly partitions: number,
-  ) {}
+  constructor(private readonly partitions: number) {}
 
   /** The answer to one request; undefined for none (acks=0). */
   answer(apiKey: number, request: unknown): unknown {
     switch (apiKey) {
       case apiVersionsHandler.meta.apiKey:
-        return this.apiVersions();
+        return apiVersionsResponse(SERVED, "NONE");
       case metadataHandler.meta.apiKey:
         return this.metadata(request as MetadataRequest);
       case initProducerIdHandler.meta.apiKey:
-        return { throttleTimeMs: 0, errorCode: 0, producerId: this.nextProducerId++, producerEpoch: 0 } satisfies InitProducerIdResponse;
+        return { ...defaultInitProducerIdResponse(), producerId: this.nextProducerId++ };
       default:
         return this.produce(request as ProduceRequest);
     }
   }
 
-  apiVersions(): ApiVersionsResponse {
-    return {
-      errorCode: 0,
-      apiKeys: SERVED.map((h) => ({ apiKey: h.meta.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion })).sort((a, b) => a.apiKey - b.apiKey),
-      throttleTimeMs: 0,
-      supportedFeatures: [],
-      finalizedFeaturesEpoch: -1n,
-      finalizedFeatures: [],
-      zkMigrationReady: false,
-    };
-  }
-
   private metadata(request: MetadataRequest): MetadataResponse {
     const names = request.topics === null ? [...this.topicIds.keys()] : request.topics.map((t) => t.name).filter((n): n is string => n !== null);
+    const partitions = Array.from({ length: this.partitions }, (_, i) => ({
+      ...defaultMetadataResponsePartition(), partitionIndex: i, leaderId: NODE_ID, leaderEpoch: 0, replicaNodes: [NODE_ID], isrNodes: [NODE_ID],
+    }));
     return {
-      throttleTimeMs: 0,
+      ...defaultMetadataResponse(),
       brokers: [{ nodeId: NODE_ID, host: "127.0.0.1", port: this.port, rack: null }],
       clusterId: "null-broker",
       controllerId: NODE_ID,
-      topics: names.map((name) => ({
-        errorCode: 0,
-        name,
-        topicId: this.topicId(name),
-        isInternal: false,
-        partitions: Array.from({ length: this.partitions }, (_, i) => ({
-          errorCode: 0, partitionIndex: i, leaderId: NODE_ID, leaderEpoch: 0, replicaNodes: [NODE_ID], isrNodes: [NODE_ID], offlineReplicas: [],
-        })),
-        topicAuthorizedOperations: -2147483648,
-      })),
-      clusterAuthorizedOperations: -2147483648,
+      topics: names.map((name) => ({ ...defaultMetadataResponseTopic(), name, topicId: this.topicId(name), partitions })),
     };
   }
 
@@ -113,17 +94,16 @@ class NullBrokerState {
         const key = `${t.name}\u0000${p.index}`;
         const baseOffset = this.nextOffsets.get(key) ?? 0n;
         this.nextOffsets.set(key, baseOffset + BigInt(p.records ? recordsIn(p.records) : 0));
-        return {
-          index: p.index, errorCode: 0, baseOffset, logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: null,
-          currentLeader: { leaderId: -1, leaderEpoch: -1 },
-        };
+        return { ...defaultPartitionProduceResponse(), index: p.index, baseOffset, logStartOffset: 0n };
       }),
     }));
-    return request.acks === 0 ? undefined : { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+    return request.acks === 0 ? undefined : { ...defaultProduceResponse(), responses };
   }
 }
 
-const SERVED: readonly ApiHandler<any, any>[] = [produceHandler, metadataHandler, apiVersionsHandler, initProducerIdHandler];
+/** The four APIs a producer needs, with Millrace's codecs and version ranges. */
+const SERVED = new HandlerRegistry();
+for (const handler of [produceHandler, metadataHandler, apiVersionsHandler, initProducerIdHandler]) SERVED.register(handler);
 
 function serve(socket: Socket, state: NullBrokerState): void {
   socket.setNoDelay(true);
@@ -133,10 +113,10 @@ function serve(socket: Socket, state: NullBrokerState): void {
   socket.on("data", (chunk: Buffer) => {
     for (const frame of decoder.push(chunk)) {
       const peek = peekApiKeyAndVersion(frame);
-      const handler = peek && SERVED.find((h) => h.meta.apiKey === peek.apiKey);
+      const handler = peek && SERVED.get(peek.apiKey);
       if (peek && handler === apiVersionsHandler && peek.apiVersion > handler.maxVersion) {
         // KIP-511: a newer client's ApiVersions gets our table in v0, and downgrades.
-        const table = { ...state.apiVersions(), errorCode: errorCode("UNSUPPORTED_VERSION") };
+        const table = apiVersionsResponse(SERVED, "UNSUPPORTED_VERSION");
         for (const c of encodeResponse(peek.correlationId, 0, (w) => writeApiVersionsResponse(w, 0, table))) socket.write(c);
         continue;
       }
@@ -158,24 +138,22 @@ function serve(socket: Socket, state: NullBrokerState): void {
 
 /** Starts the null broker on a free loopback port; every topic has `partitions` partitions. */
 export async function startNullBroker(partitions: number): Promise<NullBroker> {
-  let state: NullBrokerState | undefined;
+  const state = new NullBrokerState(partitions);
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
-    serve(socket, state!);
+    serve(socket, state);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
   });
-  const port = (server.address() as { port: number }).port;
-  state = new NullBrokerState(port, partitions);
-  const s = state;
+  state.port = (server.address() as { port: number }).port;
   return {
-    bootstrap: `127.0.0.1:${port}`,
+    bootstrap: `127.0.0.1:${state.port}`,
     get produceRequests() {
-      return s.produceRequests;
+      return state.produceRequests;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -153,7 +153,9 @@ export function summarizeFloor(samples: readonly FloorSample[], rows: readonly R
   const groups = new Map<string, FloorSample[]>();
   for (const s of samples) {
     const key = `${s.mode}\u0000${s.workload}\u0000${s.metric}`;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+    const group = groups.get(key);
+    if (group) group.push(s);
+    else groups.set(key, [s]);
   }
   return [...groups.values()].map((g) => {
     const { mode, workload, metric } = g[0]!;
