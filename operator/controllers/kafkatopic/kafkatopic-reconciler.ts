@@ -38,8 +38,11 @@ export const TOPIC_RESYNC_MS = 60_000;
 const DRIFT_NOTE = "; drift corrected: ";
 
 export class KafkaTopicReconciler implements Reconciler {
-  /** The generation each topic's last status write described (by uid): the cache can lag our own write. */
-  private readonly observed = new Map<string, number>();
+  /**
+   * What each topic's last status write said (by uid): a reconcile can run before the cache has
+   * our own last write (an event during the previous reconcile queues the next one at once).
+   */
+  private readonly lastWrite = new Map<string, WrittenStatus>();
 
   constructor(
     private readonly m: Manager,
@@ -65,7 +68,7 @@ export class KafkaTopicReconciler implements Reconciler {
       log,
     });
     if (finalized !== "not-deleting") {
-      if (topic.metadata?.uid) this.observed.delete(topic.metadata.uid);
+      if (topic.metadata?.uid) this.lastWrite.delete(topic.metadata.uid);
       return;
     }
 
@@ -162,14 +165,13 @@ export class KafkaTopicReconciler implements Reconciler {
     };
     const problems = observedProblems(topic, observed);
     // The last drift correction stays in the Ready message until the spec changes.
-    const previousReady = topic.status?.conditions?.find((c) => c.type === "Ready")?.message ?? "";
-    const previousNote = !changed && previousReady.includes(DRIFT_NOTE) ? previousReady.slice(previousReady.indexOf(DRIFT_NOTE)) : "";
-    const correctedNote = corrections.length > 0 && !changed && !adopted ? `${DRIFT_NOTE}${corrections.join("; ")}` : previousNote;
-    await this.writeStatus(topic, status, (c, g) =>
-      problems.length > 0
-        ? markDegraded(c, problems[0]!.reason, problems.map((p) => p.message).join("; "), g)
-        : markReady(c, "TopicReady", `topic ${name} is as specified${correctedNote}`, g),
-    );
+    const previousNote = changed ? "" : this.lastDriftNote(topic);
+    const driftNote = corrections.length > 0 && !changed && !adopted ? `${DRIFT_NOTE}${corrections.join("; ")}` : previousNote;
+    if (problems.length > 0) {
+      await this.writeStatus(topic, status, (c, g) => markDegraded(c, problems[0]!.reason, problems.map((p) => p.message).join("; "), g));
+    } else {
+      await this.writeStatus(topic, status, (c, g) => markReady(c, "TopicReady", `topic ${name} is as specified${driftNote}`, g), driftNote);
+    }
     return { requeueAfterMs: this.resyncMs };
   }
 
@@ -218,26 +220,51 @@ export class KafkaTopicReconciler implements Reconciler {
     return { requeueAfterMs: this.resyncMs };
   }
 
-  /** Status as fields + conditions; fields not given keep their last value (what the broker had). */
-  private async writeStatus(topic: KafkaTopic, fields: Partial<KafkaTopicStatus>, conditions: (c: Condition[] | undefined, generation: number | undefined) => Condition[]): Promise<void> {
+  /**
+   * Status as fields + conditions; fields not given keep their last value (what the broker had).
+   * driftNote: the drift correction the Ready message now names ("" for none).
+   */
+  private async writeStatus(
+    topic: KafkaTopic,
+    fields: Partial<KafkaTopicStatus>,
+    conditions: (c: Condition[] | undefined, generation: number | undefined) => Condition[],
+    driftNote = "",
+  ): Promise<void> {
     const live = this.m.cache.get<KafkaTopicObject>(KafkaTopicType, topic.metadata?.namespace, topic.metadata!.name!) ?? topic;
     const generation = topic.metadata?.generation;
     const status: KafkaTopicStatus = { ...(live.status ?? {}), ...fields, observedGeneration: generation, conditions: conditions(live.status?.conditions, generation) };
     await this.m.status.update(KafkaTopicType, live as never, status as Record<string, unknown>);
     const uid = topic.metadata?.uid;
-    if (uid && generation !== undefined) this.observed.set(uid, generation);
+    if (uid && generation !== undefined) this.lastWrite.set(uid, { generation, driftNote });
   }
 
   private lastObservedGeneration(topic: KafkaTopic): number | undefined {
     const fromCache = topic.status?.observedGeneration;
-    const written = topic.metadata?.uid ? this.observed.get(topic.metadata.uid) : undefined;
+    const written = this.lastWriteOf(topic)?.generation;
     if (fromCache === undefined) return written;
     return written === undefined ? fromCache : Math.max(fromCache, written);
+  }
+
+  /** The drift note of the last Ready message at this generation: ours if we wrote one, else the cache's (after a restart). */
+  private lastDriftNote(topic: KafkaTopic): string {
+    const written = this.lastWriteOf(topic);
+    if (written && written.generation === topic.metadata?.generation) return written.driftNote;
+    const ready = topic.status?.conditions?.find((c) => c.type === "Ready")?.message ?? "";
+    return ready.includes(DRIFT_NOTE) ? ready.slice(ready.indexOf(DRIFT_NOTE)) : "";
+  }
+
+  private lastWriteOf(topic: KafkaTopic): WrittenStatus | undefined {
+    return topic.metadata?.uid ? this.lastWrite.get(topic.metadata.uid) : undefined;
   }
 
   private async event(topic: KafkaTopic, type: "Normal" | "Warning", reason: string, action: string, note: string): Promise<void> {
     await this.m.events.record(topic as never, { type, reason, action, note });
   }
+}
+
+interface WrittenStatus {
+  generation: number;
+  driftNote: string;
 }
 
 interface Problem {
