@@ -10,6 +10,7 @@ import { formatCallers, formatSummary, hottest, summarizeProfile, type CpuProfil
 import { payloadFile } from "./payload.js";
 import { startBenchCluster } from "./cluster.js";
 import { KAFKA_CLUSTER_HEAP, TOPOLOGY_CLUSTER, TOPOLOGY_SINGLE } from "./cluster-config.js";
+import { freePageReporting } from "./memory-backing.js";
 import { hwmBytesOf, loadAverage, machineBusySeconds, measure, OtherLoad, rssBytesOf } from "./proc.js";
 import { markdownFloorTable, markdownTable, METRICS, ratioOf, summarize, summarizeFloor, type FloorSample, type MetricId, type Sample } from "./report.js";
 import { formatRatio } from "./stats.js";
@@ -502,6 +503,7 @@ function environment(): Record<string, unknown> {
     cpuModel: cpus()[0]?.model,
     memGiB: +(totalmem() / 2 ** 30).toFixed(1),
     kernel: release(),
+    freePageReporting: freePageReporting(),
     node: process.version,
     java: javaV,
     kafka: process.env.KAFKA_VERSION ?? "4.4.0",
@@ -634,7 +636,10 @@ async function main(): Promise<void> {
     "",
     `Command: \`${process.env.BENCH_MILLRACE_NODE_FLAGS ? `BENCH_MILLRACE_NODE_FLAGS="${process.env.BENCH_MILLRACE_NODE_FLAGS}" ` : ""}npm run bench -- ${process.argv.slice(2).join(" ")}\` · ${o.runs} run(s) each; cells are median (min–max); ratio = Millrace median / Kafka median.`,
     "",
-    `Machine: ${env.cpus} × ${env.cpuModel}, ${env.memGiB} GiB, Linux ${env.kernel}; Node ${env.node}; ${env.java}.`,
+    `Machine: ${env.cpus} × ${env.cpuModel}, ${env.memGiB} GiB, Linux ${env.kernel}; Node ${env.node}; ${env.java}.` +
+      (env.freePageReporting === "on"
+        ? " A VM whose virtio-balloon reports free pages: freed memory goes back to the host, and page-cache writes into it are several times slower for either broker (test/bench/README.md)."
+        : ""),
     `Load average (1/5/15 min) before: ${loadBefore.join(" ")}, after: ${loadAfter.join(" ")}, highest 1-min value at a session start: ${ctx.loadMax.toFixed(2)}` +
       ` (our own client and broker make most of it). The \`broker\` tables give the CPU share used by other processes during each session (machine busy time from /proc/stat minus this harness, its client tools and the broker): ${env.cpus} cores are shared by broker, client and anything else.`,
     "",
