@@ -5,11 +5,11 @@
 // first acknowledged acks=all write to an RF 3 topic (which needs every broker registered and two
 // in sync); memory and CPU are summed over the three node processes (proc.ts).
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { randomUuid } from "../../broker/protocol/primitives.js";
 import { tail, waitForExit } from "../kafka/kafka.js";
 import { freePort } from "../kafka/probe.js";
 import {
@@ -49,9 +49,9 @@ async function freePorts(n: number): Promise<number[]> {
   return [...ports];
 }
 
-/** A Kafka Uuid as `kafka-storage random-uuid` prints it: 16 random bytes, unpadded base64url. */
+/** A Kafka Uuid as `kafka-storage random-uuid` prints it (never starting with "-", which `format -t` would read as an option). */
 function kafkaClusterId(): string {
-  return randomBytes(16).toString("base64url");
+  return randomUuid();
 }
 
 async function startKafkaCluster(dir: string, overrides: Record<string, string>, opts: StartOptions): Promise<BenchBroker> {

@@ -4,7 +4,6 @@
 // Kafka-protocol probes the tests use (DescribeQuorum, Metadata, CreateTopics, Fetch), spoken
 // with our own client so the checks do not depend on another client's retries.
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +19,7 @@ import * as FetchReq from "../../broker/protocol/generated/fetch-request.gen.js"
 import * as FetchRes from "../../broker/protocol/generated/fetch-response.gen.js";
 import { defaultMetadataRequest, metadataRequestMeta, writeMetadataRequest } from "../../broker/protocol/generated/metadata-request.gen.js";
 import { readMetadataResponse } from "../../broker/protocol/generated/metadata-response.gen.js";
-import { ZERO_UUID } from "../../broker/protocol/primitives.js";
+import { randomUuid, ZERO_UUID } from "../../broker/protocol/primitives.js";
 import { batchViews, decodeRecords, isRecordsError } from "../../broker/protocol/records.js";
 import { stablePort } from "../../broker/cli/stable-port.js";
 import { BROKER_MAIN, startBroker, type BrokerProcess } from "./broker-process.js";
@@ -111,7 +110,8 @@ export class LocalCluster {
     const voters = controllers.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
     let dynamic: DynamicQuorum | undefined;
     if (dynamicQuorum) {
-      const directoryIds = new Map(controllers.map((n) => [n.id, randomBytes(16).toString("base64url")]));
+      // Kafka's rules (randomUuid): an id starting with "-" would read as an option to kafka-metadata-quorum.
+      const directoryIds = new Map(controllers.map((n) => [n.id, randomUuid() as string]));
       dynamic = {
         bootstrapServers: controllers.map((n) => `127.0.0.1:${n.controllerPort}`).join(","),
         initialControllers: controllers.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}:${directoryIds.get(n.id)}`).join(","),
