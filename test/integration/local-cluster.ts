@@ -111,7 +111,7 @@ export class LocalCluster {
     let dynamic: DynamicQuorum | undefined;
     if (dynamicQuorum) {
       // Kafka's rules (randomUuid): an id starting with "-" would read as an option to kafka-metadata-quorum.
-      const directoryIds = new Map(controllers.map((n) => [n.id, randomUuid() as string]));
+      const directoryIds = new Map(controllers.map((n) => [n.id, randomUuid()]));
       dynamic = {
         bootstrapServers: controllers.map((n) => `127.0.0.1:${n.controllerPort}`).join(","),
         initialControllers: controllers.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}:${directoryIds.get(n.id)}`).join(","),
